@@ -1,0 +1,51 @@
+package dev.cairn.access;
+
+import dev.cairn.platform.ApiError;
+import dev.cairn.platform.CairnException;
+
+/** A caller without a valid key, or with a key that does not allow what it asked for. */
+public final class AccessException extends CairnException {
+
+    private AccessException(ApiError error) {
+        super(error);
+    }
+
+    static AccessException missingKey() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "missing_api_key", null,
+                "No API key: send 'Authorization: Bearer ck_...'"));
+    }
+
+    static AccessException malformedKey() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
+                "Malformed API key: Cairn keys start with 'ck_'"));
+    }
+
+    static AccessException unknownKey() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
+                "Incorrect API key provided"));
+    }
+
+    static AccessException revokedKey() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "revoked_api_key", null,
+                "This API key has been revoked"));
+    }
+
+    static AccessException adminRequired() {
+        return new AccessException(new ApiError(403, "permission_error", "admin_key_required", null,
+                "This endpoint needs an admin key"));
+    }
+
+    public static AccessException modelNotAllowed(String model) {
+        return new AccessException(new ApiError(403, "permission_error", "model_not_allowed", "model",
+                "This API key may not use the model '" + model + "'"));
+    }
+
+    static AccessException keyNotFound(String id) {
+        return new AccessException(new ApiError(404, "invalid_request_error", "key_not_found", "id",
+                "No API key with id '" + id + "'"));
+    }
+
+    static AccessException invalidField(String param, String message) {
+        return new AccessException(ApiError.invalidRequest("invalid_value", param, message));
+    }
+}

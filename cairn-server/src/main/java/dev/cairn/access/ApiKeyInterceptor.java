@@ -1,0 +1,41 @@
+package dev.cairn.access;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Authenticates every request to a protected path before any handler runs, so no endpoint can
+ * forget to. Admin paths also need an admin key. Failures raise {@link AccessException}, which the
+ * exception handler answers like any other error.
+ */
+public class ApiKeyInterceptor implements HandlerInterceptor {
+
+    private final ApiKeyService keys;
+    private final boolean adminOnly;
+
+    public ApiKeyInterceptor(ApiKeyService keys, boolean adminOnly) {
+        this.keys = keys;
+        this.adminOnly = adminOnly;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        Principal principal = keys.authenticate(bearer(request));
+        if (adminOnly && !principal.admin()) {
+            throw AccessException.adminRequired();
+        }
+        request.setAttribute(Principal.REQUEST_ATTRIBUTE, principal);
+        return true;
+    }
+
+    private static String bearer(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null) {
+            header = header.trim();
+            return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header;
+        }
+        // Azure-style clients send the key in api-key; accepting it costs nothing.
+        return request.getHeader("api-key");
+    }
+}

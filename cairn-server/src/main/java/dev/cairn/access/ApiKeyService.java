@@ -1,0 +1,143 @@
+package dev.cairn.access;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Creates, lists, revokes and checks API keys. Checks hit a short-lived cache so the hot path does
+ * no database read; revoking through this service takes effect at once, revoking from another
+ * process (the CLI on the same data dir) within {@link #CACHE_TTL}. Last-used times are gathered in
+ * memory and written at most once per {@link #TOUCH_INTERVAL} per key.
+ */
+@Service
+public class ApiKeyService {
+
+    static final Duration CACHE_TTL = Duration.ofSeconds(10);
+    static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
+
+    private final ApiKeyRepository repository;
+    private final Cache<String, Optional<ApiKey>> byHash =
+            Caffeine.newBuilder().expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
+    private final Map<String, Instant> pendingTouches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService toucher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("cairn-key-touch").daemon().factory());
+
+    public ApiKeyService(ApiKeyRepository repository) {
+        this.repository = repository;
+        toucher.scheduleWithFixedDelay(this::flushTouches, TOUCH_INTERVAL.toMillis(), TOUCH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A key and its secret; the secret exists only in this value and is never stored. */
+    public record CreatedKey(ApiKey key, String secret) {
+    }
+
+    public CreatedKey create(String workspace, String name, boolean admin, List<String> allowedModels) {
+        requireText("workspace", workspace);
+        requireText("name", name);
+        String secret = ApiKeySecrets.newSecret();
+        return new CreatedKey(store(secret, workspace, name, admin, allowedModels), secret);
+    }
+
+    /**
+     * Makes sure an admin key with this operator-chosen secret exists (for automation that must
+     * know the key before Cairn starts). Does nothing if the key is already there.
+     */
+    public ApiKey ensureBootstrapAdmin(String secret) {
+        if (!ApiKeySecrets.wellFormed(secret)) {
+            throw new IllegalArgumentException(
+                    "CAIRN_BOOTSTRAP_ADMIN_KEY must be 'ck_' followed by 32 to 128 characters of [A-Za-z0-9_-]");
+        }
+        return repository.findByHash(ApiKeySecrets.hash(secret))
+                .orElseGet(() -> store(secret, "default", "bootstrap-admin", true, List.of()));
+    }
+
+    private ApiKey store(String secret, String workspace, String name, boolean admin, List<String> allowedModels) {
+        List<String> models = allowedModels == null ? List.of()
+                : allowedModels.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
+        for (String model : models) {
+            if (model.contains(",")) {
+                throw AccessException.invalidField("allowed_models", "Model names cannot contain ','");
+            }
+        }
+        ApiKey key = new ApiKey(dev.cairn.platform.Ids.newId("key"), ApiKeySecrets.hash(secret),
+                ApiKeySecrets.displayPrefix(secret), workspace.trim(), name.trim(), admin, models,
+                Instant.now(), null, null);
+        repository.insert(key);
+        return key;
+    }
+
+    public List<ApiKey> list(String workspace) {
+        return repository.list(workspace);
+    }
+
+    public ApiKey revoke(String id) {
+        if (!repository.revoke(id, Instant.now())) {
+            throw AccessException.keyNotFound(id);
+        }
+        ApiKey key = repository.findById(id).orElseThrow(() -> AccessException.keyNotFound(id));
+        byHash.invalidate(key.secretHash());
+        return key;
+    }
+
+    /** Checks a secret from a request and returns who it belongs to, or throws a 401. */
+    public Principal authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            throw AccessException.missingKey();
+        }
+        if (!ApiKeySecrets.wellFormed(secret)) {
+            throw AccessException.malformedKey();
+        }
+        ApiKey key = byHash.get(ApiKeySecrets.hash(secret), repository::findByHash)
+                .orElseThrow(AccessException::unknownKey);
+        if (key.revoked()) {
+            throw AccessException.revokedKey();
+        }
+        pendingTouches.put(key.id(), Instant.now());
+        return key.principal();
+    }
+
+    private void flushTouches() {
+        for (String id : List.copyOf(pendingTouches.keySet())) {
+            Instant at = pendingTouches.remove(id);
+            if (at == null) {
+                continue;
+            }
+            try {
+                repository.touchLastUsed(id, at);
+            } catch (RuntimeException e) {
+                log.warn("Could not record last use of key {}", id, e);
+            }
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        toucher.shutdown();
+        flushTouches();
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw AccessException.invalidField(field, "'" + field + "' is required");
+        }
+        if (value.length() > 200) {
+            throw AccessException.invalidField(field, "'" + field + "' is longer than 200 characters");
+        }
+    }
+}

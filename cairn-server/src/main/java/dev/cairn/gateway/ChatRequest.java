@@ -1,0 +1,70 @@
+package dev.cairn.gateway;
+
+import java.util.Set;
+
+import dev.cairn.platform.RequestException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A chat completion request after validation: the body itself (passed on, unknown fields and all)
+ * and the few fields Cairn reads. Validation covers exactly those fields and the shape of messages;
+ * everything else is the provider's to judge.
+ */
+public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage) {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+
+    public static ChatRequest of(ObjectNode body) {
+        String model = RequestFields.requiredString(body, "model");
+        JsonNode messages = body.get("messages");
+        if (messages == null || messages.isNull()) {
+            throw RequestException.invalid("missing_required_parameter", "messages", "'messages' is required");
+        }
+        if (!messages.isArray()) {
+            throw RequestFields.wrongType("messages", "an array of message objects");
+        }
+        if (messages.isEmpty()) {
+            throw RequestException.invalid("invalid_value", "messages", "'messages' must contain at least one message");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            validateMessage(messages.get(i), "messages[" + i + "]");
+        }
+        boolean stream = RequestFields.optionalBoolean(body, "stream", false);
+        boolean wantsUsage = false;
+        JsonNode options = body.get("stream_options");
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) {
+                throw RequestFields.wrongType("stream_options", "an object");
+            }
+            wantsUsage = RequestFields.optionalBoolean((ObjectNode) options, "include_usage", false);
+        }
+        RequestFields.optionalPositiveInt(body, "n");
+        RequestFields.optionalPositiveInt(body, "max_tokens");
+        RequestFields.optionalPositiveInt(body, "max_completion_tokens");
+        RequestFields.optionalNumber(body, "temperature");
+        RequestFields.optionalNumber(body, "top_p");
+        return new ChatRequest(body, model, stream, wantsUsage);
+    }
+
+    private static void validateMessage(JsonNode message, String path) {
+        if (!message.isObject()) {
+            throw RequestFields.wrongType(path, "an object with 'role' and 'content'");
+        }
+        JsonNode role = message.get("role");
+        if (role == null || role.isNull()) {
+            throw RequestException.invalid("missing_required_parameter", path + ".role", "'" + path + ".role' is required");
+        }
+        if (!role.isString()) {
+            throw RequestFields.wrongType(path + ".role", "a string");
+        }
+        if (!ROLES.contains(role.stringValue())) {
+            throw RequestException.invalid("invalid_value", path + ".role",
+                    "'" + path + ".role' must be one of " + ROLES + ", not '" + role.stringValue() + "'");
+        }
+        JsonNode content = message.get("content");
+        if (content != null && !content.isNull() && !content.isString() && !content.isArray()) {
+            throw RequestFields.wrongType(path + ".content", "a string or an array of content parts");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.cairn.gateway;
+
+import dev.cairn.platform.RequestException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** An embeddings request after validation of the fields Cairn reads: {@code model} and {@code input}. */
+public record EmbeddingsRequest(ObjectNode body, String model) {
+
+    public static EmbeddingsRequest of(ObjectNode body) {
+        String model = RequestFields.requiredString(body, "model");
+        JsonNode input = body.get("input");
+        if (input == null || input.isNull()) {
+            throw RequestException.invalid("missing_required_parameter", "input", "'input' is required");
+        }
+        if (input.isArray()) {
+            if (input.isEmpty()) {
+                throw RequestException.invalid("invalid_value", "input", "'input' must not be empty");
+            }
+            for (JsonNode item : input.values()) {
+                if (!item.isString() && !item.isIntegralNumber() && !item.isArray()) {
+                    throw RequestFields.wrongType("input", "a string, an array of strings or an array of token arrays");
+                }
+            }
+        } else if (!input.isString()) {
+            throw RequestFields.wrongType("input", "a string, an array of strings or an array of token arrays");
+        }
+        RequestFields.optionalPositiveInt(body, "dimensions");
+        return new EmbeddingsRequest(body, model);
+    }
+}

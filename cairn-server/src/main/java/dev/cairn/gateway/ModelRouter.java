@@ -1,0 +1,114 @@
+package dev.cairn.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.cairn.access.AccessException;
+import dev.cairn.access.Principal;
+// ANTHROPIC-PENDING import dev.cairn.gateway.anthropic.AnthropicProvider;
+import dev.cairn.gateway.echo.EchoProvider;
+import dev.cairn.gateway.openai.OpenAiProvider;
+import dev.cairn.platform.CairnProperties;
+import jakarta.annotation.PreDestroy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns model names into routes. {@code <provider>/<model>} always routes to that provider (the
+ * model part may itself contain slashes, as in {@code openrouter/anthropic/claude-sonnet-4});
+ * aliases map short names to such pairs. Providers are built once, from configuration.
+ */
+@Component
+public class ModelRouter {
+
+    private final Map<String, ProviderClient> providers;
+    private final Map<String, String> aliases;
+
+    public ModelRouter(CairnProperties properties) {
+        Map<String, ProviderClient> built = new LinkedHashMap<>();
+        built.put(EchoProvider.NAME, new EchoProvider());
+        properties.providers().forEach((name, config) -> {
+            if (EchoProvider.NAME.equals(name)) {
+                throw new IllegalArgumentException("cairn.providers." + name + ": the name 'cairn' is reserved for built-in models");
+            }
+            if (name.contains("/")) {
+                throw new IllegalArgumentException("cairn.providers." + name + ": provider names cannot contain '/'");
+            }
+            built.put(name, create(name, config, properties.gateway()));
+        });
+        this.providers = built;
+        properties.aliases().forEach((alias, target) -> {
+            if (resolve(target) == null) {
+                throw new IllegalArgumentException("cairn.aliases." + alias + " points at '" + target
+                        + "', which is not '<provider>/<model>' with a configured provider");
+            }
+        });
+        this.aliases = properties.aliases();
+    }
+
+    private static ProviderClient create(String name, CairnProperties.Provider config, CairnProperties.Gateway gateway) {
+        String type = config.type() == null ? "openai" : config.type().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "openai" -> new OpenAiProvider(name, config);
+            // ANTHROPIC-PENDING case "anthropic" -> new AnthropicProvider(name, config, gateway.anthropicDefaultMaxTokens());
+            default -> throw new IllegalArgumentException("cairn.providers." + name + ".type: unknown type '" + config.type()
+                    + "' (openai or anthropic)");
+        };
+    }
+
+    /** Routes a model name for this caller, or throws 404 (unknown) or 403 (not allowed for the key). */
+    public Route route(String model, Principal principal) {
+        Route route = resolve(model);
+        if (route == null) {
+            throw GatewayException.unknownModel(model);
+        }
+        if (!principal.mayUse(model) && !principal.mayUse(route.qualifiedModel())) {
+            throw AccessException.modelNotAllowed(model);
+        }
+        return route;
+    }
+
+    /** The route for a name, or null when no alias or configured provider matches. */
+    public Route resolve(String model) {
+        String target = aliases.getOrDefault(model, model);
+        int slash = target.indexOf('/');
+        if (slash <= 0 || slash == target.length() - 1) {
+            return null;
+        }
+        ProviderClient provider = providers.get(target.substring(0, slash));
+        if (provider == null) {
+            return null;
+        }
+        String upstreamModel = target.substring(slash + 1);
+        if (provider instanceof EchoProvider && !EchoProvider.MODEL.equals(upstreamModel)) {
+            return null;
+        }
+        return new Route(model, provider, upstreamModel);
+    }
+
+    public Collection<ProviderClient> providers() {
+        return providers.values();
+    }
+
+    public Map<String, String> aliases() {
+        return aliases;
+    }
+
+    @PreDestroy
+    void close() {
+        for (ProviderClient provider : providers.values()) {
+            if (provider instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+}

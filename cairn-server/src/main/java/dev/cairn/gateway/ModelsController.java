@@ -1,0 +1,76 @@
+package dev.cairn.gateway;
+
+import dev.cairn.access.Principal;
+import dev.cairn.gateway.echo.EchoProvider;
+import dev.cairn.platform.JsonBodies;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /v1/models}: the built-in echo model (marked as such), each provider's advertised
+ * models and the aliases, limited to what the caller's key may use. Any {@code <provider>/<model>}
+ * can be looked up by id, advertised or not.
+ */
+@RestController
+public class ModelsController {
+
+    private final ModelRouter router;
+
+    public ModelsController(ModelRouter router) {
+        this.router = router;
+    }
+
+    @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode list(HttpServletRequest request) {
+        Principal principal = Principal.of(request);
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "list");
+        ArrayNode data = json.putArray("data");
+        for (ProviderClient provider : router.providers()) {
+            for (String model : provider.advertisedModels()) {
+                String id = provider.name() + "/" + model;
+                if (principal.mayUse(id)) {
+                    data.add(describe(router.resolve(id)));
+                }
+            }
+        }
+        router.aliases().keySet().stream().sorted().forEach(alias -> {
+            Route route = router.resolve(alias);
+            if (principal.mayUse(alias) || principal.mayUse(route.qualifiedModel())) {
+                data.add(describe(route));
+            }
+        });
+        return json;
+    }
+
+    @GetMapping(path = "/v1/models/{*id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode get(HttpServletRequest request, @PathVariable String id) {
+        String model = id.startsWith("/") ? id.substring(1) : id;
+        return describe(router.route(model, Principal.of(request)));
+    }
+
+    private static ObjectNode describe(Route route) {
+        ObjectNode model = JsonBodies.JSON.createObjectNode();
+        model.put("id", route.requestedModel());
+        model.put("object", "model");
+        model.put("created", 0);
+        model.put("owned_by", route.provider().name());
+        ObjectNode cairn = model.putObject("cairn");
+        cairn.put("provider", route.provider().name());
+        cairn.put("upstream_model", route.upstreamModel());
+        if (!route.requestedModel().equals(route.qualifiedModel())) {
+            cairn.put("alias_for", route.qualifiedModel());
+        }
+        boolean builtin = route.provider() instanceof EchoProvider;
+        cairn.put("builtin", builtin);
+        if (builtin) {
+            cairn.put("description", EchoProvider.DESCRIPTION);
+        }
+        return model;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.cairn.gateway;
+
+import dev.cairn.platform.RequestException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Checks of single request fields, each failing with a 400 that names the field. */
+final class RequestFields {
+
+    private RequestFields() {
+    }
+
+    static String requiredString(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw RequestException.invalid("missing_required_parameter", field, "'" + field + "' is required");
+        }
+        if (!value.isString()) {
+            throw wrongType(field, "a string");
+        }
+        if (value.stringValue().isBlank()) {
+            throw RequestException.invalid("invalid_value", field, "'" + field + "' must not be empty");
+        }
+        return value.stringValue();
+    }
+
+    static boolean optionalBoolean(ObjectNode body, String field, boolean absent) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw wrongType(field, "a boolean");
+        }
+        return value.booleanValue();
+    }
+
+    static void optionalPositiveInt(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw wrongType(field, "an integer");
+        }
+        if (value.intValue() < 1) {
+            throw RequestException.invalid("invalid_value", field, "'" + field + "' must be at least 1");
+        }
+    }
+
+    static void optionalNumber(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isNull() && !value.isNumber()) {
+            throw wrongType(field, "a number");
+        }
+    }
+
+    static RequestException wrongType(String field, String expected) {
+        return RequestException.invalid("invalid_type", field, "'" + field + "' must be " + expected);
+    }
+}

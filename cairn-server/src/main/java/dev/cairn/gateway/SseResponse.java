@@ -1,0 +1,72 @@
+package dev.cairn.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The client side of a stream: each chunk is written as {@code data: ...} and flushed at once, so
+ * it reaches the client as soon as the upstream produced it. A failed write means the client left.
+ */
+final class SseResponse implements ChunkSink {
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServletResponse response;
+    private OutputStream out;
+
+    SseResponse(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    @Override
+    public void send(String chunkJson) {
+        write(chunkJson.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void done() {
+        writeRaw(DONE);
+    }
+
+    private void write(byte[] json) {
+        try {
+            OutputStream stream = open();
+            stream.write(DATA);
+            stream.write(json);
+            stream.write(END);
+            stream.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    private void writeRaw(byte[] bytes) {
+        try {
+            OutputStream stream = open();
+            stream.write(bytes);
+            stream.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    boolean started() {
+        return out != null;
+    }
+
+    private OutputStream open() throws IOException {
+        if (out == null) {
+            response.setStatus(200);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            out = response.getOutputStream();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.cairn.gateway;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.TraceContext;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP side of one provider: a pooled Apache HttpClient with that provider's timeouts, and the
+ * rules that turn upstream failures into gateway errors (4xx passed on, 5xx and unreachable 502,
+ * timeouts 504).
+ */
+public final class UpstreamHttp implements Closeable {
+
+    private final String provider;
+    private final String baseUrl;
+    private final Map<String, String> headers;
+    private final CloseableHttpClient client;
+
+    public UpstreamHttp(String provider, CairnProperties.Provider config, Map<String, String> authHeaders) {
+        this.provider = provider;
+        this.baseUrl = stripTrailingSlash(config.baseUrl());
+        var all = new java.util.LinkedHashMap<>(config.headers());
+        all.putAll(authHeaders);
+        this.headers = Map.copyOf(all);
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                .setMaxConnTotal(4096)
+                .setMaxConnPerRoute(4096)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(config.readTimeout()))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(config.readTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
+                        .setRedirectsEnabled(false)
+                        .build())
+                // Compression would make the client buffer SSE; retries would resend non-idempotent POSTs.
+                .disableContentCompression()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableRedirectHandling()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .setUserAgent("cairn")
+                .build();
+    }
+
+    /** POSTs JSON and returns the 2xx body; anything else becomes a {@link GatewayException}. */
+    public byte[] post(String path, byte[] json, TraceContext trace) {
+        HttpPost post = request(path, json, trace, "application/json");
+        try {
+            return client.execute(post, response -> {
+                byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                if (response.getCode() >= 300) {
+                    throw failure(response.getCode(), body);
+                }
+                return body;
+            });
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * POSTs JSON and hands each server-sent event's data to {@code onData} as it arrives. When
+     * {@code onData} throws (the client left), the upstream request is cancelled, closing its
+     * connection so the upstream stops generating.
+     */
+    public void postStreaming(String path, byte[] json, TraceContext trace, Consumer<SseEvent> onEvent) {
+        HttpPost post = request(path, json, trace, "text/event-stream");
+        ClassicHttpResponse response = null;
+        boolean finished = false;
+        try {
+            response = client.executeOpen(null, post, null);
+            if (response.getCode() >= 300) {
+                byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                finished = true;
+                throw failure(response.getCode(), body);
+            }
+            if (response.getEntity() == null) {
+                throw GatewayException.upstreamFailed(provider, "empty streaming response");
+            }
+            BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(response.getEntity().getContent(), StandardCharsets.UTF_8));
+            readEvents(reader, onEvent);
+            finished = true;
+        } catch (IOException e) {
+            throw failure(e);
+        } finally {
+            if (!finished) {
+                // Abort first: closing an unfinished response would otherwise read it to the end.
+                post.cancel();
+            }
+            closeQuietly(response);
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // The connection is already aborted or done; nothing is left to release.
+            }
+        }
+    }
+
+    /** One server-sent event: its {@code event:} name (null when absent) and its data lines joined. */
+    public record SseEvent(String event, String data) {
+    }
+
+    private static void readEvents(BufferedReader reader, Consumer<SseEvent> onEvent) throws IOException {
+        String event = null;
+        StringBuilder data = null;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.isEmpty()) {
+                if (data != null) {
+                    onEvent.accept(new SseEvent(event, data.toString()));
+                }
+                event = null;
+                data = null;
+            } else if (line.startsWith("data:")) {
+                String value = line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5);
+                if (data == null) {
+                    data = new StringBuilder(value);
+                } else {
+                    data.append('\n').append(value);
+                }
+            } else if (line.startsWith("event:")) {
+                event = line.substring(6).trim();
+            }
+            // Comment lines (": keep-alive") and unknown fields are ignored, as the SSE spec says.
+        }
+        if (data != null) {
+            onEvent.accept(new SseEvent(event, data.toString()));
+        }
+    }
+
+    private HttpPost request(String path, byte[] json, TraceContext trace, String accept) {
+        HttpPost post = new HttpPost(baseUrl + path);
+        headers.forEach(post::setHeader);
+        post.setHeader("Accept", accept);
+        post.setHeader("traceparent", trace.traceparent());
+        post.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
+        return post;
+    }
+
+    GatewayException failure(IOException e) {
+        // Connect, read and pool-lease timeouts are all InterruptedIOExceptions in HttpClient 5.
+        if (e instanceof InterruptedIOException) {
+            return GatewayException.timeout(provider, e);
+        }
+        return GatewayException.unreachable(provider, e);
+    }
+
+    /** Maps an upstream's non-2xx answer: its 4xx keeps status and message, 5xx becomes a 502. */
+    GatewayException failure(int status, byte[] body) {
+        JsonNode error = errorObject(body);
+        String message = error == null ? null : text(error, "message");
+        if (status >= 400 && status < 500) {
+            return GatewayException.upstreamRefused(provider, status,
+                    message != null ? message : snippet(body), error == null ? null : text(error, "type"),
+                    error == null ? null : text(error, "code"), error == null ? null : text(error, "param"));
+        }
+        return GatewayException.upstreamFailed(provider, "HTTP " + status + (message != null ? ": " + message
+                : body.length > 0 ? ": " + snippet(body) : ""));
+    }
+
+    /** The {@code error} object of an OpenAI- or Anthropic-shaped error body, if it is one. */
+    private static JsonNode errorObject(byte[] body) {
+        try {
+            JsonNode root = JsonBodies.JSON.readTree(body);
+            JsonNode error = root == null ? null : root.get("error");
+            if (error != null && error.isObject()) {
+                return error;
+            }
+            if (error != null && error.isString()) {
+                return JsonBodies.JSON.createObjectNode().put("message", error.stringValue());
+            }
+            return null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.isString() ? value.stringValue() : value.toString();
+    }
+
+    private static String snippet(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+
+    private static String stripTrailingSlash(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("base-url is required");
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.cairn.gateway.openai;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.gateway.ChunkSink;
+import dev.cairn.gateway.GatewayException;
+import dev.cairn.gateway.ProviderClient;
+import dev.cairn.gateway.ProviderResult;
+import dev.cairn.gateway.UpstreamHttp;
+import dev.cairn.gateway.Usage;
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.TraceContext;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Any OpenAI-compatible upstream (OpenAI, OpenRouter, vLLM, Ollama, LM Studio …). Requests and
+ * answers pass through byte for byte apart from the model name, so fields Cairn does not know
+ * reach both ends untouched.
+ */
+public final class OpenAiProvider implements ProviderClient, AutoCloseable {
+
+    private final String name;
+    private final List<String> models;
+    private final UpstreamHttp http;
+
+    public OpenAiProvider(String name, CairnProperties.Provider config) {
+        this.name = name;
+        this.models = config.models();
+        this.http = new UpstreamHttp(name, config, config.apiKey() == null || config.apiKey().isBlank()
+                ? Map.of() : Map.of("Authorization", "Bearer " + config.apiKey()));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<String> advertisedModels() {
+        return models;
+    }
+
+    @Override
+    public ProviderResult chat(ObjectNode request, TraceContext trace) {
+        byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace);
+        return new ProviderResult(body, usageOf(body));
+    }
+
+    @Override
+    public void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink) {
+        http.postStreaming("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace, event -> {
+            if (!"[DONE]".equals(event.data())) {
+                sink.send(event.data());
+            }
+        });
+    }
+
+    @Override
+    public ProviderResult embeddings(ObjectNode request, TraceContext trace) {
+        byte[] body = http.post("/embeddings", JsonBodies.JSON.writeValueAsBytes(request), trace);
+        return new ProviderResult(body, usageOf(body));
+    }
+
+    private Usage usageOf(byte[] body) {
+        try {
+            JsonNode root = JsonBodies.JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw GatewayException.upstreamFailed(name, "answer is not a JSON object");
+            }
+            return Usage.fromOpenAi(root.get("usage"));
+        } catch (JacksonException e) {
+            throw GatewayException.upstreamFailed(name, "answer is not valid JSON");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cairn.platform;
+
+/**
+ * One error as OpenAI clients expect it: {@code {"error":{"message","type","code","param"}}} sent
+ * with {@code status}.
+ */
+public record ApiError(int status, String type, String code, String param, String message) {
+
+    public static ApiError invalidRequest(String code, String param, String message) {
+        return new ApiError(400, "invalid_request_error", code, param, message);
+    }
+
+    public ApiError withStatus(int newStatus) {
+        return new ApiError(newStatus, type, code, param, message);
+    }
+}

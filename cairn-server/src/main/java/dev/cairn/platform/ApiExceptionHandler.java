@@ -1,0 +1,72 @@
+package dev.cairn.platform;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import org.springframework.http.converter.HttpMessageNotReadableException;
+
+/**
+ * The one place where exceptions become HTTP errors. Every answer has the OpenAI error shape; an
+ * unexpected exception is logged with its stack trace and answered with a plain 500 that shows none.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(CairnException.class)
+    ResponseEntity<byte[]> cairn(CairnException e) {
+        return respond(e.error());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<byte[]> notFound(NoResourceFoundException e) {
+        return respond(new ApiError(404, "invalid_request_error", "not_found", null,
+                "No endpoint at " + e.getHttpMethod() + " /" + e.getResourcePath()));
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<byte[]> method(HttpRequestMethodNotSupportedException e) {
+        return respond(new ApiError(405, "invalid_request_error", "method_not_allowed", null,
+                "Method " + e.getMethod() + " is not allowed here"));
+    }
+
+    @ExceptionHandler({HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class})
+    ResponseEntity<byte[]> mediaType(Exception e) {
+        return respond(new ApiError(415, "invalid_request_error", "unsupported_media_type", null, e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<byte[]> unreadable(HttpMessageNotReadableException e) {
+        return respond(ApiError.invalidRequest("invalid_json", null, "The request body is not valid JSON of the expected shape"));
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ResponseEntity<byte[]> parameter(Exception e) {
+        String param = e instanceof MissingServletRequestParameterException m ? m.getParameterName()
+                : ((MethodArgumentTypeMismatchException) e).getName();
+        return respond(ApiError.invalidRequest("invalid_parameter", param, "Invalid or missing parameter '" + param + "'"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<byte[]> unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        return respond(new ApiError(500, "server_error", "internal_error", null,
+                "Cairn failed to process the request; the trace id in Cairn-Trace-Id finds it in the logs"));
+    }
+
+    static ResponseEntity<byte[]> respond(ApiError error) {
+        return ResponseEntity.status(error.status())
+                .header("Content-Type", "application/json")
+                .body(ErrorBodies.bytes(error));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cairn.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every {@code cairn.*} setting, bound once at start. Each key can also come from a {@code CAIRN_*}
+ * environment variable (Spring's relaxed binding); docs/configuration.md lists them all.
+ */
+@ConfigurationProperties("cairn")
+public record CairnProperties(
+        @DefaultValue("8080") int port,
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Db db,
+        @DefaultValue Gateway gateway,
+        Map<String, Provider> providers,
+        Map<String, String> aliases,
+        Map<String, Price> pricing,
+        String bootstrapAdminKey,
+        @DefaultValue Logging logging,
+        @DefaultValue Metrics metrics) {
+
+    public CairnProperties {
+        providers = providers == null ? Map.of() : Map.copyOf(providers);
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        pricing = pricing == null ? Map.of() : Map.copyOf(pricing);
+    }
+
+    /** Where the data lives: a JDBC URL; empty means SQLite at {@code <data-dir>/cairn.db}. */
+    public record Db(String url, String username, String password, @DefaultValue("16") int poolSize) {
+    }
+
+    /** Limits the gateway applies to every request. */
+    public record Gateway(@DefaultValue("4MB") DataSize maxBodySize,
+                          @DefaultValue("4096") int anthropicDefaultMaxTokens) {
+    }
+
+    /**
+     * One upstream. {@code type} is {@code openai} (any OpenAI-compatible base URL) or
+     * {@code anthropic} (the Messages API); models listed here are advertised in /v1/models, but any
+     * {@code <provider>/<model>} name routes to this provider.
+     */
+    public record Provider(String type,
+                           String baseUrl,
+                           String apiKey,
+                           @DefaultValue("5s") Duration connectTimeout,
+                           @DefaultValue("300s") Duration readTimeout,
+                           List<String> models,
+                           Map<String, String> headers) {
+        public Provider {
+            models = models == null ? List.of() : List.copyOf(models);
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+
+    /** US dollars per million tokens for one model name as clients send it. */
+    public record Price(double input, double output) {
+    }
+
+    /** Whether each finished request gets one JSON log line. */
+    public record Logging(@DefaultValue("true") boolean accessLog) {
+    }
+
+    /** Whether /metrics may be scraped without an admin key. */
+    public record Metrics(@DefaultValue("false") boolean isPublic) {
+    }
+}

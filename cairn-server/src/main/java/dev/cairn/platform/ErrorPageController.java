@@ -1,0 +1,25 @@
+package dev.cairn.platform;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Answers errors raised outside Spring MVC (by the servlet container itself) in the OpenAI error
+ * shape too, replacing Spring Boot's default page so no stack trace or HTML ever leaks.
+ */
+@RestController
+public class ErrorPageController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<byte[]> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i && i >= 400 ? i : 500;
+        String type = status >= 500 ? "server_error" : "invalid_request_error";
+        return ApiExceptionHandler.respond(new ApiError(status, type, status >= 500 ? "internal_error" : "bad_request",
+                null, status == 404 ? "Not found" : "The request could not be processed (HTTP " + status + ")"));
+    }
+}

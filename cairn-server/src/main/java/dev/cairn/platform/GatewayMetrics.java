@@ -1,0 +1,72 @@
+package dev.cairn.platform;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Cairn's own Prometheus metrics: requests by route, model and status; whole-request and upstream
+ * latency histograms; tokens by model. Meters are looked up once per label set and then reused, so
+ * recording costs a map lookup and an atomic add.
+ */
+@Component
+public class GatewayMetrics {
+
+    private static final Duration MIN = Duration.ofMillis(1);
+    private static final Duration MAX = Duration.ofMinutes(5);
+
+    private final MeterRegistry registry;
+    private final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> requestLatency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private record RequestKey(String route, String model, int status) {
+    }
+
+    private record TokenKey(String model, String type) {
+    }
+
+    public void request(String route, String model, int status, long nanos) {
+        requests.computeIfAbsent(new RequestKey(route, model, status), k -> Counter.builder("cairn.requests")
+                .description("Requests by route, model and status")
+                .tag("route", k.route()).tag("model", k.model()).tag("status", Integer.toString(k.status()))
+                .register(registry)).increment();
+        requestLatency.computeIfAbsent(route, r -> Timer.builder("cairn.request.duration")
+                .description("Whole-request latency as Cairn sees it")
+                .tag("route", r).publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void upstream(String provider, long nanos) {
+        upstreamLatency.computeIfAbsent(provider, p -> Timer.builder("cairn.upstream.duration")
+                .description("Latency of the call to the provider")
+                .tag("provider", p).publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tokens(String model, long prompt, long completion) {
+        if (prompt > 0) {
+            tokenCounter(model, "prompt").increment(prompt);
+        }
+        if (completion > 0) {
+            tokenCounter(model, "completion").increment(completion);
+        }
+    }
+
+    private Counter tokenCounter(String model, String type) {
+        return tokens.computeIfAbsent(new TokenKey(model, type), k -> Counter.builder("cairn.tokens")
+                .description("Tokens by model and type")
+                .tag("model", k.model()).tag("type", k.type()).register(registry));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.cairn.platform;
+
+import java.util.List;
+
+import dev.cairn.gateway.ModelRouter;
+import dev.cairn.gateway.ProviderClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Operational endpoints: liveness, readiness (database answers, providers configured) and
+ * Prometheus metrics. Health is public; /metrics needs an admin key unless made public.
+ */
+@RestController
+public class HealthController {
+
+    private final JdbcTemplate jdbc;
+    private final ModelRouter router;
+    private final PrometheusMeterRegistry prometheus;
+
+    public HealthController(JdbcTemplate jdbc, ModelRouter router, PrometheusMeterRegistry prometheus) {
+        this.jdbc = jdbc;
+        this.router = router;
+        this.prometheus = prometheus;
+    }
+
+    @GetMapping(path = "/health/live", produces = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode live() {
+        return JsonBodies.JSON.createObjectNode().put("status", "UP");
+    }
+
+    @GetMapping(path = "/health/ready", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ObjectNode> ready() {
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        ObjectNode checks = json.putObject("checks");
+        boolean databaseUp;
+        try {
+            databaseUp = Integer.valueOf(1).equals(jdbc.queryForObject("SELECT 1", Integer.class));
+            checks.putObject("database").put("status", databaseUp ? "UP" : "DOWN");
+        } catch (RuntimeException e) {
+            databaseUp = false;
+            checks.putObject("database").put("status", "DOWN").put("error", e.getClass().getSimpleName());
+        }
+        List<String> providers = router.providers().stream().map(ProviderClient::name).toList();
+        var providerCheck = checks.putObject("providers").put("status", providers.isEmpty() ? "DOWN" : "UP");
+        providers.forEach(providerCheck.putArray("configured")::add);
+        boolean up = databaseUp && !providers.isEmpty();
+        json.put("status", up ? "UP" : "DOWN");
+        return ResponseEntity.status(up ? 200 : 503).body(json);
+    }
+
+    @GetMapping(path = "/metrics", produces = "text/plain; version=0.0.4; charset=utf-8")
+    String metrics() {
+        return prometheus.scrape();
+    }
+}

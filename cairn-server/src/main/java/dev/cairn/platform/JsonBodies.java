@@ -1,0 +1,84 @@
+package dev.cairn.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads request bodies: at most the configured size, strict JSON, UTF-8 only. Every way a body can be
+ * wrong becomes a 4xx {@link RequestException} naming what is wrong.
+ */
+public final class JsonBodies {
+
+    /** Shared mapper: JSON that Cairn reads and writes itself (not the pass-through bytes). */
+    public static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private JsonBodies() {
+    }
+
+    /** Reads the whole body, refusing with 413 as soon as it passes {@code maxBytes}. */
+    public static byte[] read(HttpServletRequest request, long maxBytes) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
+        byte[] buffer = new byte[declared > 0 ? (int) declared : 8192];
+        int length = 0;
+        try (InputStream in = request.getInputStream()) {
+            while (true) {
+                if (length == buffer.length) {
+                    if (length > limit) {
+                        throw tooLarge(maxBytes);
+                    }
+                    buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, limit + 1));
+                }
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+                if (length > limit) {
+                    throw tooLarge(maxBytes);
+                }
+            }
+        }
+        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+    }
+
+    public static ObjectNode parseObject(byte[] body) {
+        if (body.length == 0) {
+            throw RequestException.invalid("invalid_json", null, "The request body is empty; a JSON object is expected");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JacksonException e) {
+            String reason = e.getOriginalMessage();
+            String message = reason != null && reason.contains("Invalid UTF-8")
+                    ? "The request body is not valid UTF-8: " + reason
+                    : "The request body is not valid JSON: " + reason;
+            throw RequestException.invalid("invalid_json", null, message);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw RequestException.invalid("invalid_json", null, "The request body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static RequestException tooLarge(long maxBytes) {
+        return new RequestException(new ApiError(413, "invalid_request_error", "request_too_large", null,
+                "The request body is larger than the limit of " + maxBytes + " bytes (cairn.gateway.max-body-size)"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cairn.usage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records usage events off the request path: requests hand events to a bounded queue and one
+ * writer thread inserts them in batches (one transaction per batch, so SQLite's single writer keeps
+ * up at thousands of requests per second). When the queue is full a request waits rather than
+ * lose its event; at shutdown the queue is drained before the database closes.
+ */
+@Component
+public class UsageLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+    private static final int BATCH = 1000;
+
+    private final UsageRepository repository;
+    private final TransactionTemplate transactions;
+    private final BlockingQueue<UsageEvent> queue = new ArrayBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public UsageLedger(UsageRepository repository, TransactionTemplate transactions) {
+        this.repository = repository;
+        this.transactions = transactions;
+        this.writer = Thread.ofPlatform().name("cairn-usage-writer").daemon().start(this::writeLoop);
+    }
+
+    public void record(UsageEvent event) {
+        try {
+            queue.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recording usage", e);
+        }
+    }
+
+    /** Waits until every event recorded before this call is in the database (tests, shutdown). */
+    public void flush() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (this) {
+            while ((!queue.isEmpty() || writing) && System.nanoTime() < deadline) {
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private volatile boolean writing;
+
+    private void writeLoop() {
+        List<UsageEvent> batch = new ArrayList<>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                UsageEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                writing = true;
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+                writing = false;
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    private void write(List<UsageEvent> batch) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transactions.executeWithoutResult(status -> repository.insertAll(batch));
+                return;
+            } catch (RuntimeException e) {
+                if (!running || attempt >= 5) {
+                    log.error("Dropped {} usage events after {} failed attempts", batch.size(), attempt, e);
+                    return;
+                }
+                log.warn("Writing {} usage events failed (attempt {}), retrying", batch.size(), attempt, e);
+                Thread.sleep(200L * attempt);
+            }
+        }
+    }
+
+    @PreDestroy
+    void close() throws InterruptedException {
+        flush();
+        running = false;
+        writer.join(TimeUnit.SECONDS.toMillis(30));
+    }
+}
