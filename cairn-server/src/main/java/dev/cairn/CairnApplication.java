@@ -3,7 +3,6 @@ package dev.cairn;
 import dev.cairn.cli.CairnCommand;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import picocli.CommandLine;
 
 /** Cairn: an OpenAI-compatible LLM gateway. {@code main} is the {@code cairn} command line. */
 @SpringBootApplication
@@ -11,7 +10,7 @@ import picocli.CommandLine;
 public class CairnApplication {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new CairnCommand()).execute(args);
+        int exit = CairnCommand.commandLine().execute(args);
         if (exit != 0) {
             System.exit(exit);
         }

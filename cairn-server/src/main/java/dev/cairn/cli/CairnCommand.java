@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code cairn} command: {@code serve} runs the gateway, {@code keys} manages API keys. */
@@ -7,4 +8,12 @@ import picocli.CommandLine.Command;
         description = "An OpenAI-compatible LLM gateway.",
         subcommands = {ServeCommand.class, KeysCommand.class})
 public class CairnCommand {
+
+    /** The command line with Cairn's error handling: a failing command prints one line, not a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CairnCommand()).setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("cairn: " + CliErrors.rootMessage(e));
+            return 1;
+        });
+    }
 }

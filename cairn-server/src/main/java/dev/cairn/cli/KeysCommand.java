@@ -82,11 +82,11 @@ class KeysCommand {
 
     /** Runs one action against the key store with Spring started without a web server. */
     private static int withKeys(CommonOptions common, Function<ApiKeyService, String> action) {
-        PrintStream stdout = System.out;
-        System.setOut(System.err); // start-up logs must not mix with the secret
         List<String> args = new ArrayList<>(common.springArguments());
         args.add("--logging.level.root=WARN");
         args.add("--cairn.logging.access-log=false");
+        PrintStream stdout = System.out;
+        System.setOut(System.err); // start-up logs must not mix with the secret
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CairnApplication.class)
                 .web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
             String output = action.apply(context.getBean(ApiKeyService.class));
@@ -94,18 +94,10 @@ class KeysCommand {
             stdout.flush();
             return 0;
         } catch (RuntimeException e) {
-            System.err.println("cairn keys: " + rootMessage(e));
+            System.err.println("cairn keys: " + CliErrors.rootMessage(e));
             return 1;
         } finally {
             System.setOut(stdout);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import dev.cairn.CairnApplication;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,13 +20,16 @@ class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (cairn.port, CAIRN_PORT; default 8080).")
     Integer port;
 
+    /** The running server, kept so an embedding caller (a test) can stop it. */
+    ConfigurableApplicationContext context;
+
     @Override
     public Integer call() {
         List<String> args = new java.util.ArrayList<>(common.springArguments());
         if (port != null) {
             args.add("--cairn.port=" + port);
         }
-        SpringApplication.run(CairnApplication.class, args.toArray(String[]::new));
+        context = SpringApplication.run(CairnApplication.class, args.toArray(String[]::new));
         return 0;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
-// ANTHROPIC-PENDING import dev.cairn.gateway.anthropic.AnthropicProvider;
+import dev.cairn.gateway.anthropic.AnthropicProvider;
 import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.gateway.openai.OpenAiProvider;
 import dev.cairn.platform.CairnProperties;
@@ -40,20 +40,20 @@ public class ModelRouter {
             built.put(name, create(name, config, properties.gateway()));
         });
         this.providers = built;
-        properties.aliases().forEach((alias, target) -> {
+        this.aliases = properties.aliases();
+        aliases.forEach((alias, target) -> {
             if (resolve(target) == null) {
                 throw new IllegalArgumentException("cairn.aliases." + alias + " points at '" + target
                         + "', which is not '<provider>/<model>' with a configured provider");
             }
         });
-        this.aliases = properties.aliases();
     }
 
     private static ProviderClient create(String name, CairnProperties.Provider config, CairnProperties.Gateway gateway) {
         String type = config.type() == null ? "openai" : config.type().toLowerCase(Locale.ROOT);
         return switch (type) {
             case "openai" -> new OpenAiProvider(name, config);
-            // ANTHROPIC-PENDING case "anthropic" -> new AnthropicProvider(name, config, gateway.anthropicDefaultMaxTokens());
+            case "anthropic" -> new AnthropicProvider(name, config, gateway.anthropicDefaultMaxTokens());
             default -> throw new IllegalArgumentException("cairn.providers." + name + ".type: unknown type '" + config.type()
                     + "' (openai or anthropic)");
         };

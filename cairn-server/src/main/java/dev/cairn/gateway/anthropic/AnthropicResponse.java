@@ -1,0 +1,97 @@
+package dev.cairn.gateway.anthropic;
+
+import dev.cairn.gateway.Usage;
+import dev.cairn.platform.JsonBodies;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Turns an Anthropic Messages answer, or parts of one, into the OpenAI chat-completion shape. */
+final class AnthropicResponse {
+
+    private AnthropicResponse() {
+    }
+
+    /** The OpenAI body for a whole Messages answer; {@code created} is now, as Anthropic sends none. */
+    static ObjectNode toChatCompletion(JsonNode message, String requestedModel) {
+        ObjectNode out = JsonBodies.JSON.createObjectNode();
+        out.put("id", message.path("id").asString(""));
+        out.put("object", "chat.completion");
+        out.put("created", System.currentTimeMillis() / 1000);
+        out.put("model", message.path("model").asString(requestedModel));
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode reply = choice.putObject("message");
+        reply.put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        boolean hasText = false;
+        ArrayNode toolCalls = JsonBodies.JSON.createArrayNode();
+        for (JsonNode block : message.path("content").values()) {
+            switch (block.path("type").asString("")) {
+                case "text" -> {
+                    text.append(block.path("text").asString(""));
+                    hasText = true;
+                }
+                case "tool_use" -> {
+                    ObjectNode call = toolCalls.addObject();
+                    call.put("id", block.path("id").asString(""));
+                    call.put("type", "function");
+                    call.putObject("function")
+                            .put("name", block.path("name").asString(""))
+                            .put("arguments", block.path("input").isObject() ? block.get("input").toString() : "{}");
+                }
+                default -> {
+                    // Thinking and server-tool blocks have no place in an OpenAI chat message.
+                }
+            }
+        }
+        if (hasText) {
+            reply.put("content", text.toString());
+        } else {
+            reply.putNull("content");
+        }
+        reply.putNull("refusal");
+        if (!toolCalls.isEmpty()) {
+            reply.set("tool_calls", toolCalls);
+        }
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason(message.get("stop_reason")));
+        putUsage(out, usage(message.get("usage")));
+        return out;
+    }
+
+    /** OpenAI's finish_reason for an Anthropic stop_reason; null while the message is unfinished. */
+    static String finishReason(JsonNode stopReason) {
+        if (stopReason == null || stopReason.isNull()) {
+            return null;
+        }
+        return switch (stopReason.asString("")) {
+            case "max_tokens", "model_context_window_exceeded" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "refusal" -> "content_filter";
+            // end_turn, stop_sequence, pause_turn, and reasons added after this was written.
+            default -> "stop";
+        };
+    }
+
+    /** Anthropic counts cached prompt tokens apart; OpenAI's prompt_tokens includes them. */
+    static long promptTokens(JsonNode usage) {
+        return usage.path("input_tokens").asLong(0)
+                + usage.path("cache_creation_input_tokens").asLong(0)
+                + usage.path("cache_read_input_tokens").asLong(0);
+    }
+
+    static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return Usage.NONE;
+        }
+        return new Usage(promptTokens(usage), usage.path("output_tokens").asLong(0));
+    }
+
+    static void putUsage(ObjectNode target, Usage usage) {
+        target.putObject("usage")
+                .put("prompt_tokens", usage.promptTokens())
+                .put("completion_tokens", usage.completionTokens())
+                .put("total_tokens", usage.promptTokens() + usage.completionTokens());
+    }
+}

@@ -1,0 +1,128 @@
+package dev.cairn.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base of the end-to-end tests: the whole Cairn server on a random port with a SQLite file in a
+ * temp dir, an OpenAI-compatible fake upstream ("fake"), a provider nobody listens for ("dead"),
+ * and a bootstrap admin key. Every subclass shares one server, so the suite starts it once.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class CairnServerTest {
+
+    protected static final FakeUpstream UPSTREAM = FakeUpstream.start();
+    protected static final String ADMIN_KEY = randomKey();
+    protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Path DATA_DIR = tempDir();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void cairn(DynamicPropertyRegistry registry) {
+        registry.add("cairn.data-dir", DATA_DIR::toString);
+        registry.add("cairn.bootstrap-admin-key", () -> ADMIN_KEY);
+        registry.add("cairn.providers.fake.type", () -> "openai");
+        registry.add("cairn.providers.fake.base-url", UPSTREAM::baseUrl);
+        registry.add("cairn.providers.fake.api-key", () -> "sk-upstream-secret");
+        registry.add("cairn.providers.fake.models[0]", () -> "gpt-fake");
+        registry.add("cairn.providers.fake.read-timeout", () -> "2s");
+        registry.add("cairn.providers.dead.type", () -> "openai");
+        registry.add("cairn.providers.dead.base-url", () -> "http://127.0.0.1:1/v1");
+        registry.add("cairn.aliases.fast", () -> "fake/gpt-fake");
+        registry.add("cairn.pricing.[fake/gpt-fake].input", () -> "2.5");
+        registry.add("cairn.pricing.[fake/gpt-fake].output", () -> "10");
+        registry.add("cairn.gateway.max-body-size", () -> "64KB");
+    }
+
+    @BeforeEach
+    void resetUpstream() {
+        UPSTREAM.reset();
+    }
+
+    protected String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    protected OpenAIClient openAi(String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(url("/v1")).apiKey(key).maxRetries(0).build();
+    }
+
+    /** Creates a key through the admin API and returns its secret. */
+    protected String createKey(String workspace, String... allowedModels) {
+        StringBuilder models = new StringBuilder();
+        for (String model : allowedModels) {
+            models.append(models.isEmpty() ? "" : ",").append('"').append(model).append('"');
+        }
+        HttpResponse<String> response = post("/admin/keys", ADMIN_KEY, """
+                {"workspace":"%s","name":"test","allowed_models":[%s]}""".formatted(workspace, models));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("key creation failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response).get("secret").stringValue();
+    }
+
+    protected HttpResponse<String> post(String path, String key, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    protected HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request.build());
+    }
+
+    protected static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static JsonNode json(HttpResponse<String> response) {
+        return FakeUpstream.JSON.readTree(response.body());
+    }
+
+    public static String randomKey() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return "ck_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("cairn-e2e");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
