@@ -7,7 +7,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Which paths need which key: everything under /v1 needs a key, admin paths an admin key, and
- * /metrics an admin key unless {@code cairn.metrics.is-public} opens it. Health endpoints are public.
+ * /metrics an admin key unless {@code cairn.metrics.public} opens it. Health endpoints are public.
  */
 @Configuration(proxyBeanMethods = false)
 public class AccessConfig implements WebMvcConfigurer {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -21,7 +22,7 @@ public record CairnProperties(
         @DefaultValue Gateway gateway,
         Map<String, Provider> providers,
         Map<String, String> aliases,
-        Map<String, Price> pricing,
+        List<Price> pricing,
         String bootstrapAdminKey,
         @DefaultValue Logging logging,
         @DefaultValue Metrics metrics) {
@@ -29,7 +30,7 @@ public record CairnProperties(
     public CairnProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
-        pricing = pricing == null ? Map.of() : Map.copyOf(pricing);
+        pricing = pricing == null ? List.of() : List.copyOf(pricing);
     }
 
     /** Where the data lives: a JDBC URL; empty means SQLite at {@code <data-dir>/cairn.db}. */
@@ -59,15 +60,19 @@ public record CairnProperties(
         }
     }
 
-    /** US dollars per million tokens for one model name as clients send it. */
-    public record Price(double input, double output) {
+    /**
+     * US dollars per million tokens for one model: the name a client sends (an alias) or the
+     * {@code <provider>/<model>} it routes to. A list, not a map, because YAML map keys lose their
+     * slashes in Spring's binding.
+     */
+    public record Price(String model, double input, double output) {
     }
 
     /** Whether each finished request gets one JSON log line. */
     public record Logging(@DefaultValue("true") boolean accessLog) {
     }
 
-    /** Whether /metrics may be scraped without an admin key. */
-    public record Metrics(@DefaultValue("false") boolean isPublic) {
+    /** Whether /metrics may be scraped without an admin key ({@code cairn.metrics.public}). */
+    public record Metrics(@Name("public") @DefaultValue("false") boolean isPublic) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.usage;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.cairn.platform.CairnProperties;
@@ -15,7 +16,16 @@ public class PriceTable {
     private final Map<String, CairnProperties.Price> prices;
 
     public PriceTable(CairnProperties properties) {
-        this.prices = properties.pricing();
+        Map<String, CairnProperties.Price> byModel = new HashMap<>();
+        for (CairnProperties.Price price : properties.pricing()) {
+            if (price.model() == null || price.model().isBlank()) {
+                throw new IllegalArgumentException("cairn.pricing: every entry needs a model");
+            }
+            if (byModel.put(price.model(), price) != null) {
+                throw new IllegalArgumentException("cairn.pricing: '" + price.model() + "' is priced twice");
+            }
+        }
+        this.prices = Map.copyOf(byModel);
     }
 
     /** Cost in nano-dollars: dollars per million tokens times tokens is exactly that times 1000. */

@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
 public abstract class CairnServerTest {
 
     protected static final FakeUpstream UPSTREAM = FakeUpstream.start();
+    /** Plays Anthropic's Messages API; tests script its answers. */
+    protected static final FakeUpstream ANTHROPIC = FakeUpstream.start();
     protected static final String ADMIN_KEY = randomKey();
     protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Path DATA_DIR = tempDir();
@@ -47,15 +49,20 @@ public abstract class CairnServerTest {
         registry.add("cairn.providers.fake.read-timeout", () -> "2s");
         registry.add("cairn.providers.dead.type", () -> "openai");
         registry.add("cairn.providers.dead.base-url", () -> "http://127.0.0.1:1/v1");
+        registry.add("cairn.providers.claude.type", () -> "anthropic");
+        registry.add("cairn.providers.claude.base-url", ANTHROPIC::baseUrl);
+        registry.add("cairn.providers.claude.api-key", () -> "sk-ant-secret");
         registry.add("cairn.aliases.fast", () -> "fake/gpt-fake");
-        registry.add("cairn.pricing.[fake/gpt-fake].input", () -> "2.5");
-        registry.add("cairn.pricing.[fake/gpt-fake].output", () -> "10");
+        registry.add("cairn.pricing[0].model", () -> "fake/gpt-fake");
+        registry.add("cairn.pricing[0].input", () -> "2.5");
+        registry.add("cairn.pricing[0].output", () -> "10");
         registry.add("cairn.gateway.max-body-size", () -> "64KB");
     }
 
     @BeforeEach
     void resetUpstream() {
         UPSTREAM.reset();
+        ANTHROPIC.reset();
     }
 
     protected String url(String path) {
