@@ -1,0 +1,79 @@
+package dev.cairn.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+/** The outcome of one run, as one JSON line for scripts and one line for people. */
+record LoadReport(LoadOptions options, LatencyStats.Window window) {
+
+    long ok() {
+        return window.latency().getTotalCount();
+    }
+
+    long failed() {
+        return window.failures().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Closed loop: answers per second of wall time; open loop: per second of schedule. */
+    double throughput() {
+        double seconds = options.mode() == LoadOptions.Mode.OPEN
+                ? options.duration().toNanos() / 1e9
+                : window.elapsedNanos() / 1e9;
+        return ok() / seconds;
+    }
+
+    JsonObject json() {
+        JsonObject json = new JsonObject()
+                .put("mode", options.mode().name().toLowerCase(Locale.ROOT))
+                .put("label", options.label())
+                .put("url", options.url().toString())
+                .put("connections", options.connections())
+                .put("event_loops", options.eventLoops())
+                .put("warmup_s", options.warmup().toMillis() / 1000.0)
+                .put("duration_s", options.duration().toMillis() / 1000.0)
+                .put("requests_ok", ok())
+                .put("requests_failed", failed())
+                .put("failures", new JsonObject(new LinkedHashMap<>(window.failures())))
+                .put("throughput_rps", round(throughput()))
+                .put("latency_ms", percentiles(window.latency()));
+        if (options.mode() == LoadOptions.Mode.OPEN) {
+            json.put("rate", options.rate())
+                    .put("send_lag_ms", percentiles(window.sendLag()));
+        }
+        return json;
+    }
+
+    String human() {
+        Histogram h = window.latency();
+        return String.format(Locale.ROOT,
+                "%s %s%s: %.0f req/s ok=%d failed=%d %s | latency ms p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f",
+                options.mode().name().toLowerCase(Locale.ROOT),
+                options.label().isEmpty() ? "" : options.label() + " ",
+                options.mode() == LoadOptions.Mode.OPEN
+                        ? "@" + options.rate() + "/s" : "c=" + options.connections(),
+                throughput(), ok(), failed(), window.failures().isEmpty() ? "" : window.failures(),
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+    }
+
+    private static JsonObject percentiles(Histogram h) {
+        return new JsonObject()
+                .put("p50", ms(h.getValueAtPercentile(50)))
+                .put("p90", ms(h.getValueAtPercentile(90)))
+                .put("p99", ms(h.getValueAtPercentile(99)))
+                .put("p999", ms(h.getValueAtPercentile(99.9)))
+                .put("max", ms(h.getMaxValue()))
+                .put("mean", round(h.getMean() / 1e6));
+    }
+
+    private static double ms(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
