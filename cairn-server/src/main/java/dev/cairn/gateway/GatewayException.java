@@ -20,11 +20,6 @@ public final class GatewayException extends CairnException {
                         + "an alias, or cairn/echo (GET /v1/models lists them)"));
     }
 
-    static GatewayException unsupported(String provider, String what) {
-        return new GatewayException(ApiError.invalidRequest("unsupported_operation", "model",
-                "Provider '" + provider + "' does not offer " + what));
-    }
-
     /** The upstream refused the request (4xx): same status, its own message. */
     public static GatewayException upstreamRefused(String provider, int status, String message, String type,
                                                    String code, String param) {

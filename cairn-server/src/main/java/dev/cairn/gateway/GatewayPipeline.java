@@ -66,20 +66,17 @@ public class GatewayPipeline {
         } catch (ClientGoneException e) {
             exchange.status = 499; // nginx's "client closed request": nobody was left to answer
             exchange.errorCode = "client_disconnected";
-        } catch (CairnException e) {
-            exchange.failed(e.error());
-            if (!sse.started()) {
-                throw e;
-            }
-            sendStreamError(sse, e.error());
         } catch (RuntimeException e) {
-            exchange.failed(new ApiError(500, "server_error", "internal_error", null, "internal error"));
+            ApiError error = errorOf(e);
+            exchange.failed(error);
             if (!sse.started()) {
                 throw e;
             }
-            log.error("Stream failed after it started", e);
-            sendStreamError(sse, new ApiError(500, "server_error", "internal_error", null,
-                    "Cairn failed while streaming; the trace id in Cairn-Trace-Id finds it in the logs"));
+            // Headers are gone: the error travels as the stream's last event.
+            if (!(e instanceof CairnException)) {
+                log.error("Stream failed after it started", e);
+            }
+            sendStreamError(sse, error);
         } finally {
             recorder.record(exchange);
         }
@@ -112,15 +109,17 @@ public class GatewayPipeline {
             exchange.upstreamNanos = System.nanoTime() - start;
             exchange.usage = result.usage();
             respondJson(response, result.body());
-        } catch (CairnException e) {
-            exchange.failed(e.error());
-            throw e;
         } catch (RuntimeException e) {
-            exchange.failed(new ApiError(500, "server_error", "internal_error", null, "internal error"));
+            exchange.failed(errorOf(e));
             throw e;
         } finally {
             recorder.record(exchange);
         }
+    }
+
+    /** What the client is told about a failure; unexpected ones say no more than "internal". */
+    private static ApiError errorOf(RuntimeException e) {
+        return e instanceof CairnException cairn ? cairn.error() : ApiError.INTERNAL;
     }
 
     private static void sendStreamError(SseResponse sse, ApiError error) {

@@ -60,8 +60,7 @@ public class ApiExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<byte[]> unexpected(Exception e) {
         log.error("Unexpected error", e);
-        return respond(new ApiError(500, "server_error", "internal_error", null,
-                "Cairn failed to process the request; the trace id in Cairn-Trace-Id finds it in the logs"));
+        return respond(ApiError.INTERNAL);
     }
 
     static ResponseEntity<byte[]> respond(ApiError error) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -14,15 +15,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records usage events off the request path: requests hand events to a bounded queue and one
- * writer thread inserts them in batches (one transaction per batch, so SQLite's single writer keeps
- * up at thousands of requests per second). When the queue is full a request waits rather than
+ * writer thread inserts them in batches gathered over up to 200 ms (one transaction per batch, so
+ * SQLite's single writer keeps up at thousands of requests per second). When the queue is full a request waits rather than
  * lose its event; at shutdown the queue is drained before the database closes.
  */
 @Component
 public class UsageLedger {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
-    private static final int BATCH = 1000;
+    private static final int BATCH = 2000;
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final UsageRepository repository;
     private final TransactionTemplate transactions;
@@ -39,6 +41,7 @@ public class UsageLedger {
     public void record(UsageEvent event) {
         try {
             queue.put(event);
+            recorded.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while recording usage", e);
@@ -47,9 +50,10 @@ public class UsageLedger {
 
     /** Waits until every event recorded before this call is in the database (tests, shutdown). */
     public void flush() {
+        long target = recorded.get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         synchronized (this) {
-            while ((!queue.isEmpty() || writing) && System.nanoTime() < deadline) {
+            while (written < target && System.nanoTime() < deadline) {
                 try {
                     wait(50);
                 } catch (InterruptedException e) {
@@ -60,7 +64,9 @@ public class UsageLedger {
         }
     }
 
-    private volatile boolean writing;
+    /** Events handed in, and events the writer is done with (stored, or given up on and logged). */
+    private final AtomicLong recorded = new AtomicLong();
+    private volatile long written;
 
     private void writeLoop() {
         List<UsageEvent> batch = new ArrayList<>(BATCH);
@@ -70,16 +76,26 @@ public class UsageLedger {
                 if (first == null) {
                     continue;
                 }
-                writing = true;
                 batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
+                // Gather for a moment before writing: one transaction of hundreds of rows costs
+                // SQLite little more than one of a single row.
+                long deadline = System.nanoTime() + GATHER_NANOS;
+                while (batch.size() < BATCH && running) {
+                    long left = deadline - System.nanoTime();
+                    UsageEvent next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, BATCH - batch.size());
+                }
                 write(batch);
+                written += batch.size();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
                 batch.clear();
-                writing = false;
                 synchronized (this) {
                     notifyAll();
                 }

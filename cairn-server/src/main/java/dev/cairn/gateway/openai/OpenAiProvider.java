@@ -14,7 +14,8 @@ import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -66,13 +67,26 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
         return new ProviderResult(body, usageOf(body));
     }
 
+    /**
+     * Reads only the top-level {@code usage} object, skipping everything else unparsed: the answer
+     * itself goes to the client as the upstream sent it.
+     */
     private Usage usageOf(byte[] body) {
-        try {
-            JsonNode root = JsonBodies.JSON.readTree(body);
-            if (root == null || !root.isObject()) {
+        try (JsonParser parser = JsonBodies.JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw GatewayException.upstreamFailed(name, "answer is not a JSON object");
             }
-            return Usage.fromOpenAi(root.get("usage"));
+            Usage usage = Usage.NONE;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("usage".equals(field)) {
+                    usage = Usage.fromOpenAi(parser.readValueAsTree());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return usage;
         } catch (JacksonException e) {
             throw GatewayException.upstreamFailed(name, "answer is not valid JSON");
         }
