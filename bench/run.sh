@@ -29,8 +29,9 @@ CLOSED_WARMUP=${CLOSED_WARMUP:-20}
 CLOSED_DURATION=${CLOSED_DURATION:-30}
 OPEN_WARMUP=${OPEN_WARMUP:-10}
 OPEN_DURATION=${OPEN_DURATION:-30}
+OPEN_ROUNDS=${OPEN_ROUNDS:-3}
 PROFILE_DURATION=${PROFILE_DURATION:-30}
-command_line="bench/run.sh  (CONNECTIONS=$CONNECTIONS RATE=$RATE ROUNDS=$ROUNDS CLOSED_WARMUP=$CLOSED_WARMUP CLOSED_DURATION=$CLOSED_DURATION OPEN_WARMUP=$OPEN_WARMUP OPEN_DURATION=$OPEN_DURATION PROFILE_DURATION=$PROFILE_DURATION)"
+command_line="bench/run.sh  (CONNECTIONS=$CONNECTIONS RATE=$RATE ROUNDS=$ROUNDS CLOSED_WARMUP=$CLOSED_WARMUP CLOSED_DURATION=$CLOSED_DURATION OPEN_WARMUP=$OPEN_WARMUP OPEN_DURATION=$OPEN_DURATION OPEN_ROUNDS=$OPEN_ROUNDS PROFILE_DURATION=$PROFILE_DURATION)"
 
 java="$JAVA_HOME/bin/java"
 results="$root/bench/results"
@@ -130,7 +131,8 @@ access_log_on=$([ "$(grep -c '"cairn.access"' "$results/cairn.log" || true)" -gt
 
 hz=$(getconf CLK_TCK)
 proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; print busy, busy+$5+$6}' /proc/stat; }
+# busy (user, nice, system, irq, softirq) and steal: time the hypervisor gave our vCPUs to others.
+machine_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $9}' /proc/stat; }
 
 rss_sampler() {   # max VmRSS (kB) of $1 while $2 exists, written to $3
   local max=0 rss
@@ -169,14 +171,15 @@ run() {
   wait "$sampler" 2>/dev/null || true
   transient=()
   cat "$results/$name.log" >&2
-  read -r busy0 total0 <<< "$m0"
-  read -r busy1 total1 <<< "$m1"
+  read -r busy0 steal0 <<< "$m0"
+  read -r busy1 steal1 <<< "$m1"
   jq -c --argjson hz "$hz" --argjson secs "$duration" \
      --argjson cairn $((c1 - c0)) --argjson fake $((f1 - f0)) --argjson gen $((g1 - g0)) \
-     --argjson busy $((busy1 - busy0)) --argjson rss "$(cat "$work/$name.rss" 2>/dev/null || echo 0)" '
+     --argjson busy $((busy1 - busy0)) --argjson steal $((steal1 - steal0)) --argjson rss "$(cat "$work/$name.rss" 2>/dev/null || echo 0)" '
      . + {cpu_cores: {cairn: ($cairn / $hz / $secs), fake: ($fake / $hz / $secs),
                       load_generator: ($gen / $hz / $secs),
-                      other: ((($busy - $cairn - $fake - $gen) / $hz / $secs) | if . < 0 then 0 else . end)},
+                      other: ((($busy - $cairn - $fake - $gen) / $hz / $secs) | if . < 0 then 0 else . end),
+                      steal: ($steal / $hz / $secs)},
           cairn_max_rss_mib: ($rss / 1024)}' "$work/$name.out" > "$results/$name.json"
 }
 
@@ -187,8 +190,12 @@ for round in $(seq 1 "$ROUNDS"); do
   run "closed-direct-$round" closed "$direct_url" "$CLOSED_WARMUP" "$CLOSED_DURATION" --connections "$CONNECTIONS"
   run "closed-cairn-$round" closed "$cairn_url" "$CLOSED_WARMUP" "$CLOSED_DURATION" --connections "$CONNECTIONS"
 done
-run open-direct open "$direct_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
-run open-cairn open "$cairn_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
+# Alternated like the closed loop: this machine is shared, and a burst of outside load that hits one
+# run only would otherwise decide the p99 comparison alone.
+for round in $(seq 1 "$OPEN_ROUNDS"); do
+  run "open-direct-$round" open "$direct_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
+  run "open-cairn-$round" open "$cairn_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
+done
 
 log "profiling Cairn under the closed loop with JFR"
 jfr_file="$results/cairn-closed-loop.jfr"
@@ -204,13 +211,21 @@ gc_summary="$("$JAVA_HOME/bin/jfr" view gc "$jfr_file" 2>/dev/null | tail -n +4 
 
 j() { jq -r "$1" "$results/$2.json"; }
 mean_rps() { local prefix=$1; cat "$results"/"$prefix"-[0-9]*.json | jq -s '[.[].throughput_rps] | add / length'; }
+mean_p99() { local prefix=$1; cat "$results"/"$prefix"-[0-9]*.json | jq -s '[.[].latency_ms.p99] | add / length * 1000 | round / 1000'; }
 direct_rps=$(mean_rps closed-direct)
 cairn_rps=$(mean_rps closed-cairn)
 ratio=$(awk -v c="$cairn_rps" -v d="$direct_rps" 'BEGIN{printf "%.1f", 100 * c / d}')
-direct_p99=$(j .latency_ms.p99 open-direct)
-cairn_p99=$(j .latency_ms.p99 open-cairn)
-added_p99=$(awk -v c="$cairn_p99" -v d="$direct_p99" 'BEGIN{printf "%.3f", c - d}')
-rss_mib=$(j '.cairn_max_rss_mib | floor' open-cairn)
+direct_p99=$(mean_p99 open-direct)
+cairn_p99=$(mean_p99 open-cairn)
+# The verdict uses the median of the per-round differences: one round spoilt by a burst of steal
+# time or outside load then cannot decide it alone. Every round is listed below.
+added_p99=$(for r in $(seq 1 "$OPEN_ROUNDS"); do
+  jq -s '.[0].latency_ms.p99 - .[1].latency_ms.p99' "$results/open-cairn-$r.json" "$results/open-direct-$r.json"
+done | sort -g | awk '{v[NR]=$1} END{m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f", m}')
+added_rounds=$(for r in $(seq 1 "$OPEN_ROUNDS"); do
+  jq -rs '"\(.[0].latency_ms.p99 - .[1].latency_ms.p99 | . * 1000 | round / 1000)"' "$results/open-cairn-$r.json" "$results/open-direct-$r.json"
+done | paste -sd ',' | sed 's/,/, /g')
+rss_mib=$(cat "$results"/open-cairn-[0-9]*.json | jq -s '[.[].cairn_max_rss_mib] | max | floor')
 verdict() { awk "BEGIN{exit !($1)}" && echo "**pass**" || echo "**FAIL**"; }
 v_ratio=$(verdict "$ratio >= 15")
 v_p99=$(verdict "$added_p99 <= 2")
@@ -218,9 +233,9 @@ v_rss=$(verdict "$rss_mib < 512")
 failures_total=$(cat "$results"/*.json | jq -s '[.[].requests_failed] | add')
 
 closed_rows=$(for f in $(for r in $(seq 1 "$ROUNDS"); do echo "$results/closed-direct-$r.json" "$results/closed-cairn-$r.json"; done) "$results/closed-cairn-profiled.json"; do jq -r '
-  "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.requests_failed) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.fake * 100 | floor / 100) | \(.cpu_cores.load_generator * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) |"' "$f"; done)
-open_rows=$(for f in "$results/open-direct.json" "$results/open-cairn.json"; do jq -r '
-  "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p90) | \(.latency_ms.p99) | \(.latency_ms.p999) | \(.latency_ms.max) | \(.requests_failed) \(if .requests_failed > 0 then .failures else "" end) | \(.send_lag_ms.p99) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) |"' "$f"; done)
+  "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.requests_failed) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.fake * 100 | floor / 100) | \(.cpu_cores.load_generator * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) | \(.cpu_cores.steal * 100 | floor / 100) |"' "$f"; done)
+open_rows=$(for f in $(for r in $(seq 1 "$OPEN_ROUNDS"); do echo "$results/open-direct-$r.json" "$results/open-cairn-$r.json"; done); do jq -r '
+  "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p90) | \(.latency_ms.p99) | \(.latency_ms.p999) | \(.latency_ms.max) | \(.requests_failed) \(if .requests_failed > 0 then .failures else "" end) | \(.send_lag_ms.p99) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) | \(.cpu_cores.steal * 100 | floor / 100) |"' "$f"; done)
 cairn_cpu_per_req=$(cat "$results"/closed-cairn-[0-9]*.json | jq -s '[.[] | .cpu_cores.cairn / .throughput_rps * 1000] | add / length * 1000 | floor / 1000')
 
 cpu_model=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
@@ -240,7 +255,7 @@ Raw JSON per run, logs and the JFR recording land in \`bench/results/\` (ignored
 | Target | Measured | Verdict |
 |---|---|---|
 | Through-Cairn throughput at $CONNECTIONS connections ≥ 15 % of direct-to-fake | $ratio % ($(printf '%.0f' "$cairn_rps") vs $(printf '%.0f' "$direct_rps") req/s) | $v_ratio |
-| p99 latency added by Cairn at a fixed $RATE req/s ≤ 2 ms | $added_p99 ms ($cairn_p99 − $direct_p99 ms) | $v_p99 |
+| p99 latency added by Cairn at a fixed $RATE req/s ≤ 2 ms | median of $OPEN_ROUNDS rounds $added_p99 ms (rounds: $added_rounds) | $v_p99 |
 | Cairn resident memory under that load < 512 MiB | max VmRSS $rss_mib MiB | $v_rss |
 
 For scale: a bare Spring MVC proxy on virtual threads reaches about 23 % of direct-to-fake
@@ -272,8 +287,8 @@ Each connection sends its next request when the previous answer has been read. $
 then ${CLOSED_DURATION} s measured; direct and through-Cairn alternate, $ROUNDS rounds.
 Cairn CPU per request (mean over the Cairn rounds): $cairn_cpu_per_req ms.
 
-| Run | req/s | p50 ms | p99 ms | max ms | failed | Cairn cores | fake cores | load-gen cores | other cores |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| Run | req/s | p50 ms | p99 ms | max ms | failed | Cairn cores | fake cores | load-gen cores | other cores | steal |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 $closed_rows
 
 Mean direct: $(printf '%.0f' "$direct_rps") req/s; mean through Cairn: $(printf '%.0f' "$cairn_rps") req/s; ratio **$ratio %**.
@@ -284,15 +299,16 @@ The \`closed-cairn-profiled\` row ran with JFR recording and is not part of the 
 Requests are due at fixed times (one every $((1000000 / RATE)) µs) whatever happened before; latency
 counts from the due time, not from when the request actually left, so a stall is charged for
 every request it held back (no coordinated omission). HdrHistogram, 3 significant digits.
-${OPEN_WARMUP} s warm-up, ${OPEN_DURATION} s measured. "send lag" is how late the load generator itself
+${OPEN_WARMUP} s warm-up, ${OPEN_DURATION} s measured, direct and through-Cairn alternating, $OPEN_ROUNDS rounds. "send lag" is how late the load generator itself
 started requests; it is part of both rows alike.
 
-| Run | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | failed | send lag p99 ms | Cairn cores | other cores |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| Run | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | failed | send lag p99 ms | Cairn cores | other cores | steal |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 $open_rows
 
-p99 added by Cairn: $cairn_p99 − $direct_p99 = **$added_p99 ms**. Cairn's peak VmRSS during the
-through-Cairn open-loop run (sampled every 200 ms from /proc): **$rss_mib MiB**.
+p99 added by Cairn, per round (through-Cairn p99 minus the direct p99 measured just before it):
+$added_rounds ms; median **$added_p99 ms** (mean p99s: $cairn_p99 through Cairn, $direct_p99 direct). Cairn's peak VmRSS during the through-Cairn open-loop
+runs (sampled every 200 ms from /proc): **$rss_mib MiB**.
 Failed requests across all runs: $failures_total.
 
 ## Where the time goes

@@ -224,6 +224,7 @@ class GatewayEndToEndTest extends CairnServerTest {
         assertThat(echo._additionalProperties().get("cairn").toString()).contains("builtin").contains("not a language model");
         assertThat(models).extracting(Model::id).contains("fake/gpt-fake", "fast");
         assertThat(client.models().retrieve("fast").ownedBy()).isEqualTo("fake");
+        assertThat(client.models().retrieve("cairn/echo").id()).isEqualTo("cairn/echo");
     }
 
     @Test
