@@ -244,6 +244,10 @@ jdk_version=$("$java" -version 2>&1 | head -n 1)
 cairn_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cairn_dirty=$(git -C "$root" status --porcelain -- cairn-server 2>/dev/null | grep -q . && echo " (with uncommitted changes in cairn-server)" || true)
 
+# Written analysis below this marker survives a rerun; everything above it is regenerated.
+notes_marker='<!-- Analysis: kept by bench/run.sh when it rewrites the figures above. -->'
+notes=""
+[ -f "$root/BENCHMARKS.md" ] && notes=$(awk -v m="$notes_marker" 'kept || $0 == m {kept = 1; print}' "$root/BENCHMARKS.md")
 cat > "$root/BENCHMARKS.md" <<EOF
 # Benchmarks
 
@@ -332,4 +336,5 @@ GC during the profiled run (\`jfr view gc\`):
 $gc_summary
 \`\`\`
 EOF
+if [ -n "$notes" ]; then printf '\n%s\n' "$notes" >> "$root/BENCHMARKS.md"; fi
 log "wrote BENCHMARKS.md: ratio $ratio %, p99 added $added_p99 ms, max RSS $rss_mib MiB"
