@@ -65,7 +65,7 @@ public final class JsonBodies {
         try {
             node = JSON.readTree(body);
         } catch (JacksonException e) {
-            String reason = e.getOriginalMessage();
+            String reason = withoutLocation(e.getOriginalMessage());
             String message = reason != null && reason.contains("Invalid UTF-8")
                     ? "The request body is not valid UTF-8: " + reason
                     : "The request body is not valid JSON: " + reason;
@@ -75,6 +75,15 @@ public final class JsonBodies {
             throw RequestException.invalid("invalid_json", null, "The request body must be a JSON object");
         }
         return object;
+    }
+
+    /** Jackson appends where it was in its (redacted) source; the client needs only the reason. */
+    private static String withoutLocation(String message) {
+        if (message == null) {
+            return "malformed input";
+        }
+        int location = message.indexOf(" (start marker at [Source:");
+        return location >= 0 ? message.substring(0, location) : message;
     }
 
     private static RequestException tooLarge(long maxBytes) {

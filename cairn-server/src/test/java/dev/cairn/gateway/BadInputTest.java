@@ -47,7 +47,8 @@ class BadInputTest extends CairnServerTest {
 
     @Test
     void malformedJson() {
-        assertError(chat("{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"user\""), 400, "invalid_json", null);
+        JsonNode truncated = assertError(chat("{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"user\""), 400, "invalid_json", null);
+        assertThat(truncated.get("message").stringValue()).contains("end-of-input").doesNotContain("Source");
         assertError(chat("not json at all"), 400, "invalid_json", null);
         assertError(chat("{\"model\":\"cairn/echo\"} trailing"), 400, "invalid_json", null);
         assertError(chat(""), 400, "invalid_json", null);
