@@ -25,11 +25,6 @@ import tools.jackson.databind.JsonNode;
 /** The OpenAI SDK talking to an Anthropic provider through Cairn, against a fake Messages API. */
 class AnthropicEndToEndTest extends CairnServerTest {
 
-    private static void sse(OutputStream out, String event, String data) throws java.io.IOException {
-        out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
     @Test
     void chatWithSystemPromptIsTranslatedBothWays() {
         ANTHROPIC.handler((exchange, request) -> FakeUpstream.json(exchange, 200, """
@@ -82,18 +77,18 @@ class AnthropicEndToEndTest extends CairnServerTest {
         ANTHROPIC.handler((exchange, request) -> {
             FakeUpstream.sseHeaders(exchange);
             OutputStream out = exchange.getResponseBody();
-            sse(out, "message_start", """
+            FakeUpstream.event(out, "message_start", """
                     {"type":"message_start","message":{"id":"msg_3","type":"message","role":"assistant","model":"claude-sonnet-4","content":[],"usage":{"input_tokens":8,"output_tokens":1}}}""");
-            sse(out, "content_block_start", """
+            FakeUpstream.event(out, "content_block_start", """
                     {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
-            sse(out, "content_block_delta", """
+            FakeUpstream.event(out, "content_block_delta", """
                     {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}""");
-            sse(out, "content_block_delta", """
+            FakeUpstream.event(out, "content_block_delta", """
                     {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo!"}}""");
-            sse(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-            sse(out, "message_delta", """
+            FakeUpstream.event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+            FakeUpstream.event(out, "message_delta", """
                     {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":3}}""");
-            sse(out, "message_stop", "{\"type\":\"message_stop\"}");
+            FakeUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");
         });
         try (StreamResponse<ChatCompletionChunk> stream = openAi(createKey("anthropic-stream-ws")).chat().completions()
                 .createStreaming(ChatCompletionCreateParams.builder().model("claude/claude-sonnet-4").addUserMessage("Hi").build())) {

@@ -149,6 +149,13 @@ public final class FakeUpstream implements AutoCloseable {
         out.flush();
     }
 
+    /** An event with an {@code event:} name, as Anthropic writes them; multi-line data stays one event. */
+    public static void event(OutputStream out, String name, String data) throws IOException {
+        String lines = "data: " + data.replace("\n", "\ndata: ");
+        out.write(("event: " + name + "\n" + lines + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     public static Map<String, String> flat(Headers headers) {
         Map<String, String> flat = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((k, v) -> flat.put(k, String.join(",", v)));

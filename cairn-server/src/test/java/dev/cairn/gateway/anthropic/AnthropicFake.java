@@ -36,10 +36,8 @@ final class AnthropicFake {
         return JsonBodies.parseObject(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** One server-sent event with an {@code event:} name, as Anthropic writes them; one data line per line. */
+    /** One server-sent event with an {@code event:} name, as Anthropic writes them. */
     static void event(OutputStream out, String event, String data) throws IOException {
-        String lines = "data: " + data.replace("\n", "\ndata: ");
-        out.write(("event: " + event + "\n" + lines + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        FakeUpstream.event(out, event, data);
     }
 }
