@@ -3,13 +3,15 @@ package dev.cairn.access;
 import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
-/** Installs {@code CAIRN_BOOTSTRAP_ADMIN_KEY} as an admin key at start, for automated set-ups. */
+/**
+ * Installs {@code CAIRN_BOOTSTRAP_ADMIN_KEY} as an admin key at start, for automated set-ups. It
+ * runs before the web server opens its port, so the key works from the first request.
+ */
 @Component
-class BootstrapAdminKey implements ApplicationRunner {
+class BootstrapAdminKey implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapAdminKey.class);
 
@@ -22,7 +24,7 @@ class BootstrapAdminKey implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         String secret = properties.bootstrapAdminKey();
         if (secret != null && !secret.isBlank()) {
             ApiKey key = keys.ensureBootstrapAdmin(secret.trim());

@@ -51,6 +51,7 @@ public class GatewayPipeline {
         try {
             ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
             exchange.target = router.route(chat.model(), exchange.principal);
+            router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
             exchange.stream = chat.stream();
             ObjectNode upstream = chat.body();
             upstream.put("model", exchange.target.upstreamModel());
@@ -63,9 +64,9 @@ public class GatewayPipeline {
                 exchange.usage = result.usage();
                 respondJson(response, result.body());
             }
-        } catch (ClientGoneException e) {
-            exchange.status = 499; // nginx's "client closed request": nobody was left to answer
-            exchange.errorCode = "client_disconnected";
+        } catch (ClientGoneException | IOException e) {
+            // The client's connection failed while we read its body or wrote the answer.
+            clientGone(exchange);
         } catch (RuntimeException e) {
             ApiError error = errorOf(e);
             exchange.failed(error);
@@ -109,12 +110,20 @@ public class GatewayPipeline {
             exchange.upstreamNanos = System.nanoTime() - start;
             exchange.usage = result.usage();
             respondJson(response, result.body());
+        } catch (IOException e) {
+            clientGone(exchange);
         } catch (RuntimeException e) {
             exchange.failed(errorOf(e));
             throw e;
         } finally {
             recorder.record(exchange);
         }
+    }
+
+    /** Recorded as nginx's 499 "client closed request": nobody was left to answer. */
+    private static void clientGone(Exchange exchange) {
+        exchange.status = 499;
+        exchange.errorCode = "client_disconnected";
     }
 
     /** What the client is told about a failure; unexpected ones say no more than "internal". */

@@ -1,7 +1,5 @@
 package dev.cairn.gateway;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +11,10 @@ import dev.cairn.gateway.anthropic.AnthropicProvider;
 import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.gateway.openai.OpenAiProvider;
 import dev.cairn.platform.CairnProperties;
+import tools.jackson.databind.JsonNode;
 import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +24,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ModelRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
 
     private final Map<String, ProviderClient> providers;
     private final Map<String, String> aliases;
@@ -36,6 +39,12 @@ public class ModelRouter {
             }
             if (name.contains("/")) {
                 throw new IllegalArgumentException("cairn.providers." + name + ": provider names cannot contain '/'");
+            }
+            if (config.apiKey() != null && config.apiKey().contains("${")) {
+                // Spring leaves a placeholder whose variable is unset as literal text; sending that
+                // upstream would come back as a confusing 401.
+                throw new IllegalArgumentException("cairn.providers." + name + ".api-key is '" + config.apiKey()
+                        + "': the environment variable it names is not set");
             }
             built.put(name, create(name, config, properties.gateway()));
         });
@@ -71,6 +80,22 @@ public class ModelRouter {
         return route;
     }
 
+    /**
+     * OpenRouter-style upstreams take a {@code models} list of fallbacks they may switch to. A key
+     * with an allow-list must be allowed every one of them, or the list would be a way around it.
+     */
+    public void checkFallbacks(JsonNode fallbacks, Route route, Principal principal) {
+        if (fallbacks == null || !fallbacks.isArray() || principal.allowedModels().isEmpty()) {
+            return;
+        }
+        for (JsonNode fallback : fallbacks.values()) {
+            String model = route.provider().name() + "/" + fallback.asString("");
+            if (!principal.mayUse(model)) {
+                throw AccessException.modelNotAllowed(model);
+            }
+        }
+    }
+
     /** The route for a name, or null when no alias or configured provider matches. */
     public Route resolve(String model) {
         String target = aliases.getOrDefault(model, model);
@@ -103,10 +128,9 @@ public class ModelRouter {
             if (provider instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    // Keep closing the others: one failing pool must not leak the rest.
+                    log.warn("Closing provider {} failed", provider.name(), e);
                 }
             }
         }

@@ -25,7 +25,9 @@ final class SseResponse implements ChunkSink {
 
     @Override
     public void send(String chunkJson) {
-        write(chunkJson.getBytes(StandardCharsets.UTF_8));
+        // Each line of a multi-line event needs its own "data: " prefix to stay one event.
+        String data = chunkJson.indexOf('\n') < 0 ? chunkJson : chunkJson.replace("\n", "\ndata: ");
+        write(data.getBytes(StandardCharsets.UTF_8));
     }
 
     void done() {

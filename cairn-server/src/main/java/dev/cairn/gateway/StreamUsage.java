@@ -23,7 +23,8 @@ final class StreamUsage implements ChunkSink {
 
     @Override
     public void send(String chunkJson) {
-        if (!chunkJson.contains("\"usage\"")) {
+        // OpenAI sends "usage":null on every chunk once usage is requested: nothing to read there.
+        if (!chunkJson.contains("\"usage\"") || chunkJson.contains("\"usage\":null")) {
             client.send(chunkJson);
             return;
         }

@@ -45,7 +45,7 @@ public final class UpstreamHttp implements Closeable {
 
     public UpstreamHttp(String provider, CairnProperties.Provider config, Map<String, String> authHeaders) {
         this.provider = provider;
-        this.baseUrl = stripTrailingSlash(config.baseUrl());
+        this.baseUrl = validatedBaseUrl(provider, config.baseUrl());
         var all = new java.util.LinkedHashMap<>(config.headers());
         all.putAll(authHeaders);
         this.headers = Map.copyOf(all);
@@ -226,11 +226,21 @@ public final class UpstreamHttp implements Closeable {
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
-    private static String stripTrailingSlash(String url) {
+    /** Fails at start, naming the provider, rather than on every request later. */
+    private static String validatedBaseUrl(String provider, String url) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("base-url is required");
+            throw new IllegalArgumentException("cairn.providers." + provider + ".base-url is required");
         }
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        try {
+            URI uri = URI.create(trimmed);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cairn.providers." + provider + ".base-url '" + url + "' is not a valid http(s) URL", e);
+        }
+        return trimmed;
     }
 
     @Override

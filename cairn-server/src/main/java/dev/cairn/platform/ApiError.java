@@ -13,8 +13,4 @@ public record ApiError(int status, String type, String code, String param, Strin
     public static ApiError invalidRequest(String code, String param, String message) {
         return new ApiError(400, "invalid_request_error", code, param, message);
     }
-
-    public ApiError withStatus(int newStatus) {
-        return new ApiError(newStatus, type, code, param, message);
-    }
 }

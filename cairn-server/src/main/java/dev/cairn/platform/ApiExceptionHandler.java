@@ -2,6 +2,7 @@ package dev.cairn.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -40,9 +41,22 @@ public class ApiExceptionHandler {
                 "Method " + e.getMethod() + " is not allowed here"));
     }
 
-    @ExceptionHandler({HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class})
-    ResponseEntity<byte[]> mediaType(Exception e) {
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<byte[]> mediaType(HttpMediaTypeNotSupportedException e) {
         return respond(new ApiError(415, "invalid_request_error", "unsupported_media_type", null, e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<byte[]> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return respond(new ApiError(406, "invalid_request_error", "not_acceptable", null,
+                "This endpoint answers in JSON; the Accept header rules that out"));
+    }
+
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<byte[]> database(DataAccessException e) {
+        log.error("Database unavailable", e);
+        return respond(new ApiError(503, "server_error", "database_unavailable", null,
+                "Cairn cannot reach its database right now; retry shortly"));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

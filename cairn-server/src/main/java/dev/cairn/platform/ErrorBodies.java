@@ -1,9 +1,5 @@
 package dev.cairn.platform;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
-import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,19 +23,5 @@ public final class ErrorBodies {
 
     public static byte[] bytes(ApiError error) {
         return JSON.writeValueAsBytes(tree(error));
-    }
-
-    /** Writes the error as the whole response, unless the response has already begun. */
-    public static void write(HttpServletResponse response, ApiError error) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.resetBuffer();
-        response.setStatus(error.status());
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        byte[] body = bytes(error);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 }

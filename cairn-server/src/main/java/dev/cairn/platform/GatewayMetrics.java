@@ -1,6 +1,7 @@
 package dev.cairn.platform;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * Cairn's own Prometheus metrics: requests by route, model and status; whole-request and upstream
  * latency histograms; tokens by model. Meters are looked up once per label set and then reused, so
- * recording costs a map lookup and an atomic add.
+ * recording costs a map lookup and an atomic add. Any {@code <provider>/<model>} routes, so clients
+ * choose model names: past {@link #MAX_MODELS} distinct names the label becomes {@code other},
+ * which keeps the number of series bounded.
  */
 @Component
 public class GatewayMetrics {
@@ -21,7 +24,11 @@ public class GatewayMetrics {
     private static final Duration MIN = Duration.ofMillis(1);
     private static final Duration MAX = Duration.ofMinutes(5);
 
+    static final int MAX_MODELS = 200;
+    static final String OTHER_MODEL = "other";
+
     private final MeterRegistry registry;
+    private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> requestLatency = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
@@ -38,7 +45,7 @@ public class GatewayMetrics {
     }
 
     public void request(String route, String model, int status, long nanos) {
-        requests.computeIfAbsent(new RequestKey(route, model, status), k -> Counter.builder("cairn.requests")
+        requests.computeIfAbsent(new RequestKey(route, label(model), status), k -> Counter.builder("cairn.requests")
                 .description("Requests by route, model and status")
                 .tag("route", k.route()).tag("model", k.model()).tag("status", Integer.toString(k.status()))
                 .register(registry)).increment();
@@ -56,12 +63,24 @@ public class GatewayMetrics {
     }
 
     public void tokens(String model, long prompt, long completion) {
+        model = label(model);
         if (prompt > 0) {
             tokenCounter(model, "prompt").increment(prompt);
         }
         if (completion > 0) {
             tokenCounter(model, "completion").increment(completion);
         }
+    }
+
+    private String label(String model) {
+        if (models.contains(model)) {
+            return model;
+        }
+        if (models.size() >= MAX_MODELS) {
+            return OTHER_MODEL;
+        }
+        models.add(model);
+        return model;
     }
 
     private Counter tokenCounter(String model, String type) {

@@ -34,19 +34,26 @@ public final class JsonBodies {
             throw tooLarge(maxBytes);
         }
         int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
-        byte[] buffer = new byte[declared > 0 ? (int) declared : 8192];
+        // Trust the declared length only up to 64 KB before bytes arrive; grow as they do.
+        byte[] buffer = new byte[declared > 0 ? (int) Math.min(declared, 64 * 1024) : 8192];
         int length = 0;
         try (InputStream in = request.getInputStream()) {
             while (true) {
                 if (length == buffer.length) {
-                    if (length > limit) {
+                    // Full: one byte tells whether there is more, so an exact fit is never copied.
+                    int next = in.read();
+                    if (next < 0) {
+                        return buffer;
+                    }
+                    if (length >= limit) {
                         throw tooLarge(maxBytes);
                     }
-                    buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, limit + 1));
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(buffer.length * 2L, limit));
+                    buffer[length++] = (byte) next;
                 }
                 int n = in.read(buffer, length, buffer.length - length);
                 if (n < 0) {
-                    break;
+                    return Arrays.copyOf(buffer, length);
                 }
                 length += n;
                 if (length > limit) {
@@ -54,7 +61,6 @@ public final class JsonBodies {
                 }
             }
         }
-        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
     }
 
     public static ObjectNode parseObject(byte[] body) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.Locale;
 
 import dev.cairn.access.Principal;
@@ -26,6 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @RestController
 public class UsageController {
+
+    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final UsageRepository repository;
     private final UsageLedger ledger;
@@ -78,16 +80,25 @@ public class UsageController {
 
     private static Instant instant(String param, String value) {
         try {
-            if (value.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochSecond(Long.parseLong(value));
-            }
-            if (value.length() == 10) {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return Instant.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw RequestException.invalid("invalid_value", param,
-                    "'" + param + "' must be an ISO date (2026-11-21), an ISO instant (2026-11-21T10:00:00Z) or Unix seconds");
+            return parse(value);
+        } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+            throw RequestException.invalid("invalid_value", param, "'" + param + "' must be an ISO date (2026-11-21),"
+                    + " an ISO instant (2026-11-21T10:00:00Z) or Unix seconds, from 1970 to 9999");
         }
+    }
+
+    private static Instant parse(String value) {
+        Instant instant;
+        if (value.chars().allMatch(Character::isDigit)) {
+            instant = Instant.ofEpochSecond(Long.parseLong(value));
+        } else if (value.length() == 10) {
+            instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } else {
+            instant = Instant.parse(value);
+        }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LAST)) {
+            throw new DateTimeException("out of range");
+        }
+        return instant;
     }
 }

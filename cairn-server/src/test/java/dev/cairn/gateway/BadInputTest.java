@@ -125,6 +125,24 @@ class BadInputTest extends CairnServerTest {
     }
 
     @Test
+    void fallbackModelsMustAlsoBeInTheAllowList() {
+        String limited = createKey("fallback-ws", "fake/gpt-fake");
+        assertError(post("/v1/chat/completions", limited, """
+                {"model":"fake/gpt-fake","models":["gpt-fake","expensive-model"],"messages":[{"role":"user","content":"hi"}]}"""),
+                403, "model_not_allowed", "model");
+        assertThat(post("/v1/chat/completions", limited, """
+                {"model":"fake/gpt-fake","models":["gpt-fake"],"messages":[{"role":"user","content":"hi"}]}""").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void acceptHeaderThatRulesOutJsonIs406() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/v1/models")))
+                .header("Authorization", "Bearer " + key).header("Accept", "text/plain").GET().build());
+        assertThat(response.statusCode()).isEqualTo(406);
+    }
+
+    @Test
     void missingMalformedUnknownAndRevokedKeys() {
         String body = "{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         HttpResponse<String> missing = send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))

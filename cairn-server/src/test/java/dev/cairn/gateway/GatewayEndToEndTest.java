@@ -311,6 +311,20 @@ class GatewayEndToEndTest extends CairnServerTest {
     }
 
     @Test
+    void streamCutShortBeforeDoneEndsWithAnErrorEvent() {
+        UPSTREAM.handler((exchange, request) -> {
+            FakeUpstream.sseHeaders(exchange);
+            FakeUpstream.event(exchange.getResponseBody(), """
+                    {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"partial"},"finish_reason":null}]}""");
+        });
+        List<String> lines = streamLines(createKey("cut-ws"), """
+                {"model":"fake/gpt-fake","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(lines.getFirst()).contains("partial");
+        assertThat(lines.get(lines.size() - 2)).contains("\"upstream_failed\"").contains("[DONE]");
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+    }
+
+    @Test
     void upstreamFailureBeforeTheFirstChunkIsAPlainErrorResponse() {
         UPSTREAM.handler((exchange, request) -> FakeUpstream.json(exchange, 429, """
                 {"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"""));

@@ -121,6 +121,8 @@ class OperationsTest extends CairnServerTest {
         assertThat(future.get("data")).isEmpty();
         assertThat(get("/v1/usage?group_by=color", key).statusCode()).isEqualTo(400);
         assertThat(get("/v1/usage?from=yesterday", key).statusCode()).isEqualTo(400);
+        assertThat(get("/v1/usage?to=99999999999999999", key).statusCode()).isEqualTo(400);
+        assertThat(get("/v1/usage?to=%2B999999999-12-31T00:00:00Z", key).statusCode()).isEqualTo(400);
         assertThat(json(get("/v1/usage?group_by=model", ADMIN_KEY)).get("data").size()).isGreaterThanOrEqualTo(2);
     }
 

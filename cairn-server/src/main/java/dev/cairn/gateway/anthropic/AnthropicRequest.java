@@ -167,7 +167,13 @@ final class AnthropicRequest {
             block.put("type", "tool_use");
             block.put("id", call.path("id").asString(""));
             block.put("name", function.path("name").asString(""));
-            block.set("input", arguments(function.path("arguments").asString(""), callPath + ".function.arguments"));
+            JsonNode arguments = function.path("arguments");
+            if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isString()) {
+                // OpenAI sends arguments as a JSON string; anything else would be silently lost.
+                throw RequestException.invalid("invalid_type", callPath + ".function.arguments",
+                        "'" + callPath + ".function.arguments' must be a string of JSON");
+            }
+            block.set("input", arguments(arguments.asString(""), callPath + ".function.arguments"));
         }
         return blocks;
     }

@@ -54,11 +54,18 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
 
     @Override
     public void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink) {
+        boolean[] done = {false};
         http.postStreaming("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace, event -> {
-            if (!"[DONE]".equals(event.data())) {
+            if ("[DONE]".equals(event.data())) {
+                done[0] = true;
+            } else {
                 sink.send(event.data());
             }
         });
+        if (!done[0]) {
+            // A connection that ends without [DONE] cut the answer short; the client must not take it as whole.
+            throw GatewayException.upstreamFailed(name, "stream ended before [DONE]");
+        }
     }
 
     @Override
