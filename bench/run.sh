@@ -22,6 +22,7 @@ cd "$root"
 
 FAKE_PORT=${FAKE_PORT:-9100}
 CAIRN_PORT=${CAIRN_PORT:-9180}
+BARE_PORT=${BARE_PORT:-9190}
 CONNECTIONS=${CONNECTIONS:-16}
 RATE=${RATE:-1000}
 ROUNDS=${ROUNDS:-2}
@@ -57,7 +58,7 @@ trap 'exit 130' INT TERM
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-for port in "$FAKE_PORT" "$CAIRN_PORT"; do
+for port in "$FAKE_PORT" "$CAIRN_PORT" "$BARE_PORT"; do
   port_free "$port" || { echo "port $port is in use; set FAKE_PORT / CAIRN_PORT" >&2; exit 1; }
 done
 
@@ -73,6 +74,12 @@ classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/
   > "$results/fake.log" 2>&1 &
 fake_pid=$!
 started+=("$fake_pid")
+
+# The reference: Cairn's web stack with none of Cairn's work (see BareProxy).
+"$java" -cp "$classpath" dev.cairn.bench.BareProxy "$BARE_PORT" "http://127.0.0.1:$FAKE_PORT/v1/chat/completions" \
+  > "$results/bare.log" 2>&1 &
+bare_pid=$!
+started+=("$bare_pid")
 
 cat > "$work/cairn.yaml" <<EOF
 cairn:
@@ -107,6 +114,10 @@ wait_for() {
 }
 wait_for "http://127.0.0.1:$FAKE_PORT/health"
 wait_for "http://127.0.0.1:$CAIRN_PORT/health/ready"
+for _ in $(seq 1 120); do   # the bare proxy has no health endpoint: any HTTP answer means it is up
+  curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break
+  sleep 0.5
+done
 access_log_lines_before=$(grep -c '"cairn.access"' "$results/cairn.log" || true)
 
 cat > "$work/body.json" <<'EOF'
@@ -114,10 +125,11 @@ cat > "$work/body.json" <<'EOF'
 EOF
 direct_url="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
 cairn_url="http://127.0.0.1:$CAIRN_PORT/v1/chat/completions"
+bare_url="http://127.0.0.1:$BARE_PORT/v1/chat/completions"
 auth="Authorization: Bearer $key"
 
 # Both paths must answer 200 with a usage object before anything is timed; streaming is checked too.
-for url in "$direct_url" "$cairn_url"; do
+for url in "$direct_url" "$cairn_url" "http://127.0.0.1:$BARE_PORT/v1/chat/completions"; do
   curl -sf -H "$auth" -H 'Content-Type: application/json' --data @"$work/body.json" "$url" \
     | jq -e '.usage.total_tokens > 0' > /dev/null || { echo "sanity request to $url failed" >&2; exit 1; }
 done
@@ -189,12 +201,14 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 1 "$ROUNDS"); do
   run "closed-direct-$round" closed "$direct_url" "$CLOSED_WARMUP" "$CLOSED_DURATION" --connections "$CONNECTIONS"
   run "closed-cairn-$round" closed "$cairn_url" "$CLOSED_WARMUP" "$CLOSED_DURATION" --connections "$CONNECTIONS"
+  run "closed-bare-$round" closed "$bare_url" "$CLOSED_WARMUP" "$CLOSED_DURATION" --connections "$CONNECTIONS"
 done
 # Alternated like the closed loop: this machine is shared, and a burst of outside load that hits one
 # run only would otherwise decide the p99 comparison alone.
 for round in $(seq 1 "$OPEN_ROUNDS"); do
   run "open-direct-$round" open "$direct_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
   run "open-cairn-$round" open "$cairn_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
+  run "open-bare-$round" open "$bare_url" "$OPEN_WARMUP" "$OPEN_DURATION" --rate "$RATE"
 done
 
 log "profiling Cairn under the closed loop with JFR"
@@ -219,12 +233,20 @@ direct_p99=$(mean_p99 open-direct)
 cairn_p99=$(mean_p99 open-cairn)
 # The verdict uses the median of the per-round differences: one round spoilt by a burst of steal
 # time or outside load then cannot decide it alone. Every round is listed below.
-added_p99=$(for r in $(seq 1 "$OPEN_ROUNDS"); do
-  jq -s '.[0].latency_ms.p99 - .[1].latency_ms.p99' "$results/open-cairn-$r.json" "$results/open-direct-$r.json"
-done | sort -g | awk '{v[NR]=$1} END{m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f", m}')
-added_rounds=$(for r in $(seq 1 "$OPEN_ROUNDS"); do
-  jq -rs '"\(.[0].latency_ms.p99 - .[1].latency_ms.p99 | . * 1000 | round / 1000)"' "$results/open-cairn-$r.json" "$results/open-direct-$r.json"
-done | paste -sd ',' | sed 's/,/, /g')
+added_per_round() {   # p99 of open-$1-r minus p99 of open-direct-r, one line per round
+  local r
+  for r in $(seq 1 "$OPEN_ROUNDS"); do
+    jq -s '.[0].latency_ms.p99 - .[1].latency_ms.p99 | . * 1000 | round / 1000' \
+      "$results/open-$1-$r.json" "$results/open-direct-$r.json"
+  done
+}
+median() { sort -g | awk '{v[NR]=$1} END{m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f", m}'; }
+added_p99=$(added_per_round cairn | median)
+added_rounds=$(added_per_round cairn | paste -sd ',' | sed 's/,/, /g')
+bare_added_p99=$(added_per_round bare | median)
+bare_added_rounds=$(added_per_round bare | paste -sd ',' | sed 's/,/, /g')
+bare_rps=$(mean_rps closed-bare)
+bare_ratio=$(awk -v c="$bare_rps" -v d="$direct_rps" 'BEGIN{printf "%.1f", 100 * c / d}')
 rss_mib=$(cat "$results"/open-cairn-[0-9]*.json | jq -s '[.[].cairn_max_rss_mib] | max | floor')
 verdict() { awk "BEGIN{exit !($1)}" && echo "**pass**" || echo "**FAIL**"; }
 v_ratio=$(verdict "$ratio >= 15")
@@ -232,9 +254,9 @@ v_p99=$(verdict "$added_p99 <= 2")
 v_rss=$(verdict "$rss_mib < 512")
 failures_total=$(cat "$results"/*.json | jq -s '[.[].requests_failed] | add')
 
-closed_rows=$(for f in $(for r in $(seq 1 "$ROUNDS"); do echo "$results/closed-direct-$r.json" "$results/closed-cairn-$r.json"; done) "$results/closed-cairn-profiled.json"; do jq -r '
+closed_rows=$(for f in $(for r in $(seq 1 "$ROUNDS"); do echo "$results/closed-direct-$r.json" "$results/closed-cairn-$r.json" "$results/closed-bare-$r.json"; done) "$results/closed-cairn-profiled.json"; do jq -r '
   "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.requests_failed) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.fake * 100 | floor / 100) | \(.cpu_cores.load_generator * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) | \(.cpu_cores.steal * 100 | floor / 100) |"' "$f"; done)
-open_rows=$(for f in $(for r in $(seq 1 "$OPEN_ROUNDS"); do echo "$results/open-direct-$r.json" "$results/open-cairn-$r.json"; done); do jq -r '
+open_rows=$(for f in $(for r in $(seq 1 "$OPEN_ROUNDS"); do echo "$results/open-direct-$r.json" "$results/open-cairn-$r.json" "$results/open-bare-$r.json"; done); do jq -r '
   "| \(.label) | \(.throughput_rps | floor) | \(.latency_ms.p50) | \(.latency_ms.p90) | \(.latency_ms.p99) | \(.latency_ms.p999) | \(.latency_ms.max) | \(.requests_failed) \(if .requests_failed > 0 then .failures else "" end) | \(.send_lag_ms.p99) | \(.cpu_cores.cairn * 100 | floor / 100) | \(.cpu_cores.other * 100 | floor / 100) | \(.cpu_cores.steal * 100 | floor / 100) |"' "$f"; done)
 cairn_cpu_per_req=$(cat "$results"/closed-cairn-[0-9]*.json | jq -s '[.[] | .cpu_cores.cairn / .throughput_rps * 1000] | add / length * 1000 | floor / 1000')
 
@@ -262,8 +284,10 @@ Raw JSON per run, logs and the JFR recording land in \`bench/results/\` (ignored
 | p99 latency added by Cairn at a fixed $RATE req/s ≤ 2 ms | median of $OPEN_ROUNDS rounds $added_p99 ms (rounds: $added_rounds) | $v_p99 |
 | Cairn resident memory under that load < 512 MiB | max VmRSS $rss_mib MiB | $v_rss |
 
-For scale: a bare Spring MVC proxy on virtual threads reaches about 23 % of direct-to-fake
-throughput on this kind of machine.
+Reference, measured in the same run: a bare proxy on Cairn's web stack (\`bench/.../BareProxy.java\`:
+Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own) reaches
+**$bare_ratio %** of direct-to-fake throughput and adds **$bare_added_p99 ms** at p99 at $RATE req/s
+(rounds: $bare_added_rounds). What Cairn adds beyond that is its own work.
 
 ## Machine and setup
 
