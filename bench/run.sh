@@ -146,6 +146,9 @@ proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # busy (user, nice, system, irq, softirq) and steal: time the hypervisor gave our vCPUs to others.
 machine_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $9}' /proc/stat; }
 
+# The sampler rewrites its file every 200 ms; a read that lands mid-write sees nothing.
+max_rss() { local v; v=$(cat "$1" 2>/dev/null || true); echo "${v:-0}"; }
+
 rss_sampler() {   # max VmRSS (kB) of $1 while $2 exists, written to $3
   local max=0 rss
   while [ -e "$2" ]; do
@@ -187,12 +190,14 @@ run() {
   read -r busy1 steal1 <<< "$m1"
   jq -c --argjson hz "$hz" --argjson secs "$duration" \
      --argjson cairn $((c1 - c0)) --argjson fake $((f1 - f0)) --argjson gen $((g1 - g0)) \
-     --argjson busy $((busy1 - busy0)) --argjson steal $((steal1 - steal0)) --argjson rss "$(cat "$work/$name.rss" 2>/dev/null || echo 0)" '
+     --argjson busy $((busy1 - busy0)) --argjson steal $((steal1 - steal0)) --argjson rss "$(max_rss "$work/$name.rss")" '
      . + {cpu_cores: {cairn: ($cairn / $hz / $secs), fake: ($fake / $hz / $secs),
                       load_generator: ($gen / $hz / $secs),
                       other: ((($busy - $cairn - $fake - $gen) / $hz / $secs) | if . < 0 then 0 else . end),
                       steal: ($steal / $hz / $secs)},
-          cairn_max_rss_mib: ($rss / 1024)}' "$work/$name.out" > "$results/$name.json"
+          cairn_max_rss_mib: ($rss / 1024)}' <(grep '^{"mode"' "$work/$name.out" | tail -n 1) > "$results/$name.json"
+  # Kept for diagnosis: the generator's whole stdout, of which only the report line is used.
+  cp "$work/$name.out" "$results/$name.out"
 }
 
 # --- the runs ---------------------------------------------------------------------------------
