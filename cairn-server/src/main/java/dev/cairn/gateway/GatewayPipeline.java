@@ -1,6 +1,7 @@
 package dev.cairn.gateway;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.ApiError;
@@ -58,11 +59,7 @@ public class GatewayPipeline {
             if (chat.stream()) {
                 stream(exchange, chat, upstream, sse);
             } else {
-                long start = System.nanoTime();
-                ProviderResult result = exchange.target.provider().chat(upstream, exchange.trace);
-                exchange.upstreamNanos = System.nanoTime() - start;
-                exchange.usage = result.usage();
-                respondJson(response, result.body());
+                respondJson(response, timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace)));
             }
         } catch (ClientGoneException | IOException e) {
             // The client's connection failed while we read its body or wrote the answer.
@@ -105,11 +102,7 @@ public class GatewayPipeline {
             exchange.target = router.route(embeddings.model(), exchange.principal);
             ObjectNode upstream = embeddings.body();
             upstream.put("model", exchange.target.upstreamModel());
-            long start = System.nanoTime();
-            ProviderResult result = exchange.target.provider().embeddings(upstream, exchange.trace);
-            exchange.upstreamNanos = System.nanoTime() - start;
-            exchange.usage = result.usage();
-            respondJson(response, result.body());
+            respondJson(response, timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace)));
         } catch (IOException e) {
             clientGone(exchange);
         } catch (RuntimeException e) {
@@ -117,6 +110,18 @@ public class GatewayPipeline {
             throw e;
         } finally {
             recorder.record(exchange);
+        }
+    }
+
+    /** Calls the provider, noting its latency and token counts on the exchange; returns the body. */
+    private static byte[] timed(Exchange exchange, Supplier<ProviderResult> call) {
+        long start = System.nanoTime();
+        try {
+            ProviderResult result = call.get();
+            exchange.usage = result.usage();
+            return result.body();
+        } finally {
+            exchange.upstreamNanos = System.nanoTime() - start;
         }
     }
 

@@ -56,7 +56,7 @@ final class AnthropicResponse {
         }
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(message.get("stop_reason")));
-        putUsage(out, usage(message.get("usage")));
+        usage(message.get("usage")).putInto(out);
         return out;
     }
 
@@ -86,12 +86,5 @@ final class AnthropicResponse {
             return Usage.NONE;
         }
         return new Usage(promptTokens(usage), usage.path("output_tokens").asLong(0));
-    }
-
-    static void putUsage(ObjectNode target, Usage usage) {
-        target.putObject("usage")
-                .put("prompt_tokens", usage.promptTokens())
-                .put("completion_tokens", usage.completionTokens())
-                .put("total_tokens", usage.promptTokens() + usage.completionTokens());
     }
 }

@@ -136,7 +136,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
         finished = true;
         ObjectNode chunk = shell();
         chunk.putArray("choices");
-        AnthropicResponse.putUsage(chunk, new Usage(promptTokens, completionTokens));
+        new Usage(promptTokens, completionTokens).putInto(chunk);
         sink.send(chunk.toString());
     }
 

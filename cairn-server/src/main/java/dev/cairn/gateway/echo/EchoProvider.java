@@ -64,8 +64,8 @@ public final class EchoProvider implements ProviderClient {
             choice.putNull("logprobs");
             choice.put("finish_reason", reply.finishReason());
         }
-        Usage usage = new Usage(reply.promptTokens(), (long) reply.words().size() * reply.n());
-        putUsage(response, usage);
+        Usage usage = reply.usage();
+        usage.putInto(response);
         return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(response), usage);
     }
 
@@ -95,7 +95,7 @@ public final class EchoProvider implements ProviderClient {
         if (options != null && options.path("include_usage").asBoolean(false)) {
             ObjectNode usageChunk = chunkShell(reply.id(), created);
             usageChunk.putArray("choices");
-            putUsage(usageChunk, new Usage(reply.promptTokens(), (long) reply.words().size() * reply.n()));
+            reply.usage().putInto(usageChunk);
             sink.send(usageChunk.toString());
         }
     }
@@ -138,6 +138,10 @@ public final class EchoProvider implements ProviderClient {
     }
 
     private record Reply(String id, String text, List<String> words, String finishReason, int n, long promptTokens) {
+        /** One token per word, for each of the {@code n} identical choices. */
+        Usage usage() {
+            return new Usage(promptTokens, (long) words.size() * n);
+        }
     }
 
     private static Reply reply(ObjectNode request) {
@@ -229,13 +233,6 @@ public final class EchoProvider implements ProviderClient {
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
         return chunk;
-    }
-
-    private static void putUsage(ObjectNode response, Usage usage) {
-        response.putObject("usage")
-                .put("prompt_tokens", usage.promptTokens())
-                .put("completion_tokens", usage.completionTokens())
-                .put("total_tokens", usage.promptTokens() + usage.completionTokens());
     }
 
     private static byte[] sha256(String text) {
