@@ -30,9 +30,9 @@ public final class AccessException extends CairnException {
                 "This API key has been revoked"));
     }
 
-    static AccessException adminRequired() {
-        return new AccessException(new ApiError(403, "permission_error", "admin_key_required", null,
-                "This endpoint needs an admin key"));
+    static AccessException roleRequired(Role role) {
+        return new AccessException(new ApiError(403, "permission_error", role.wireName() + "_key_required", null,
+                "This endpoint needs an " + role.wireName() + " key"));
     }
 
     public static AccessException modelNotAllowed(String model) {

@@ -41,12 +41,8 @@ public class AdminKeyController {
         ObjectNode body = JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes));
         String workspace = text(body, "workspace", true);
         String name = text(body, "name", true);
-        JsonNode admin = body.get("admin");
-        if (admin != null && !admin.isBoolean()) {
-            throw AccessException.invalidField("admin", "'admin' must be a boolean");
-        }
-        ApiKeyService.CreatedKey created = keys.create(workspace, name, admin != null && admin.booleanValue(),
-                models(body.get("allowed_models")));
+        ApiKeyService.CreatedKey created = keys.create(workspace, name, role(body), models(body.get("allowed_models")),
+                Principal.of(request).keyId());
         ObjectNode json = describe(created.key());
         json.put("secret", created.secret());
         return json;
@@ -62,13 +58,13 @@ public class AdminKeyController {
     }
 
     @DeleteMapping("/{id}")
-    ObjectNode revoke(@PathVariable String id) {
-        return describe(keys.revoke(id));
+    ObjectNode revoke(@PathVariable String id, HttpServletRequest request) {
+        return describe(keys.revoke(id, Principal.of(request).keyId()));
     }
 
     @PostMapping("/{id}/revoke")
-    ObjectNode revokeByPost(@PathVariable String id) {
-        return revoke(id);
+    ObjectNode revokeByPost(@PathVariable String id, HttpServletRequest request) {
+        return revoke(id, request);
     }
 
     static ObjectNode describe(ApiKey key) {
@@ -78,6 +74,7 @@ public class AdminKeyController {
         json.put("prefix", key.displayPrefix());
         json.put("workspace", key.workspace());
         json.put("name", key.name());
+        json.put("role", key.role().wireName());
         json.put("admin", key.admin());
         ArrayNode models = json.putArray("allowed_models");
         key.allowedModels().forEach(models::add);
@@ -85,6 +82,22 @@ public class AdminKeyController {
         json.put("revoked_at", iso(key.revokedAt()));
         json.put("last_used_at", iso(key.lastUsedAt()));
         return json;
+    }
+
+    /** {@code "role": "user" | "auditor" | "admin"}, or the older {@code "admin": true}. */
+    private static Role role(ObjectNode body) {
+        JsonNode role = body.get("role");
+        JsonNode admin = body.get("admin");
+        if (admin != null && !admin.isBoolean()) {
+            throw AccessException.invalidField("admin", "'admin' must be a boolean");
+        }
+        if (role != null) {
+            if (!role.isString()) {
+                throw AccessException.invalidField("role", "'role' must be one of user, auditor, admin");
+            }
+            return Role.parse(role.stringValue());
+        }
+        return admin != null && admin.booleanValue() ? Role.ADMIN : Role.USER;
     }
 
     private static String iso(Instant instant) {

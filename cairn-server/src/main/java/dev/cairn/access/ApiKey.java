@@ -12,7 +12,7 @@ public record ApiKey(String id,
                      String displayPrefix,
                      String workspace,
                      String name,
-                     boolean admin,
+                     Role role,
                      List<String> allowedModels,
                      Instant createdAt,
                      Instant revokedAt,
@@ -22,7 +22,11 @@ public record ApiKey(String id,
         return revokedAt != null;
     }
 
+    public boolean admin() {
+        return role == Role.ADMIN;
+    }
+
     public Principal principal() {
-        return new Principal(id, workspace, admin, allowedModels);
+        return new Principal(id, workspace, role, allowedModels);
     }
 }

@@ -6,24 +6,24 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Authenticates every request to a protected path before any handler runs, so no endpoint can
- * forget to. Admin paths also need an admin key. Failures raise {@link AccessException}, which the
+ * forget to, and checks that the key's role covers the path (admin paths need an admin key). Failures raise {@link AccessException}, which the
  * exception handler answers like any other error.
  */
 public class ApiKeyInterceptor implements HandlerInterceptor {
 
     private final ApiKeyService keys;
-    private final boolean adminOnly;
+    private final Role required;
 
-    public ApiKeyInterceptor(ApiKeyService keys, boolean adminOnly) {
+    public ApiKeyInterceptor(ApiKeyService keys, Role required) {
         this.keys = keys;
-        this.adminOnly = adminOnly;
+        this.required = required;
     }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         Principal principal = keys.authenticate(bearer(request));
-        if (adminOnly && !principal.admin()) {
-            throw AccessException.adminRequired();
+        if (!principal.has(required)) {
+            throw AccessException.roleRequired(required);
         }
         request.setAttribute(Principal.REQUEST_ATTRIBUTE, principal);
         return true;

@@ -15,6 +15,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.cairn.platform.AdminAction;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -31,14 +33,16 @@ public class ApiKeyService {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
 
     private final ApiKeyRepository repository;
+    private final ApplicationEventPublisher events;
     private final Cache<String, Optional<ApiKey>> byHash =
             Caffeine.newBuilder().expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
     private final Map<String, Instant> pendingTouches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService toucher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("cairn-key-touch").daemon().factory());
 
-    public ApiKeyService(ApiKeyRepository repository) {
+    public ApiKeyService(ApiKeyRepository repository, ApplicationEventPublisher events) {
         this.repository = repository;
+        this.events = events;
         toucher.scheduleWithFixedDelay(this::flushTouches, TOUCH_INTERVAL.toMillis(), TOUCH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -47,11 +51,16 @@ public class ApiKeyService {
     public record CreatedKey(ApiKey key, String secret) {
     }
 
-    public CreatedKey create(String workspace, String name, boolean admin, List<String> allowedModels) {
+    /** Creates a key; {@code actorKeyId} is the admin key that asked, or null from the command line. */
+    public CreatedKey create(String workspace, String name, Role role, List<String> allowedModels, String actorKeyId) {
         requireText("workspace", workspace);
         requireText("name", name);
         String secret = ApiKeySecrets.newSecret();
-        return new CreatedKey(store(secret, workspace, name, admin, allowedModels), secret);
+        ApiKey key = store(secret, workspace, name, role, allowedModels);
+        events.publishEvent(new AdminAction("admin.key.created", key.workspace(), actorKeyId, Map.of(
+                "key_id", key.id(), "name", key.name(), "role", key.role().wireName(),
+                "allowed_models", key.allowedModels())));
+        return new CreatedKey(key, secret);
     }
 
     /**
@@ -64,10 +73,10 @@ public class ApiKeyService {
                     "CAIRN_BOOTSTRAP_ADMIN_KEY must be 'ck_' followed by 32 to 128 characters of [A-Za-z0-9_-]");
         }
         return repository.findByHash(ApiKeySecrets.hash(secret))
-                .orElseGet(() -> store(secret, "default", "bootstrap-admin", true, List.of()));
+                .orElseGet(() -> store(secret, "default", "bootstrap-admin", Role.ADMIN, List.of()));
     }
 
-    private ApiKey store(String secret, String workspace, String name, boolean admin, List<String> allowedModels) {
+    private ApiKey store(String secret, String workspace, String name, Role role, List<String> allowedModels) {
         List<String> models = allowedModels == null ? List.of()
                 : allowedModels.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
         for (String model : models) {
@@ -76,7 +85,7 @@ public class ApiKeyService {
             }
         }
         ApiKey key = new ApiKey(dev.cairn.platform.Ids.newId("key"), ApiKeySecrets.hash(secret),
-                ApiKeySecrets.displayPrefix(secret), workspace.trim(), name.trim(), admin, models,
+                ApiKeySecrets.displayPrefix(secret), workspace.trim(), name.trim(), role, models,
                 Instant.now(), null, null);
         repository.insert(key);
         return key;
@@ -86,12 +95,13 @@ public class ApiKeyService {
         return repository.list(workspace);
     }
 
-    public ApiKey revoke(String id) {
+    public ApiKey revoke(String id, String actorKeyId) {
         if (!repository.revoke(id, Instant.now())) {
             throw AccessException.keyNotFound(id);
         }
         ApiKey key = repository.findById(id).orElseThrow(() -> AccessException.keyNotFound(id));
         byHash.invalidate(key.secretHash());
+        events.publishEvent(new AdminAction("admin.key.revoked", key.workspace(), actorKeyId, Map.of("key_id", key.id())));
         return key;
     }
 

@@ -5,12 +5,19 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Who is calling: the key's id, its workspace, whether it may use admin endpoints, and which models
- * it may call. Entries of {@code allowedModels} ending in {@code *} match by prefix.
+ * Who is calling: the key's id, its workspace, its {@link Role}, and which models it may call. Entries of {@code allowedModels} ending in {@code *} match by prefix.
  */
-public record Principal(String keyId, String workspace, boolean admin, List<String> allowedModels) {
+public record Principal(String keyId, String workspace, Role role, List<String> allowedModels) {
 
     public static final String REQUEST_ATTRIBUTE = Principal.class.getName();
+
+    public boolean admin() {
+        return role == Role.ADMIN;
+    }
+
+    public boolean has(Role required) {
+        return role.includes(required);
+    }
 
     public boolean mayUse(String model) {
         if (allowedModels.isEmpty()) {

@@ -3,10 +3,11 @@ package dev.cairn.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code cairn} command: {@code serve} runs the gateway, {@code keys} manages API keys. */
+/** The {@code cairn} command: serve the gateway, manage keys, read, export and verify the audit log. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "An OpenAI-compatible LLM gateway.",
-        subcommands = {ServeCommand.class, KeysCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, LogCommand.class, VerifyCommand.class,
+                ExportCommand.class})
 public class CairnCommand {
 
     /** The command line with Cairn's error handling: a failing command prints one line, not a stack trace. */

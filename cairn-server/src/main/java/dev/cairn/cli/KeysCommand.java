@@ -1,17 +1,13 @@
 package dev.cairn.cli;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-import dev.cairn.CairnApplication;
 import dev.cairn.access.ApiKey;
 import dev.cairn.access.ApiKeyService;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import dev.cairn.access.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,15 +30,18 @@ class KeysCommand {
         String workspace;
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
-        @Option(names = "--admin", description = "May use the admin API.")
+        @Option(names = "--admin", description = "May use the admin API (and read the audit log).")
         boolean admin;
+        @Option(names = "--auditor", description = "May read the audit log, its tiles and proofs.")
+        boolean auditor;
         @Option(names = "--models", split = ",", paramLabel = "MODEL",
                 description = "Allow only these models (comma-separated; 'provider/*' matches a prefix).")
         List<String> models = new ArrayList<>();
 
         @Override
         public Integer call() {
-            return withKeys(common, keys -> keys.create(workspace, name, admin, models).secret());
+            return withKeys(common, keys -> keys.create(workspace, name,
+                    admin ? Role.ADMIN : auditor ? Role.AUDITOR : Role.USER, models, null).secret());
         }
     }
 
@@ -56,11 +55,11 @@ class KeysCommand {
         @Override
         public Integer call() {
             return withKeys(common, keys -> {
-                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-6s %s%n",
-                        "ID", "PREFIX", "WORKSPACE", "NAME", "ADMIN", "STATE"));
+                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-7s %s%n",
+                        "ID", "PREFIX", "WORKSPACE", "NAME", "ROLE", "STATE"));
                 for (ApiKey key : keys.list(workspace)) {
-                    out.append(String.format("%-30s %-12s %-20s %-20s %-6s %s%n", key.id(), key.displayPrefix(),
-                            key.workspace(), key.name(), key.admin(), key.revoked() ? "revoked " + key.revokedAt() : "active"));
+                    out.append(String.format("%-30s %-12s %-20s %-20s %-7s %s%n", key.id(), key.displayPrefix(),
+                            key.workspace(), key.name(), key.role().wireName(), key.revoked() ? "revoked " + key.revokedAt() : "active"));
                 }
                 return out.toString().stripTrailing();
             });
@@ -76,28 +75,11 @@ class KeysCommand {
 
         @Override
         public Integer call() {
-            return withKeys(common, keys -> "revoked " + keys.revoke(id).id());
+            return withKeys(common, keys -> "revoked " + keys.revoke(id, null).id());
         }
     }
 
-    /** Runs one action against the key store with Spring started without a web server. */
     private static int withKeys(CommonOptions common, Function<ApiKeyService, String> action) {
-        List<String> args = new ArrayList<>(common.springArguments());
-        args.add("--logging.level.root=WARN");
-        args.add("--cairn.logging.access-log=false");
-        PrintStream stdout = System.out;
-        System.setOut(System.err); // start-up logs must not mix with the secret
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CairnApplication.class)
-                .web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
-            String output = action.apply(context.getBean(ApiKeyService.class));
-            stdout.println(output);
-            stdout.flush();
-            return 0;
-        } catch (RuntimeException e) {
-            System.err.println("cairn keys: " + CliErrors.rootMessage(e));
-            return 1;
-        } finally {
-            System.setOut(stdout);
-        }
+        return OfflineContext.run("keys", common, context -> action.apply(context.getBean(ApiKeyService.class)));
     }
 }

@@ -2,7 +2,10 @@ package dev.cairn.gateway;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.ApiError;
+import dev.cairn.platform.Ids;
 import dev.cairn.platform.TraceContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What happened to one gateway request, filled in step by step as the pipeline runs and recorded
@@ -13,13 +16,30 @@ final class Exchange {
     final String route;
     final Principal principal;
     final TraceContext trace;
+    /** Sent back as {@code Cairn-Request-Id}; names the request's audit entry. */
+    final String requestId = Ids.newId("req");
     final long startNanos = System.nanoTime();
     Route target;
     boolean stream;
     Usage usage = Usage.NONE;
     int status = 200;
     String errorCode;
+    String errorMessage;
     long upstreamNanos;
+
+    // What the audit entry needs, kept as the request and answer go by.
+    /** Whose content this is: {@code Cairn-Subject}, else the request's {@code user}; null for the workspace. */
+    String subject;
+    /** The request's fields as the client sent them, without the personal ones. */
+    ObjectNode requestParameters;
+    /** The request's personal fields: messages or input, and user. */
+    ObjectNode requestContent;
+    /** A non-streamed answer's body. */
+    byte[] responseBody;
+    /** A streamed answer, put back together. */
+    StreamTranscript transcript;
+    /** Whether recording in the audit log was attempted, so that it happens once. */
+    boolean audited;
 
     Exchange(String route, Principal principal, TraceContext trace) {
         this.route = route;
@@ -30,5 +50,6 @@ final class Exchange {
     void failed(ApiError error) {
         status = error.status();
         errorCode = error.code();
+        errorMessage = error.message();
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.Supplier;
 
 import dev.cairn.access.Principal;
+import dev.cairn.audit.AuditException;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
 import dev.cairn.platform.CairnProperties;
@@ -25,32 +26,41 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>validate: read the body (size-limited), parse it, check the fields Cairn interprets;</li>
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
  *   <li>call the provider, streaming chunk by chunk when asked;</li>
- *   <li>record: usage ledger and metrics, for failures too;</li>
- *   <li>respond.</li>
+ *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
+ *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
+ *   <li>respond;</li>
+ *   <li>record: usage ledger and metrics.</li>
  * </ol>
  *
- * Later steps (rate limits, guards, memory, audit) slot in here, each as one call.
+ * Later steps (rate limits, guards, memory) slot in here, each as one call.
  */
 @Component
 public class GatewayPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayPipeline.class);
 
+    /** Names the request's audit entry: {@code GET /v1/audit/requests/{id}}. */
+    public static final String REQUEST_ID_HEADER = "Cairn-Request-Id";
+
     private final ModelRouter router;
+    private final ExchangeAudit audit;
     private final ExchangeRecorder recorder;
     private final long maxBodyBytes;
 
-    public GatewayPipeline(ModelRouter router, ExchangeRecorder recorder, CairnProperties properties) {
+    public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder,
+                           CairnProperties properties) {
         this.router = router;
+        this.audit = audit;
         this.recorder = recorder;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
     public void chatCompletion(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Exchange exchange = new Exchange("chat.completions", Principal.of(request), trace(request));
+        Exchange exchange = start("chat.completions", request, response);
         SseResponse sse = new SseResponse(response);
         try {
             ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
+            audit.capture(exchange, request, chat.body());
             exchange.target = router.route(chat.model(), exchange.principal);
             router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
             exchange.stream = chat.stream();
@@ -59,23 +69,25 @@ public class GatewayPipeline {
             if (chat.stream()) {
                 stream(exchange, chat, upstream, sse);
             } else {
-                respondJson(response, timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace)));
+                exchange.responseBody = timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
+                audit.record(exchange);
+                respondJson(response, exchange.responseBody);
             }
         } catch (ClientGoneException | IOException e) {
             // The client's connection failed while we read its body or wrote the answer.
             clientGone(exchange);
         } catch (RuntimeException e) {
-            ApiError error = errorOf(e);
-            exchange.failed(error);
+            RuntimeException failure = auditFailure(exchange, e);
             if (!sse.started()) {
-                throw e;
+                throw failure;
             }
             // Headers are gone: the error travels as the stream's last event.
-            if (!(e instanceof CairnException)) {
-                log.error("Stream failed after it started", e);
+            if (!(failure instanceof CairnException)) {
+                log.error("Stream failed after it started", failure);
             }
-            sendStreamError(sse, error);
+            sendStreamError(sse, errorOf(failure));
         } finally {
+            audit.recordQuietly(exchange);
             recorder.record(exchange);
         }
     }
@@ -85,31 +97,61 @@ public class GatewayPipeline {
         // from clients that did not ask.
         upstream.withObject("stream_options").put("include_usage", true);
         StreamUsage usage = new StreamUsage(sse, chat.clientWantsUsage());
+        ChunkSink sink = usage;
+        if (audit.enabled()) {
+            exchange.transcript = new StreamTranscript(usage);
+            sink = exchange.transcript;
+        }
         long start = System.nanoTime();
         try {
-            exchange.target.provider().streamChat(upstream, exchange.trace, usage);
+            exchange.target.provider().streamChat(upstream, exchange.trace, sink);
         } finally {
             exchange.upstreamNanos = System.nanoTime() - start;
             exchange.usage = usage.usage();
         }
+        audit.record(exchange);
         sse.done();
     }
 
     public void embeddings(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Exchange exchange = new Exchange("embeddings", Principal.of(request), trace(request));
+        Exchange exchange = start("embeddings", request, response);
         try {
             EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
+            audit.capture(exchange, request, embeddings.body());
             exchange.target = router.route(embeddings.model(), exchange.principal);
             ObjectNode upstream = embeddings.body();
             upstream.put("model", exchange.target.upstreamModel());
-            respondJson(response, timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace)));
+            exchange.responseBody = timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
+            audit.record(exchange);
+            respondJson(response, exchange.responseBody);
         } catch (IOException e) {
             clientGone(exchange);
         } catch (RuntimeException e) {
-            exchange.failed(errorOf(e));
-            throw e;
+            throw auditFailure(exchange, e);
         } finally {
+            audit.recordQuietly(exchange);
             recorder.record(exchange);
+        }
+    }
+
+    private static Exchange start(String route, HttpServletRequest request, HttpServletResponse response) {
+        Exchange exchange = new Exchange(route, Principal.of(request), trace(request));
+        response.setHeader(REQUEST_ID_HEADER, exchange.requestId);
+        return exchange;
+    }
+
+    /**
+     * Notes a failure on the exchange and records it in the audit log before the client hears of
+     * it; if that record cannot be committed, the client is told so (503) instead.
+     */
+    private RuntimeException auditFailure(Exchange exchange, RuntimeException e) {
+        exchange.failed(errorOf(e));
+        try {
+            audit.record(exchange);
+            return e;
+        } catch (AuditException unrecorded) {
+            exchange.failed(unrecorded.error());
+            return unrecorded;
         }
     }
 

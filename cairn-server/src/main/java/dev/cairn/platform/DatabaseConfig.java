@@ -36,9 +36,11 @@ public class DatabaseConfig {
         config.setPoolName("cairn-db");
         if (url.startsWith("jdbc:sqlite:")) {
             // Hikari hands these to the SQLite driver as connection properties. busy_timeout makes a
-            // writer that meets another writer wait instead of failing at once.
+            // writer that meets another writer wait instead of failing at once. synchronous=FULL
+            // syncs the WAL at every commit, so a committed audit entry survives a power cut, not
+            // only a crash; group commit keeps that to one sync per batch.
             config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("synchronous", "FULL");
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
             config.setMaximumPoolSize(Math.min(properties.db().poolSize(), 8));

@@ -31,8 +31,8 @@ class ApiKeyRepositoryTest {
     void storesOnlyTheHashAndAuthenticatesUntilRevoked(TestDatabase db) {
         try (db) {
             ApiKeyRepository repository = new ApiKeyRepository(JdbcClient.create(db.source()));
-            ApiKeyService keys = new ApiKeyService(repository);
-            ApiKeyService.CreatedKey created = keys.create("ws-a", "first", false, List.of("cairn/echo", "fake/*"));
+            ApiKeyService keys = new ApiKeyService(repository, event -> { });
+            ApiKeyService.CreatedKey created = keys.create("ws-a", "first", Role.USER, List.of("cairn/echo", "fake/*"), null);
 
             String stored = JdbcClient.create(db.source()).sql("SELECT secret_hash FROM api_keys WHERE id = ?")
                     .param(created.key().id()).query(String.class).single();
@@ -49,11 +49,11 @@ class ApiKeyRepositoryTest {
             assertThat(keys.list("ws-a")).extracting(ApiKey::id).containsExactly(created.key().id());
             assertThat(keys.list("ws-b")).isEmpty();
 
-            ApiKey revoked = keys.revoke(created.key().id());
+            ApiKey revoked = keys.revoke(created.key().id(), null);
             assertThat(revoked.revokedAt()).isNotNull();
             assertThatThrownBy(() -> keys.authenticate(created.secret()))
                     .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.error().code()).isEqualTo("revoked_api_key"));
-            assertThatThrownBy(() -> keys.revoke("key_missing")).isInstanceOf(AccessException.class);
+            assertThatThrownBy(() -> keys.revoke("key_missing", null)).isInstanceOf(AccessException.class);
             keys.close();
         }
     }
@@ -63,7 +63,7 @@ class ApiKeyRepositoryTest {
     void lastUsedOnlyMovesForwardAndBootstrapKeyIsIdempotent(TestDatabase db) {
         try (db) {
             ApiKeyRepository repository = new ApiKeyRepository(JdbcClient.create(db.source()));
-            ApiKeyService keys = new ApiKeyService(repository);
+            ApiKeyService keys = new ApiKeyService(repository, event -> { });
             String secret = "ck_" + "b".repeat(43);
             ApiKey first = keys.ensureBootstrapAdmin(secret);
             ApiKey second = keys.ensureBootstrapAdmin(secret);

@@ -44,7 +44,7 @@ class KeysCommandTest {
 
         try (var db = new com.zaxxer.hikari.HikariDataSource()) {
             db.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("cairn.db"));
-            ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(JdbcClient.create(db)));
+            ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(JdbcClient.create(db)), event -> { });
             var principal = keys.authenticate(secret);
             assertThat(principal.workspace()).isEqualTo("team");
             assertThat(principal.admin()).isTrue();

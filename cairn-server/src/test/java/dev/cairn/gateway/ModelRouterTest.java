@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.cairn.access.Principal;
+import dev.cairn.access.Role;
 import dev.cairn.platform.CairnProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -19,7 +20,7 @@ class ModelRouterTest {
     private static CairnProperties properties(Map<String, CairnProperties.Provider> providers, Map<String, String> aliases) {
         return new CairnProperties(8080, Path.of("data"), new CairnProperties.Db(null, null, null, 4),
                 new CairnProperties.Gateway(DataSize.ofMegabytes(4), 4096), providers, aliases, List.of(), null,
-                new CairnProperties.Logging(false), new CairnProperties.Metrics(false));
+                new CairnProperties.Logging(false), new CairnProperties.Metrics(false), null);
     }
 
     private static CairnProperties.Provider openai(String baseUrl, String apiKey) {
@@ -48,7 +49,7 @@ class ModelRouterTest {
     void routesProviderModelsWithSlashesAndAliases() {
         ModelRouter router = new ModelRouter(properties(Map.of("or", openai("http://127.0.0.1:1/v1", "k")),
                 Map.of("sonnet", "or/anthropic/claude-sonnet-4")));
-        Principal anyone = new Principal("key_x", "ws", false, List.of());
+        Principal anyone = new Principal("key_x", "ws", Role.USER, List.of());
         assertThat(router.route("or/anthropic/claude-sonnet-4", anyone).upstreamModel()).isEqualTo("anthropic/claude-sonnet-4");
         assertThat(router.route("sonnet", anyone).qualifiedModel()).isEqualTo("or/anthropic/claude-sonnet-4");
         assertThat(router.resolve("or/")).isNull();

@@ -73,6 +73,16 @@ public abstract class CairnServerTest {
         return OpenAIOkHttpClient.builder().baseUrl(url("/v1")).apiKey(key).maxRetries(0).build();
     }
 
+    /** Creates a key with a role ("user", "auditor", "admin") through the admin API; returns its secret. */
+    protected String createKeyWithRole(String workspace, String role) {
+        HttpResponse<String> response = post("/admin/keys", ADMIN_KEY, """
+                {"workspace":"%s","name":"test-%s","role":"%s"}""".formatted(workspace, role, role));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("key creation failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response).get("secret").stringValue();
+    }
+
     /** Creates a key through the admin API and returns its secret. */
     protected String createKey(String workspace, String... allowedModels) {
         StringBuilder models = new StringBuilder();

@@ -1,0 +1,54 @@
+package dev.cairn.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/** AES-256-GCM with a random 96-bit nonce, returned as {@code nonce ‖ ciphertext ‖ tag}. */
+final class Aead {
+
+    static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Aead() {
+    }
+
+    static byte[] seal(SecretKey key, byte[] plaintext, String associatedData) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = Arrays.copyOf(nonce, NONCE_BYTES + cipher.getOutputSize(plaintext.length));
+            cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
+            return sealed;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    /** The plaintext, or an exception when the key, the data or its context is not the one sealed. */
+    static byte[] open(SecretKey key, byte[] sealed, String associatedData) throws AEADBadTagException {
+        if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw new AEADBadTagException("sealed data too short");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed to run", e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.cairn.audit;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+
+import dev.cairn.access.Principal;
+import dev.cairn.access.Role;
+import dev.cairn.ledger.Hashes;
+import dev.cairn.ledger.MerkleProofs;
+import dev.cairn.ledger.TileHashSource;
+import dev.cairn.platform.JsonBodies;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The audit log for API clients: one request's entry with everything needed to check it
+ * (inclusion proof and signed checkpoint), listings, and erasure of a data subject. A key sees its
+ * own workspace; auditor and admin keys see every workspace; sealed content is opened only for
+ * keys of the entry's workspace and admin keys.
+ */
+@RestController
+@RequestMapping(path = "/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
+public class AuditController {
+
+    private static final int MAX_PAGE = 1000;
+
+    private final AuditRepository repository;
+    private final EntryStore entries;
+    private final CheckpointPublisher checkpoints;
+    private final SealedContent sealed;
+    private final SubjectKeys subjectKeys;
+    private final MasterKey masterKey;
+    private final AuditLog auditLog;
+    private final LogIdentity identity;
+
+    public AuditController(AuditRepository repository, EntryStore entries, CheckpointPublisher checkpoints,
+                           SealedContent sealed, SubjectKeys subjectKeys, MasterKey masterKey, AuditLog auditLog,
+                           LogIdentity identity) {
+        this.repository = repository;
+        this.entries = entries;
+        this.checkpoints = checkpoints;
+        this.sealed = sealed;
+        this.subjectKeys = subjectKeys;
+        this.masterKey = masterKey;
+        this.auditLog = auditLog;
+        this.identity = identity;
+    }
+
+    /** A request's entry, its content when the key may see it, and its inclusion proof. */
+    @GetMapping("/requests/{id}")
+    ObjectNode request(@PathVariable String id, HttpServletRequest http) {
+        Principal principal = Principal.of(http);
+        StoredEntry stored = repository.findByEventId(id)
+                .filter(e -> mayRead(principal, e))
+                .orElseThrow(() -> AuditException.notFound("Request '" + id + "'"));
+        return proven(stored, principal);
+    }
+
+    /** The same for an entry named by its index, as in a citation {@code cairn://origin/index}. */
+    @GetMapping("/entries/{index}")
+    ObjectNode entry(@PathVariable String index, HttpServletRequest http) {
+        Principal principal = Principal.of(http);
+        long at = parseIndex(index);
+        StoredEntry stored = repository.findByIndex(at)
+                .filter(e -> mayRead(principal, e))
+                .orElseThrow(() -> AuditException.notFound("Entry " + index));
+        return proven(stored, principal);
+    }
+
+    /** Entries by time range, type, workspace, key and trace id, oldest first; page on with {@code after}. */
+    @GetMapping("/entries")
+    ObjectNode list(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                    @RequestParam(required = false) String type, @RequestParam(required = false) String workspace,
+                    @RequestParam(name = "key_id", required = false) String keyId,
+                    @RequestParam(name = "trace_id", required = false) String traceId,
+                    @RequestParam(required = false) String after, @RequestParam(required = false) String limit,
+                    HttpServletRequest http) {
+        Principal principal = Principal.of(http);
+        String scope = workspace;
+        if (!principal.has(Role.AUDITOR)) {
+            if (workspace != null && !workspace.equals(principal.workspace())) {
+                throw AuditException.forbidden("This key may list only its own workspace's entries");
+            }
+            scope = principal.workspace();
+        }
+        int pageSize = limit == null ? 100 : parseLimit(limit);
+        long afterIndex = after == null ? -1 : parseIndex(after);
+        List<StoredEntry> page = repository.list(
+                new EntryFilter(time("from", from), time("to", to), type, scope, keyId, traceId), afterIndex, pageSize + 1);
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "list");
+        ArrayNode data = json.putArray("data");
+        page.stream().limit(pageSize).forEach(e -> data.add(summary(e)));
+        boolean more = page.size() > pageSize;
+        json.put("has_more", more);
+        json.put("next_after", more ? Long.toString(page.get(pageSize - 1).index()) : null);
+        return json;
+    }
+
+    /**
+     * Erases a data subject: destroys its keys, so its sealed content can never be read again, and
+     * records the erasure. Admin keys only; the subject is taken in the key's workspace unless
+     * {@code workspace} names another.
+     */
+    @PostMapping("/subjects/{subject}/erase")
+    ObjectNode erase(@PathVariable String subject, @RequestParam(required = false) String workspace,
+                     HttpServletRequest http) {
+        Principal principal = Principal.of(http);
+        if (!principal.admin()) {
+            throw AuditException.forbidden("Erasing a data subject needs an admin key");
+        }
+        String scope = workspace == null || workspace.isBlank() ? principal.workspace() : workspace;
+        String subjectId = masterKey.subjectId(scope, subject);
+        int destroyed = subjectKeys.erase(subjectId);
+        ObjectNode data = JsonBodies.JSON.createObjectNode();
+        data.put("subject", subjectId);
+        data.put("keys_destroyed", destroyed);
+        String eventId = dev.cairn.platform.Ids.newId("evt");
+        long index = auditLog.append(new AuditEvent("subject.erased", eventId, Instant.now(), scope,
+                principal.keyId(), null, null, data, null)).join();
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "audit.erasure");
+        json.put("subject_id", subjectId);
+        json.put("workspace", scope);
+        json.put("keys_destroyed", destroyed);
+        json.put("index", index);
+        json.put("citation", citation(index));
+        return json;
+    }
+
+    private ObjectNode proven(StoredEntry stored, Principal principal) {
+        CheckpointPublisher.Signed checkpoint = checkpoints.covering(stored.index());
+        long size = checkpoint.checkpoint().size();
+        TileHashSource tiles = new TileHashSource(
+                tile -> repository.tile(tile.level(), tile.index(), tile.width()), size);
+        List<byte[]> proof = MerkleProofs.inclusionProof(tiles, stored.index(), size);
+        byte[] data = entries.data(stored);
+        JsonNode entry = JsonBodies.JSON.readTree(data);
+
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "audit.entry");
+        json.put("index", stored.index());
+        json.put("tree_size", size);
+        json.put("leaf_hash", Base64.getEncoder().encodeToString(Hashes.leafHash(data)));
+        ArrayNode path = json.putArray("inclusion_proof");
+        proof.forEach(hash -> path.add(Base64.getEncoder().encodeToString(hash)));
+        json.put("checkpoint", checkpoint.note());
+        json.put("citation", citation(stored.index()));
+        json.put("entry_canonical", Base64.getEncoder().encodeToString(data));
+        json.set("entry", entry);
+        if (principal.admin() || principal.workspace().equals(stored.workspace())) {
+            SealedContent.Opened opened = sealed.open(stored, entry);
+            json.put("content_state", opened.state());
+            json.set("content", opened.content());
+        } else {
+            json.put("content_state", entry.has("sealed") ? "withheld" : "none");
+            json.putNull("content");
+        }
+        return json;
+    }
+
+    private ObjectNode summary(StoredEntry e) {
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("index", e.index());
+        json.put("id", e.eventId());
+        json.put("type", e.type());
+        json.put("time", e.createdAt().toString());
+        json.put("workspace", e.workspace());
+        json.put("key_id", e.keyId());
+        json.put("trace_id", e.traceId());
+        json.put("citation", citation(e.index()));
+        return json;
+    }
+
+    private String citation(long index) {
+        return "cairn://" + identity.origin() + "/" + index;
+    }
+
+    private static boolean mayRead(Principal principal, StoredEntry entry) {
+        return principal.has(Role.AUDITOR) || principal.workspace().equals(entry.workspace());
+    }
+
+    private static long parseIndex(String text) {
+        try {
+            long index = Long.parseLong(text);
+            if (index >= 0) {
+                return index;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw AuditException.invalid("index", "'" + text + "' is not an entry index (a non-negative integer)");
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw AuditException.invalid("limit", "'limit' must be an integer from 1 to " + MAX_PAGE);
+    }
+
+    private static Instant time(String param, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw AuditException.invalid(param, "'" + param + "' must be an ISO-8601 UTC time such as 2026-01-31T00:00:00Z");
+        }
+    }
+}

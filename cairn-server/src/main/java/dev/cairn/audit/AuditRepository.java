@@ -1,0 +1,213 @@
+package dev.cairn.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.cairn.ledger.TileBuilder;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The audit log's tables: entries, hash tiles, checkpoints. Times are epoch milliseconds, UTC. */
+@Repository
+public class AuditRepository {
+
+    private static final String ENTRY_COLUMNS =
+            "idx, event_id, type, created_at, workspace, key_id, trace_id, subject_id, data";
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+
+    public AuditRepository(DataSource dataSource, JdbcClient jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    /** Appends a batch of entries and the tiles they changed in one transaction: all or nothing. */
+    public void append(List<StoredEntry> entries, List<TileBuilder.Tile> tiles) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                insertEntries(connection, entries);
+                upsertTiles(connection, tiles);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /** How many entries the log holds. */
+    public long size() {
+        return jdbc.sql("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries").query(Long.class).single();
+    }
+
+    /** The first {@code width} hashes of tile {@code level/index}, or null when it holds fewer. */
+    public byte[] tile(int level, long index, int width) {
+        byte[] hashes = jdbc.sql("SELECT hashes FROM audit_tiles WHERE level = ? AND idx = ?")
+                .params(level, index).query(byte[].class).optional().orElse(null);
+        int bytes = width * 32;
+        if (hashes == null || hashes.length < bytes) {
+            return null;
+        }
+        return hashes.length == bytes ? hashes : java.util.Arrays.copyOf(hashes, bytes);
+    }
+
+    /** The canonical bytes of entries {@code from} (inclusive) to {@code to} (exclusive), in order. */
+    public List<byte[]> entryData(long from, long to) {
+        return jdbc.sql("SELECT data FROM audit_entries WHERE idx >= ? AND idx < ? ORDER BY idx")
+                .params(from, to).query(byte[].class).list();
+    }
+
+    public Optional<StoredEntry> findByEventId(String eventId) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE event_id = ?")
+                .param(eventId).query(AuditRepository::map).optional();
+    }
+
+    public Optional<StoredEntry> findByIndex(long index) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE idx = ?")
+                .param(index).query(AuditRepository::map).optional();
+    }
+
+    /** The smallest index whose entry is still in the database, or the log's size when none is. */
+    public long firstHotIndex() {
+        return jdbc.sql("SELECT COALESCE(MIN(idx), (SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries)) "
+                + "FROM audit_entries WHERE data IS NOT NULL").query(Long.class).single();
+    }
+
+    /** When entry {@code index} was recorded. */
+    public Optional<Instant> createdAt(long index) {
+        return jdbc.sql("SELECT created_at FROM audit_entries WHERE idx = ?").param(index)
+                .query(Long.class).optional().map(Instant::ofEpochMilli);
+    }
+
+    /** Sealed blobs of entries {@code from} (inclusive) to {@code to} (exclusive). */
+    public List<AuditArchive.StoredBlob> blobs(long from, long to) {
+        return jdbc.sql("SELECT idx, data FROM audit_blobs WHERE idx >= ? AND idx < ? ORDER BY idx")
+                .params(from, to).query((rs, n) -> new AuditArchive.StoredBlob(rs.getLong(1), rs.getBytes(2))).list();
+    }
+
+    /** Drops the content of entries {@code from} to {@code to} once the archive holds it; hashes stay. */
+    public void releaseArchived(long from, long to) {
+        jdbc.sql("UPDATE audit_entries SET data = NULL WHERE idx >= ? AND idx < ?").params(from, to).update();
+        jdbc.sql("DELETE FROM audit_blobs WHERE idx >= ? AND idx < ?").params(from, to).update();
+    }
+
+    /** The newest entry of a type, e.g. the last recorded configuration. */
+    public Optional<StoredEntry> latestOfType(String type) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE type = ? ORDER BY idx DESC LIMIT 1")
+                .param(type).query(AuditRepository::map).optional();
+    }
+
+    public Optional<byte[]> blob(long index) {
+        return jdbc.sql("SELECT data FROM audit_blobs WHERE idx = ?").param(index).query(byte[].class).optional();
+    }
+
+    /** Entries matching {@code filter}, oldest first, after {@code afterIndex}, at most {@code limit}. */
+    public List<StoredEntry> list(EntryFilter filter, long afterIndex, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE idx > ?");
+        List<Object> params = new ArrayList<>();
+        params.add(afterIndex);
+        condition(sql, params, "created_at >= ?", filter.from() == null ? null : filter.from().toEpochMilli());
+        condition(sql, params, "created_at < ?", filter.to() == null ? null : filter.to().toEpochMilli());
+        condition(sql, params, "type = ?", filter.type());
+        condition(sql, params, "workspace = ?", filter.workspace());
+        condition(sql, params, "key_id = ?", filter.keyId());
+        condition(sql, params, "trace_id = ?", filter.traceId());
+        sql.append(" ORDER BY idx LIMIT ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(AuditRepository::map).list();
+    }
+
+    public void insertCheckpoint(long size, String note, Instant at) {
+        jdbc.sql("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING")
+                .params(size, note, at.toEpochMilli()).update();
+    }
+
+    /** Every stored checkpoint note, smallest tree first. */
+    public List<String> checkpoints() {
+        return jdbc.sql("SELECT note FROM audit_checkpoints ORDER BY size").query(String.class).list();
+    }
+
+    /** The first and last index of entries created in [from, to), or empty when there are none. */
+    public Optional<long[]> indexRange(Instant from, Instant to) {
+        return jdbc.sql("SELECT MIN(idx), MAX(idx) FROM audit_entries WHERE created_at >= ? AND created_at < ?")
+                .params(from.toEpochMilli(), to.toEpochMilli())
+                .query((rs, n) -> {
+                    long first = rs.getLong(1);
+                    return rs.wasNull() ? null : new long[] {first, rs.getLong(2)};
+                }).optional();
+    }
+
+    public Optional<String> latestCheckpoint() {
+        return jdbc.sql("SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1").query(String.class).optional();
+    }
+
+    private static void insertEntries(Connection connection, List<StoredEntry> entries) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO audit_entries (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement blob = connection.prepareStatement("INSERT INTO audit_blobs (idx, data) VALUES (?, ?)")) {
+            boolean blobs = false;
+            for (StoredEntry entry : entries) {
+                insert.setLong(1, entry.index());
+                insert.setString(2, entry.eventId());
+                insert.setString(3, entry.type());
+                insert.setLong(4, entry.createdAt().toEpochMilli());
+                insert.setString(5, entry.workspace());
+                insert.setString(6, entry.keyId());
+                insert.setString(7, entry.traceId());
+                insert.setString(8, entry.subjectId());
+                insert.setBytes(9, entry.data());
+                insert.addBatch();
+                if (entry.blob() != null) {
+                    blob.setLong(1, entry.index());
+                    blob.setBytes(2, entry.blob());
+                    blob.addBatch();
+                    blobs = true;
+                }
+            }
+            insert.executeBatch();
+            if (blobs) {
+                blob.executeBatch();
+            }
+        }
+    }
+
+    private static void upsertTiles(Connection connection, List<TileBuilder.Tile> tiles) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO audit_tiles (level, idx, hashes) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes")) {
+            for (TileBuilder.Tile tile : tiles) {
+                upsert.setInt(1, tile.id().level());
+                upsert.setLong(2, tile.id().index());
+                upsert.setBytes(3, tile.data());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(clause);
+            params.add(value);
+        }
+    }
+
+    private static StoredEntry map(ResultSet rs, int row) throws SQLException {
+        return new StoredEntry(rs.getLong("idx"), rs.getString("event_id"), rs.getString("type"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("workspace"), rs.getString("key_id"),
+                rs.getString("trace_id"), rs.getString("subject_id"), rs.getBytes("data"), null);
+    }
+}

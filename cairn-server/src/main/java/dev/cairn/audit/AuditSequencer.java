@@ -1,0 +1,196 @@
+package dev.cairn.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.cairn.ledger.Hashes;
+import dev.cairn.ledger.TileBuilder;
+import dev.cairn.platform.CairnProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives entries their place in the log. Callers hand in finished entries; one writer thread takes
+ * whatever has queued up (group commit), assigns consecutive indexes, extends the tree and its
+ * tiles, and commits entries and tiles in one transaction before any caller hears its index. A
+ * batch that fails to commit fails every caller in it, and the tree is reloaded from the database,
+ * so memory never runs ahead of what is stored.
+ */
+@Component
+public class AuditSequencer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditSequencer.class);
+    private static final int MAX_ATTEMPTS = 10;
+
+    /** The committed tree: size and root, published after each commit. */
+    public record TreeHead(long size, byte[] rootHash) {
+    }
+
+    /** An entry ready to be sequenced: its row without an index yet, and its leaf hash. */
+    record Draft(StoredEntry row, byte[] leafHash, CompletableFuture<Long> committed) {
+    }
+
+    private final AuditRepository repository;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Draft> queue = new LinkedBlockingQueue<>(100_000);
+    private volatile boolean running;
+    private volatile TreeHead head;
+    private Thread writer;
+    private TileBuilder tree;
+
+    @Autowired
+    public AuditSequencer(AuditRepository repository, CairnProperties properties) {
+        this(repository, properties.audit().maxBatch());
+    }
+
+    /** For tools and benchmarks that run the sequencer without Spring. */
+    public AuditSequencer(AuditRepository repository, int maxBatch) {
+        this.repository = repository;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Queues an entry; the future completes with its index once it is committed. */
+    public CompletableFuture<Long> submit(StoredEntry row) {
+        if (!running) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the audit log is not running"));
+        }
+        Draft draft = new Draft(row, Hashes.leafHash(row.data()), new CompletableFuture<>());
+        try {
+            queue.put(draft);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+        return draft.committed();
+    }
+
+    /** The latest committed tree head. */
+    public TreeHead head() {
+        return head;
+    }
+
+    @Override
+    public void start() {
+        reload();
+        running = true;
+        writer = Thread.ofPlatform().name("cairn-audit-sequencer").start(this::writeLoop);
+        log.info("Audit log open at {} entries", head.size());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (writer != null) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Starts before the web server and stops after it has finished its requests. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    private void writeLoop() {
+        List<Draft> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Draft first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Commits a batch. Another process on the same database (the command line, say) may have
+     * appended since the tree was loaded; its entries then take the indexes this batch wanted and
+     * the commit fails on the primary key. So on failure the tree is reloaded from the database
+     * and the batch sequenced again, after a short random pause so that two writers fall out of
+     * step, a few times, before its callers are failed.
+     */
+    private void write(List<Draft> batch) {
+        Exception failure = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                if (tree == null) {
+                    reload();
+                }
+            } catch (RuntimeException e) {
+                failure = e; // the database is out of reach: try again with the next batch
+                break;
+            }
+            long[] indexes = new long[batch.size()];
+            List<StoredEntry> rows = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Draft draft = batch.get(i);
+                indexes[i] = tree.append(draft.leafHash());
+                StoredEntry row = draft.row();
+                rows.add(new StoredEntry(indexes[i], row.eventId(), row.type(), row.createdAt(), row.workspace(),
+                        row.keyId(), row.traceId(), row.subjectId(), row.data(), row.blob()));
+            }
+            try {
+                repository.append(rows, tree.drainChanged());
+                head = new TreeHead(tree.size(), tree.rootHash());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).committed().complete(indexes[i]);
+                }
+                return;
+            } catch (Exception e) {
+                failure = e;
+                log.warn("Committing {} audit entries failed (attempt {}): {}; reloading the tree",
+                        batch.size(), attempt, e.toString());
+                tree = null;
+                try {
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        log.error("Could not commit {} audit entries; their requests fail", batch.size(), failure);
+        Exception cause = failure;
+        batch.forEach(d -> d.committed().completeExceptionally(cause));
+    }
+
+    private void reload() {
+        tree = load(repository.size());
+        head = new TreeHead(tree.size(), tree.rootHash());
+    }
+
+    private TileBuilder load(long size) {
+        return TileBuilder.resume(size, tile -> {
+            byte[] hashes = repository.tile(tile.level(), tile.index(), tile.width());
+            if (hashes == null) {
+                throw new IllegalStateException("the audit log is missing tile " + tile.path()
+                        + " for its " + size + " entries");
+            }
+            return hashes;
+        });
+    }
+}

@@ -1,0 +1,151 @@
+package dev.cairn.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme: members sorted by UTF-16 code units, no whitespace,
+ * minimal string escapes, numbers as ECMAScript prints IEEE doubles. Two parties that hold the same
+ * JSON value get the same bytes, so an audit entry's hash does not depend on who serialised it.
+ */
+public final class CanonicalJson {
+
+    private static final BigInteger MAX_SAFE = BigInteger.valueOf(1L << 53);
+
+    private CanonicalJson() {
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        StringBuilder out = new StringBuilder(256);
+        write(node, out);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            out.append("null");
+        } else if (node.isObject()) {
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+            // String.compareTo compares UTF-16 code units, which is exactly RFC 8785's order.
+            members.sort(Map.Entry.comparingByKey());
+            out.append('{');
+            for (int i = 0; i < members.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                writeString(members.get(i).getKey(), out);
+                out.append(':');
+                write(members.get(i).getValue(), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(node.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isString()) {
+            writeString(node.stringValue(), out);
+        } else if (node.isBoolean()) {
+            out.append(node.booleanValue());
+        } else if (node.isNumber()) {
+            writeNumber(node, out);
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
+        }
+    }
+
+    private static void writeNumber(JsonNode node, StringBuilder out) {
+        if (node.isIntegralNumber()) {
+            BigInteger value = node.bigIntegerValue();
+            if (value.abs().compareTo(MAX_SAFE) <= 0) {
+                out.append(value);
+                return;
+            }
+            out.append(number(value.doubleValue()));
+            return;
+        }
+        double value = node.isBigDecimal() ? node.decimalValue().doubleValue() : node.doubleValue();
+        out.append(number(value));
+    }
+
+    /** ECMAScript's Number::toString (ECMA-262 §6.1.6.1.20), which RFC 8785 §3.2.2.3 prescribes. */
+    static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("JSON has no " + value);
+        }
+        if (value == 0) {
+            return "0"; // negative zero too
+        }
+        // Since JDK 19 Double.toString gives the shortest digits that round-trip, as ECMAScript
+        // asks, except that it never gives fewer than two: try one digit when it gave two.
+        double magnitude = Math.abs(value);
+        BigDecimal decimal = new BigDecimal(Double.toString(magnitude)).stripTrailingZeros();
+        if (decimal.precision() == 2) {
+            BigDecimal oneDigit = new BigDecimal(magnitude).round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (oneDigit.doubleValue() == magnitude) {
+                decimal = oneDigit.stripTrailingZeros();
+            }
+        }
+        String digits = decimal.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - decimal.scale();
+        StringBuilder out = new StringBuilder(24);
+        if (value < 0) {
+            out.append('-');
+        }
+        if (k <= n && n <= 21) {
+            out.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            out.append('e').append(n - 1 >= 0 ? "+" : "-").append(Math.abs(n - 1));
+        }
+        return out.toString();
+    }
+
+    private static void writeString(String value, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                            && Character.isLowSurrogate(value.charAt(i + 1))) {
+                        out.append(c).append(value.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        throw new IllegalArgumentException("lone surrogate in a JSON string at offset " + i);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cairn.audit;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.Ids;
+import dev.cairn.platform.JsonBodies;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Records the configuration Cairn runs with whenever it differs from the last one recorded, so
+ * that the log shows when routing, limits, prices or audit settings changed. Secrets (API keys,
+ * signing and master keys, header values) are left out.
+ */
+@Component
+class ConfigurationRecorder {
+
+    static final String TYPE = "admin.config.changed";
+
+    private final CairnProperties properties;
+    private final AuditLog auditLog;
+    private final AuditRepository repository;
+
+    ConfigurationRecorder(CairnProperties properties, AuditLog auditLog, AuditRepository repository) {
+        this.properties = properties;
+        this.auditLog = auditLog;
+        this.repository = repository;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void recordIfChanged() {
+        ObjectNode configuration = JsonBodies.JSON.valueToTree(effective());
+        String digest = SealedContent.sha256Hex(CanonicalJson.bytes(configuration));
+        String last = repository.latestOfType(TYPE)
+                .map(e -> JsonBodies.JSON.readTree(e.data()).path("data").path("digest").asString(""))
+                .orElse("");
+        if (digest.equals(last)) {
+            return;
+        }
+        ObjectNode data = JsonBodies.JSON.createObjectNode();
+        data.put("digest", digest);
+        data.set("configuration", configuration);
+        auditLog.record(new AuditEvent(TYPE, Ids.newId("evt"), Instant.now(), null, null, null, null, data, null));
+    }
+
+    private Map<String, Object> effective() {
+        Map<String, Object> providers = new TreeMap<>();
+        properties.providers().forEach((name, p) -> providers.put(name, Map.of(
+                "type", String.valueOf(p.type()),
+                "base_url", String.valueOf(p.baseUrl()),
+                "connect_timeout", p.connectTimeout().toString(),
+                "read_timeout", p.readTimeout().toString(),
+                "models", p.models(),
+                "header_names", p.headers().keySet().stream().sorted().toList())));
+        Map<String, Object> prices = new TreeMap<>();
+        properties.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
+        CairnProperties.Audit audit = properties.audit();
+        return Map.of(
+                "providers", providers,
+                "aliases", new TreeMap<>(properties.aliases()),
+                "pricing", prices,
+                "gateway", Map.of("max_body_size", properties.gateway().maxBodySize().toString(),
+                        "anthropic_default_max_tokens", properties.gateway().anthropicDefaultMaxTokens()),
+                "metrics_public", properties.metrics().isPublic(),
+                "audit", Map.of("enabled", audit.enabled(), "durability", audit.durability().name().toLowerCase(),
+                        "read_access", audit.readAccess().name().toLowerCase(),
+                        "checkpoint_interval", audit.checkpointInterval().toString()));
+    }
+}

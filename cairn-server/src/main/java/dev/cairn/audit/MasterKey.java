@@ -1,0 +1,88 @@
+package dev.cairn.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import dev.cairn.platform.CairnProperties;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The key that wraps every subject's data key, and names subjects without storing who they are.
+ * It comes from {@code cairn.audit.master-key} (base64 of 32 bytes) or a key file, never from the
+ * database that holds what it wraps.
+ */
+@Component
+public class MasterKey {
+
+    private final SecretKey wrapKey;
+    private final byte[] subjectIdKey;
+
+    @Autowired
+    public MasterKey(CairnProperties properties) {
+        this(load(properties.audit(), properties.dataDir()));
+    }
+
+    MasterKey(byte[] master) {
+        if (master.length != 32) {
+            throw new IllegalStateException("the audit master key must be 32 bytes (base64), got " + master.length);
+        }
+        // Separate keys for separate jobs, derived so that one cannot stand in for the other.
+        this.wrapKey = new SecretKeySpec(hmac(master, "cairn audit: wrap data keys"), "AES");
+        this.subjectIdKey = hmac(master, "cairn audit: subject ids");
+    }
+
+    /**
+     * A stable pseudonym for a subject within a workspace: the same person gets the same id, and
+     * the id alone does not say who it is.
+     */
+    public String subjectId(String workspace, String subject) {
+        byte[] mac = hmac(subjectIdKey, workspace + "\u0000" + subject);
+        return "sub_" + HexFormat.of().formatHex(mac, 0, 16);
+    }
+
+    byte[] wrap(SecretKey dataKey, String keyId) {
+        return Aead.seal(wrapKey, dataKey.getEncoded(), keyId);
+    }
+
+    SecretKey unwrap(byte[] wrapped, String keyId) throws AEADBadTagException {
+        return new SecretKeySpec(Aead.open(wrapKey, wrapped, keyId), "AES");
+    }
+
+    private static byte[] load(CairnProperties.Audit audit, Path dataDir) {
+        String configured = audit.masterKey();
+        String encoded = configured != null && !configured.isBlank() ? configured.strip()
+                : SecretFiles.readOrCreate(audit.masterKeyFile() != null ? audit.masterKeyFile()
+                        : dataDir.resolve("audit").resolve("master.key"), "audit master key", MasterKey::generate);
+        try {
+            return Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the audit master key is not base64", e);
+        }
+    }
+
+    private static String generate() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    private static byte[] hmac(byte[] key, String message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
+    }
+}

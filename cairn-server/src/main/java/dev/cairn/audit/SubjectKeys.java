@@ -1,0 +1,82 @@
+package dev.cairn.audit;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.Ids;
+import org.springframework.stereotype.Component;
+
+/**
+ * One AES-256 data key per data subject, created on first use and stored only wrapped by the
+ * {@link MasterKey}. Erasing a subject destroys its keys: everything sealed under them becomes
+ * noise, while the log's hashes, and so every proof, stay as they were (crypto-shredding).
+ */
+@Component
+public class SubjectKeys {
+
+    /** A subject's live key, by id, as entries name it. */
+    record DataKey(String id, String subjectId, SecretKey key) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DataKeyRepository repository;
+    private final MasterKey master;
+    private final Cache<String, DataKey> liveBySubject = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, DataKey> byId = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    SubjectKeys(DataKeyRepository repository, MasterKey master) {
+        this.repository = repository;
+        this.master = master;
+    }
+
+    /** The subject's live key, made now if it has none (or had one and was erased). */
+    DataKey forSubject(String subjectId, String workspace) {
+        return liveBySubject.get(subjectId, id -> {
+            Optional<DataKeyRepository.Row> live = repository.findLive(id);
+            if (live.isEmpty()) {
+                String keyId = Ids.newId("dk");
+                byte[] raw = new byte[32];
+                RANDOM.nextBytes(raw);
+                repository.insertIfNoLiveKey(keyId, id, workspace, master.wrap(new SecretKeySpec(raw, "AES"), keyId),
+                        Instant.now());
+                live = repository.findLive(id);
+            }
+            return unwrap(live.orElseThrow(() -> new IllegalStateException("no live data key for " + id)));
+        });
+    }
+
+    /** The key an entry was sealed with, or empty when its subject has been erased. */
+    Optional<DataKey> byId(String keyId) {
+        DataKey cached = byId.getIfPresent(keyId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        return repository.findById(keyId).filter(row -> row.wrapped() != null).map(this::unwrap);
+    }
+
+    /** Destroys the subject's keys; returns how many there were. */
+    public int erase(String subjectId) {
+        int erased = repository.erase(subjectId, Instant.now());
+        liveBySubject.invalidate(subjectId);
+        byId.asMap().values().removeIf(key -> key.subjectId().equals(subjectId));
+        return erased;
+    }
+
+    private DataKey unwrap(DataKeyRepository.Row row) {
+        try {
+            DataKey key = new DataKey(row.id(), row.subjectId(), master.unwrap(row.wrapped(), row.id()));
+            byId.put(key.id(), key);
+            return key;
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("data key " + row.id() + " does not open with this master key", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+-- Keys may be auditors: they read the audit log and its proofs, nothing else beyond a normal key.
+ALTER TABLE api_keys ADD COLUMN is_auditor BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- The audit log's entries, one row per leaf; idx is the leaf index. data is the canonical JSON
+-- entry exactly as hashed into the tree, or NULL once retention moved it to the archive (the
+-- hashes stay in audit_tiles). Times are epoch milliseconds, UTC.
+CREATE TABLE audit_entries (
+    idx        BIGINT  PRIMARY KEY,
+    event_id   TEXT    NOT NULL UNIQUE,
+    type       TEXT    NOT NULL,
+    created_at BIGINT  NOT NULL,
+    workspace  TEXT,
+    key_id     TEXT,
+    trace_id   TEXT,
+    subject_id TEXT,
+    data       BYTEA
+);
+CREATE INDEX audit_entries_time ON audit_entries (created_at);
+CREATE INDEX audit_entries_workspace_time ON audit_entries (workspace, created_at);
+CREATE INDEX audit_entries_trace ON audit_entries (trace_id);
+
+-- Sealed content too large for its entry (an entry bundle holds at most 65,535 bytes per entry):
+-- the entry keeps the ciphertext's SHA-256, the ciphertext lives here.
+CREATE TABLE audit_blobs (
+    idx  BIGINT  PRIMARY KEY,
+    data BYTEA   NOT NULL
+);
+
+-- C2SP tlog-tiles hash tiles, each row at its widest; a narrower partial tile is a prefix.
+CREATE TABLE audit_tiles (
+    level  INTEGER NOT NULL,
+    idx    BIGINT  NOT NULL,
+    hashes BYTEA   NOT NULL,
+    PRIMARY KEY (level, idx)
+);
+
+-- Every signed checkpoint, by tree size.
+CREATE TABLE audit_checkpoints (
+    size       BIGINT  PRIMARY KEY,
+    note       TEXT    NOT NULL,
+    created_at BIGINT  NOT NULL
+);
+
+-- Per-subject data keys, wrapped by the master key. Erasing a subject deletes wrapped_key
+-- (crypto-shredding); the row stays to say when.
+CREATE TABLE audit_data_keys (
+    id          TEXT    PRIMARY KEY,
+    subject_id  TEXT    NOT NULL,
+    workspace   TEXT    NOT NULL,
+    wrapped_key BYTEA,
+    created_at  BIGINT  NOT NULL,
+    erased_at   BIGINT
+);
+CREATE UNIQUE INDEX audit_data_keys_live ON audit_data_keys (subject_id) WHERE erased_at IS NULL;
