@@ -57,7 +57,7 @@ classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/
 
 # --- 1 and 2: the ledger alone -----------------------------------------------------------------
 
-ledger() { "$java" -Xmx2g -cp "$classpath" dev.cairn.bench.LedgerBench "$@" 2> "$results/ledger-$1-$2.log" | tail -n 1; }
+ledger() { "$java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$classpath" dev.cairn.bench.LedgerBench "$@" 2> "$results/ledger-$1-$2.log" | grep "^{\"bench\"" | tail -n 1; }
 log "ledger appends on SQLite ($APPEND_ENTRIES entries, $WRITERS writers)"
 append_sqlite=$(ledger append sqlite "$work/append-sqlite" "$APPEND_ENTRIES" "$WRITERS")
 log "ledger appends on PostgreSQL"

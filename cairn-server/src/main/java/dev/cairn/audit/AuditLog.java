@@ -74,8 +74,6 @@ public class AuditLog {
 
     /** Seals, encodes and queues an event; the future completes with its index once committed. */
     public CompletableFuture<Long> append(AuditEvent event) {
-        String subjectId = masterKey.subjectId(event.workspace() == null ? "" : event.workspace(),
-                event.subject() != null ? event.subject() : "workspace:" + event.workspace());
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("v", FORMAT_VERSION);
         entry.put("type", event.type());
@@ -86,7 +84,13 @@ public class AuditLog {
         putIfPresent(entry, "trace_id", event.traceId());
         entry.set("data", event.data() == null ? JsonNodeFactory.instance.objectNode() : event.data());
         byte[] blob = null;
-        if (event.personal() != null) {
+        String subjectId = null;
+        byte[] data;
+        if (event.personal() == null) {
+            data = CanonicalJson.bytes(entry);
+        } else {
+            subjectId = masterKey.subjectId(event.workspace() == null ? "" : event.workspace(),
+                    event.subject() != null ? event.subject() : "workspace:" + event.workspace());
             entry.put("subject", subjectId);
             SubjectKeys.DataKey key = subjectKeys.forSubject(subjectId, event.workspace() == null ? "" : event.workspace());
             byte[] sealed = Aead.seal(key.key(), CanonicalJson.bytes(event.personal()), event.eventId());
@@ -94,7 +98,7 @@ public class AuditLog {
             seal.put("alg", SEAL_ALGORITHM);
             seal.put("key", key.id());
             seal.put("ct", Base64.getEncoder().encodeToString(sealed));
-            byte[] data = CanonicalJson.bytes(entry);
+            data = CanonicalJson.bytes(entry);
             if (data.length > EntryBundle.MAX_ENTRY_SIZE) {
                 // Too large for an entry bundle: the entry keeps the ciphertext's digest, the
                 // ciphertext goes beside it.
@@ -102,15 +106,15 @@ public class AuditLog {
                 seal.put("ct_sha256", SealedContent.sha256Hex(sealed));
                 seal.put("ct_length", sealed.length);
                 blob = sealed;
+                data = CanonicalJson.bytes(entry);
             }
         }
-        byte[] data = CanonicalJson.bytes(entry);
         if (data.length > EntryBundle.MAX_ENTRY_SIZE) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "audit entry " + event.eventId() + " has " + data.length + " bytes outside its sealed content"));
         }
         return sequencer.submit(new StoredEntry(-1, event.eventId(), event.type(), event.time(), event.workspace(),
-                event.keyId(), event.traceId(), event.personal() != null ? subjectId : null, data, blob));
+                event.keyId(), event.traceId(), subjectId, data, blob));
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
+import dev.cairn.ledger.TileId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,22 +33,100 @@ public class AuditRepository {
         this.jdbc = jdbc;
     }
 
-    /** Appends a batch of entries and the tiles they changed in one transaction: all or nothing. */
-    public void append(List<StoredEntry> entries, List<TileBuilder.Tile> tiles) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+    /**
+     * The one writer's connection, kept open with its statements prepared once, so that a commit
+     * costs the rows it writes and nothing more. Each {@link #append} is one transaction: all or
+     * nothing. Partial level-0 tiles are not stored: they are the entries' leaf hashes, read back
+     * from those rows, so a commit does not rewrite an 8 KB tile.
+     */
+    public final class Writer implements AutoCloseable {
+
+        private final Connection connection;
+        private final PreparedStatement insert;
+        private final PreparedStatement insertBlob;
+        private final PreparedStatement upsertTile;
+
+        private Writer() throws SQLException {
+            connection = dataSource.getConnection();
             try {
-                insertEntries(connection, entries);
-                upsertTiles(connection, tiles);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                connection.setAutoCommit(false);
+                insert = connection.prepareStatement(
+                        "INSERT INTO audit_entries (" + ENTRY_COLUMNS + ", leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                insertBlob = connection.prepareStatement("INSERT INTO audit_blobs (idx, data) VALUES (?, ?)");
+                upsertTile = connection.prepareStatement("INSERT INTO audit_tiles (level, idx, hashes) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
+            } catch (SQLException e) {
+                connection.close();
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
         }
+
+        public void append(List<StoredEntry> entries, List<byte[]> leafHashes, List<TileBuilder.Tile> tiles)
+                throws SQLException {
+            try {
+                boolean blobs = false;
+                for (int i = 0; i < entries.size(); i++) {
+                    StoredEntry entry = entries.get(i);
+                    insert.setLong(1, entry.index());
+                    insert.setString(2, entry.eventId());
+                    insert.setString(3, entry.type());
+                    insert.setLong(4, entry.createdAt().toEpochMilli());
+                    insert.setString(5, entry.workspace());
+                    insert.setString(6, entry.keyId());
+                    insert.setString(7, entry.traceId());
+                    insert.setString(8, entry.subjectId());
+                    insert.setBytes(9, entry.data());
+                    insert.setBytes(10, leafHashes.get(i));
+                    insert.addBatch();
+                    if (entry.blob() != null) {
+                        insertBlob.setLong(1, entry.index());
+                        insertBlob.setBytes(2, entry.blob());
+                        insertBlob.addBatch();
+                        blobs = true;
+                    }
+                }
+                insert.executeBatch();
+                if (blobs) {
+                    insertBlob.executeBatch();
+                }
+                boolean anyTile = false;
+                for (TileBuilder.Tile tile : tiles) {
+                    if (tile.id().level() == 0 && tile.id().isPartial()) {
+                        continue; // kept as the entries' leaf hashes
+                    }
+                    upsertTile.setInt(1, tile.id().level());
+                    upsertTile.setLong(2, tile.id().index());
+                    upsertTile.setBytes(3, tile.data());
+                    upsertTile.addBatch();
+                    anyTile = true;
+                }
+                if (anyTile) {
+                    upsertTile.executeBatch();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try (connection; insert; insertBlob; upsertTile) {
+                connection.rollback();
+            } catch (SQLException e) {
+                // The connection is going back to the pool or away; nothing is pending on it.
+            }
+        }
+    }
+
+    /** Opens the writer; the sequencer holds it for as long as it runs. */
+    public Writer writer() throws SQLException {
+        return new Writer();
     }
 
     /** How many entries the log holds. */
@@ -53,15 +134,29 @@ public class AuditRepository {
         return jdbc.sql("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries").query(Long.class).single();
     }
 
-    /** The first {@code width} hashes of tile {@code level/index}, or null when it holds fewer. */
+    /** The first {@code width} hashes of tile {@code level/index}, or null when the log has fewer. */
     public byte[] tile(int level, long index, int width) {
         byte[] hashes = jdbc.sql("SELECT hashes FROM audit_tiles WHERE level = ? AND idx = ?")
                 .params(level, index).query(byte[].class).optional().orElse(null);
-        int bytes = width * 32;
-        if (hashes == null || hashes.length < bytes) {
+        int bytes = width * Hashes.SIZE;
+        if (hashes != null && hashes.length >= bytes) {
+            return hashes.length == bytes ? hashes : Arrays.copyOf(hashes, bytes);
+        }
+        return level == 0 ? leafHashes(index * TileId.WIDTH, width) : null;
+    }
+
+    /** Leaf hashes of {@code count} entries from {@code first}, concatenated, or null when fewer exist. */
+    private byte[] leafHashes(long first, int count) {
+        List<byte[]> hashes = jdbc.sql("SELECT leaf_hash FROM audit_entries WHERE idx >= ? AND idx < ? ORDER BY idx")
+                .params(first, first + count).query(byte[].class).list();
+        if (hashes.size() != count) {
             return null;
         }
-        return hashes.length == bytes ? hashes : java.util.Arrays.copyOf(hashes, bytes);
+        byte[] tile = new byte[count * Hashes.SIZE];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(hashes.get(i), 0, tile, i * Hashes.SIZE, Hashes.SIZE);
+        }
+        return tile;
     }
 
     /** The canonical bytes of entries {@code from} (inclusive) to {@code to} (exclusive), in order. */
@@ -152,50 +247,6 @@ public class AuditRepository {
 
     public Optional<String> latestCheckpoint() {
         return jdbc.sql("SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1").query(String.class).optional();
-    }
-
-    private static void insertEntries(Connection connection, List<StoredEntry> entries) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO audit_entries (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement blob = connection.prepareStatement("INSERT INTO audit_blobs (idx, data) VALUES (?, ?)")) {
-            boolean blobs = false;
-            for (StoredEntry entry : entries) {
-                insert.setLong(1, entry.index());
-                insert.setString(2, entry.eventId());
-                insert.setString(3, entry.type());
-                insert.setLong(4, entry.createdAt().toEpochMilli());
-                insert.setString(5, entry.workspace());
-                insert.setString(6, entry.keyId());
-                insert.setString(7, entry.traceId());
-                insert.setString(8, entry.subjectId());
-                insert.setBytes(9, entry.data());
-                insert.addBatch();
-                if (entry.blob() != null) {
-                    blob.setLong(1, entry.index());
-                    blob.setBytes(2, entry.blob());
-                    blob.addBatch();
-                    blobs = true;
-                }
-            }
-            insert.executeBatch();
-            if (blobs) {
-                blob.executeBatch();
-            }
-        }
-    }
-
-    private static void upsertTiles(Connection connection, List<TileBuilder.Tile> tiles) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO audit_tiles (level, idx, hashes) VALUES (?, ?, ?) "
-                        + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes")) {
-            for (TileBuilder.Tile tile : tiles) {
-                upsert.setInt(1, tile.id().level());
-                upsert.setLong(2, tile.id().index());
-                upsert.setBytes(3, tile.data());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
     }
 
     private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {

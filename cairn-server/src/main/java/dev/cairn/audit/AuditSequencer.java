@@ -41,8 +41,10 @@ public class AuditSequencer implements SmartLifecycle {
     private final LinkedBlockingQueue<Draft> queue = new LinkedBlockingQueue<>(100_000);
     private volatile boolean running;
     private volatile TreeHead head;
-    private Thread writer;
+    private Thread writerThread;
     private TileBuilder tree;
+    /** The database connection of the writer thread; reopened after a failure. */
+    private AuditRepository.Writer writer;
 
     @Autowired
     public AuditSequencer(AuditRepository repository, CairnProperties properties) {
@@ -79,16 +81,16 @@ public class AuditSequencer implements SmartLifecycle {
     public void start() {
         reload();
         running = true;
-        writer = Thread.ofPlatform().name("cairn-audit-sequencer").start(this::writeLoop);
+        writerThread = Thread.ofPlatform().name("cairn-audit-sequencer").start(this::writeLoop);
         log.info("Audit log open at {} entries", head.size());
     }
 
     @Override
     public void stop() {
         running = false;
-        if (writer != null) {
+        if (writerThread != null) {
             try {
-                writer.join(TimeUnit.SECONDS.toMillis(30));
+                writerThread.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -124,6 +126,7 @@ public class AuditSequencer implements SmartLifecycle {
                 batch.clear();
             }
         }
+        closeWriter();
     }
 
     /**
@@ -140,21 +143,26 @@ public class AuditSequencer implements SmartLifecycle {
                 if (tree == null) {
                     reload();
                 }
-            } catch (RuntimeException e) {
+                if (writer == null) {
+                    writer = repository.writer();
+                }
+            } catch (RuntimeException | java.sql.SQLException e) {
                 failure = e; // the database is out of reach: try again with the next batch
                 break;
             }
             long[] indexes = new long[batch.size()];
             List<StoredEntry> rows = new ArrayList<>(batch.size());
+            List<byte[]> leafHashes = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Draft draft = batch.get(i);
                 indexes[i] = tree.append(draft.leafHash());
                 StoredEntry row = draft.row();
                 rows.add(new StoredEntry(indexes[i], row.eventId(), row.type(), row.createdAt(), row.workspace(),
                         row.keyId(), row.traceId(), row.subjectId(), row.data(), row.blob()));
+                leafHashes.add(draft.leafHash());
             }
             try {
-                repository.append(rows, tree.drainChanged());
+                writer.append(rows, leafHashes, tree.drainChanged());
                 head = new TreeHead(tree.size(), tree.rootHash());
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).committed().complete(indexes[i]);
@@ -165,6 +173,7 @@ public class AuditSequencer implements SmartLifecycle {
                 log.warn("Committing {} audit entries failed (attempt {}): {}; reloading the tree",
                         batch.size(), attempt, e.toString());
                 tree = null;
+                closeWriter();
                 try {
                     Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
                 } catch (InterruptedException interrupted) {
@@ -176,6 +185,13 @@ public class AuditSequencer implements SmartLifecycle {
         log.error("Could not commit {} audit entries; their requests fail", batch.size(), failure);
         Exception cause = failure;
         batch.forEach(d -> d.committed().completeExceptionally(cause));
+    }
+
+    private void closeWriter() {
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
     }
 
     private void reload() {

@@ -23,7 +23,7 @@ public final class CanonicalJson {
     }
 
     public static byte[] bytes(JsonNode node) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(2048);
         write(node, out);
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -12,6 +12,8 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.CairnProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -26,6 +28,8 @@ public class MasterKey {
 
     private final SecretKey wrapKey;
     private final byte[] subjectIdKey;
+    /** The same few subjects come back request after request; an HMAC each time is wasted work. */
+    private final Cache<String, String> subjectIds = Caffeine.newBuilder().maximumSize(100_000).build();
 
     @Autowired
     public MasterKey(CairnProperties properties) {
@@ -46,8 +50,7 @@ public class MasterKey {
      * the id alone does not say who it is.
      */
     public String subjectId(String workspace, String subject) {
-        byte[] mac = hmac(subjectIdKey, workspace + "\u0000" + subject);
-        return "sub_" + HexFormat.of().formatHex(mac, 0, 16);
+        return subjectIds.get(workspace + "\u0000" + subject, name -> "sub_" + HexFormat.of().formatHex(hmac(subjectIdKey, name), 0, 16));
     }
 
     byte[] wrap(SecretKey dataKey, String keyId) {

@@ -100,8 +100,9 @@ class ExchangeAudit {
             error.put("code", exchange.errorCode);
             error.put("message", exchange.errorMessage);
         }
-        data.put("latency_ms", Math.round((System.nanoTime() - exchange.startNanos) / 1e3) / 1e3);
-        data.put("upstream_latency_ms", Math.round(exchange.upstreamNanos / 1e3) / 1e3);
+        // Whole microseconds: exact, and integers cost nothing to canonicalise.
+        data.put("latency_us", (System.nanoTime() - exchange.startNanos) / 1000);
+        data.put("upstream_latency_us", exchange.upstreamNanos / 1000);
         exchange.usage.putInto(data);
         if (exchange.requestParameters != null) {
             data.set("request", exchange.requestParameters);

@@ -35,7 +35,8 @@ public record CairnProperties(
     }
 
     /** Where the data lives: a JDBC URL; empty means SQLite at {@code <data-dir>/cairn.db}. */
-    public record Db(String url, String username, String password, @DefaultValue("16") int poolSize) {
+    public record Db(String url, String username, String password, @DefaultValue("16") int poolSize,
+                     @DefaultValue("FULL") String sqliteSynchronous) {
     }
 
     /** Limits the gateway applies to every request. */

@@ -37,10 +37,14 @@ public class DatabaseConfig {
         if (url.startsWith("jdbc:sqlite:")) {
             // Hikari hands these to the SQLite driver as connection properties. busy_timeout makes a
             // writer that meets another writer wait instead of failing at once. synchronous=FULL
-            // syncs the WAL at every commit, so a committed audit entry survives a power cut, not
-            // only a crash; group commit keeps that to one sync per batch.
+            // (the default) syncs the WAL at every commit, so a committed audit entry survives a
+            // power cut, not only a crash; group commit keeps that to one sync per batch.
             config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "FULL");
+            config.addDataSourceProperty("synchronous", sqliteSynchronous(properties.db().sqliteSynchronous()));
+            // No connection checkpoints the WAL as part of its own commit (which would stall the
+            // audit log's writer, and every request waiting for it, for tens of milliseconds):
+            // SqliteCheckpointer does it in the background instead.
+            config.addDataSourceProperty("wal_autocheckpoint", "0");
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
             config.setMaximumPoolSize(Math.min(properties.db().poolSize(), 8));
@@ -48,5 +52,13 @@ public class DatabaseConfig {
             config.setMaximumPoolSize(properties.db().poolSize());
         }
         return new HikariDataSource(config);
+    }
+
+    private static String sqliteSynchronous(String value) {
+        String mode = value == null ? "FULL" : value.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("FULL", "NORMAL", "EXTRA").contains(mode)) {
+            throw new IllegalStateException("cairn.db.sqlite-synchronous must be FULL, NORMAL or EXTRA, not '" + value + "'");
+        }
+        return mode;
     }
 }

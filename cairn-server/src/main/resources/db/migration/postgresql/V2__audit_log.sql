@@ -13,6 +13,7 @@ CREATE TABLE audit_entries (
     key_id     TEXT,
     trace_id   TEXT,
     subject_id TEXT,
+    leaf_hash  BYTEA    NOT NULL,
     data       BYTEA
 );
 CREATE INDEX audit_entries_time ON audit_entries (created_at);
@@ -26,7 +27,9 @@ CREATE TABLE audit_blobs (
     data BYTEA   NOT NULL
 );
 
--- C2SP tlog-tiles hash tiles, each row at its widest; a narrower partial tile is a prefix.
+-- C2SP tlog-tiles hash tiles, each row at its widest; a narrower partial tile is a prefix. Level-0
+-- tiles are stored once full: until then they are read from audit_entries.leaf_hash, so that a
+-- commit writes only its entries and not an 8 KB tile each time.
 CREATE TABLE audit_tiles (
     level  INTEGER NOT NULL,
     idx    BIGINT  NOT NULL,

@@ -3,10 +3,13 @@ package dev.cairn.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.FileNotFoundException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -16,6 +19,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.cairn.cli.CairnCommand;
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.LogReader;
@@ -24,8 +28,10 @@ import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.NoteVerifier;
 import dev.cairn.support.CairnServerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** Every gateway request becomes an entry that a client can fetch, prove and, after erasure, no longer read. */
@@ -126,6 +132,34 @@ class AuditEndToEndTest extends CairnServerTest {
         assertThat(get("/log/tile/0/999", auditor).statusCode()).isEqualTo(404);
         assertThat(get("/log/tile/0/0001", auditor).statusCode()).isEqualTo(400);
         assertThat(json(get("/log/tile/0/0001", auditor)).path("error").path("type").asString()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void theVerifyCommandChecksTheRunningLogAndOneRequest(@TempDir Path dir) {
+        String user = createKey("ws-verify");
+        String auditor = createKeyWithRole("ws-verify", "auditor");
+        HttpResponse<String> answer = post("/v1/chat/completions", user, """
+                {"model":"cairn/echo","messages":[{"role":"user","content":"verify me"}]}""");
+        String requestId = answer.headers().firstValue("Cairn-Request-Id").orElseThrow();
+        String vkey = get("/log/vkey", null).body().strip();
+        Path state = dir.resolve("state");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine verify = CairnCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+
+        int first = verify.execute("verify", "--url", url(""), "--vkey", vkey, "--key", auditor,
+                "--state", state.toString(), "--request", requestId);
+        post("/v1/chat/completions", user, """
+                {"model":"cairn/echo","messages":[{"role":"user","content":"and grow"}]}""");
+        post("/log/checkpoint", auditor, "");
+        int second = verify.execute("verify", "--url", url(""), "--vkey", vkey, "--key", auditor, "--state", state.toString());
+
+        assertThat(first).as(err.toString()).isZero();
+        assertThat(second).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("signature OK", "request " + requestId + ": entry",
+                "the log extends the checkpoint of size");
+        assertThat(verify.execute("verify", "--url", url(""), "--vkey", vkey, "--key", user, "--state", state.toString()))
+                .as("a user key may not read the tiles").isEqualTo(1);
     }
 
     @Test

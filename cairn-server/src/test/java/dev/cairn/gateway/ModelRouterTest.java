@@ -18,7 +18,7 @@ import org.springframework.util.unit.DataSize;
 class ModelRouterTest {
 
     private static CairnProperties properties(Map<String, CairnProperties.Provider> providers, Map<String, String> aliases) {
-        return new CairnProperties(8080, Path.of("data"), new CairnProperties.Db(null, null, null, 4),
+        return new CairnProperties(8080, Path.of("data"), new CairnProperties.Db(null, null, null, 4, "FULL"),
                 new CairnProperties.Gateway(DataSize.ofMegabytes(4), 4096), providers, aliases, List.of(), null,
                 new CairnProperties.Logging(false), new CairnProperties.Metrics(false), null);
     }
