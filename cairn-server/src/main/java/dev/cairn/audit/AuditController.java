@@ -142,6 +142,10 @@ public class AuditController {
     private ObjectNode proven(StoredEntry stored, Principal principal) {
         CheckpointPublisher.Signed checkpoint = checkpoints.covering(stored.index());
         long size = checkpoint.checkpoint().size();
+        if (size <= stored.index()) {
+            throw AuditException.unavailable(new IllegalStateException(
+                    "no checkpoint covers entry " + stored.index() + " yet"));
+        }
         TileHashSource tiles = new TileHashSource(
                 tile -> repository.tile(tile.level(), tile.index(), tile.width()), size);
         List<byte[]> proof = MerkleProofs.inclusionProof(tiles, stored.index(), size);

@@ -40,6 +40,7 @@ public class AuditSequencer implements SmartLifecycle {
     private final int maxBatch;
     private final LinkedBlockingQueue<Draft> queue = new LinkedBlockingQueue<>(100_000);
     private volatile boolean running;
+    private volatile boolean reloadRequested;
     private volatile TreeHead head;
     private Thread writerThread;
     private TileBuilder tree;
@@ -74,6 +75,26 @@ public class AuditSequencer implements SmartLifecycle {
 
     /** The latest committed tree head. */
     public TreeHead head() {
+        return head;
+    }
+
+    /**
+     * The committed tree head including entries that another process (the command line) appended
+     * to the same database since this one last wrote: if there are any, the writer reloads the
+     * tree first. Checkpoints are signed over this, so they cover every stored entry.
+     */
+    public TreeHead catchUp() {
+        long stored = repository.size();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (head.size() < stored && running && System.nanoTime() < deadline) {
+            reloadRequested = true;
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return head;
     }
 
@@ -112,7 +133,11 @@ public class AuditSequencer implements SmartLifecycle {
         List<Draft> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                Draft first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (reloadRequested) {
+                    reloadRequested = false;
+                    reloadQuietly();
+                }
+                Draft first = queue.poll(reloadRequested ? 0 : 20, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -191,6 +216,15 @@ public class AuditSequencer implements SmartLifecycle {
         if (writer != null) {
             writer.close();
             writer = null;
+        }
+    }
+
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            log.warn("Reloading the audit tree failed; the next batch tries again", e);
+            tree = null;
         }
     }
 

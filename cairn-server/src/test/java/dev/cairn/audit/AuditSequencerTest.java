@@ -73,14 +73,16 @@ class AuditSequencerTest {
                 }
             }
             List<Long> indexes = all.stream().map(CompletableFuture::join).sorted().toList();
-            a.stop();
-            b.stop();
 
             assertThat(indexes).doesNotHaveDuplicates().hasSize(300);
             assertThat(repository.size()).isEqualTo(300);
+            a.submit(row("evt_only_a")).join();
+            assertThat(b.catchUp().size()).as("b sees what a appended without writing itself").isEqualTo(301);
+            a.stop();
+            b.stop();
             AuditSequencer reader = new AuditSequencer(repository, 16);
             reader.start();
-            assertStoredTreeIsConsistent(repository, 300, reader.head().rootHash());
+            assertStoredTreeIsConsistent(repository, 301, reader.head().rootHash());
             reader.stop();
         }
     }
