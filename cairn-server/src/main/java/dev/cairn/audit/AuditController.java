@@ -143,8 +143,7 @@ public class AuditController {
         CheckpointPublisher.Signed checkpoint = checkpoints.covering(stored.index());
         long size = checkpoint.checkpoint().size();
         if (size <= stored.index()) {
-            throw AuditException.unavailable(new IllegalStateException(
-                    "no checkpoint covers entry " + stored.index() + " yet"));
+            throw AuditException.notYetCovered(stored.index());
         }
         TileHashSource tiles = new TileHashSource(
                 tile -> repository.tile(tile.level(), tile.index(), tile.width()), size);

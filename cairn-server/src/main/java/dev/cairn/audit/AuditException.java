@@ -20,6 +20,11 @@ public class AuditException extends CairnException {
                 "The audit log could not record this request, so it was not completed; retry later"), cause);
     }
 
+    static AuditException notYetCovered(long index) {
+        return new AuditException(new ApiError(503, "server_error", "checkpoint_pending", null,
+                "Entry " + index + " is recorded but no signed checkpoint covers it yet; retry in a second"));
+    }
+
     static AuditException notFound(String what) {
         return new AuditException(new ApiError(404, "invalid_request_error", "not_found", null,
                 what + " is not in the audit log"));
