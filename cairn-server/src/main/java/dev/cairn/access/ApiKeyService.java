@@ -57,9 +57,7 @@ public class ApiKeyService {
         requireText("name", name);
         String secret = ApiKeySecrets.newSecret();
         ApiKey key = store(secret, workspace, name, role, allowedModels);
-        events.publishEvent(new AdminAction("admin.key.created", key.workspace(), actorKeyId, Map.of(
-                "key_id", key.id(), "name", key.name(), "role", key.role().wireName(),
-                "allowed_models", key.allowedModels())));
+        events.publishEvent(keyCreated(key, actorKeyId));
         return new CreatedKey(key, secret);
     }
 
@@ -67,6 +65,17 @@ public class ApiKeyService {
      * Makes sure an admin key with this operator-chosen secret exists (for automation that must
      * know the key before Cairn starts). Does nothing if the key is already there.
      */
+    /** The audit record of a new key: never its secret. */
+    static AdminAction keyCreated(ApiKey key, String actorKeyId) {
+        return new AdminAction("admin.key.created", key.workspace(), actorKeyId, Map.of("key_id", key.id(),
+                "name", key.name(), "role", key.role().wireName(), "allowed_models", key.allowedModels()));
+    }
+
+    /** Whether a key with this secret is stored, revoked or not. */
+    public boolean exists(String secret) {
+        return repository.findByHash(ApiKeySecrets.hash(secret)).isPresent();
+    }
+
     public ApiKey ensureBootstrapAdmin(String secret) {
         if (!ApiKeySecrets.wellFormed(secret)) {
             throw new IllegalArgumentException(

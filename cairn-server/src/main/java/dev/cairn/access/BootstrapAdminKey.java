@@ -1,14 +1,19 @@
 package dev.cairn.access;
 
+import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Installs {@code CAIRN_BOOTSTRAP_ADMIN_KEY} as an admin key at start, for automated set-ups. It
- * runs before the web server opens its port, so the key works from the first request.
+ * runs before the web server opens its port, so the key works from the first request; the audit
+ * log, which opens later, records the creation once the application is ready.
  */
 @Component
 class BootstrapAdminKey implements SmartInitializingSingleton {
@@ -17,17 +22,32 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
 
     private final ApiKeyService keys;
     private final CairnProperties properties;
+    private final ApplicationEventPublisher events;
+    private AdminAction created;
 
-    BootstrapAdminKey(ApiKeyService keys, CairnProperties properties) {
+    BootstrapAdminKey(ApiKeyService keys, CairnProperties properties, ApplicationEventPublisher events) {
         this.keys = keys;
         this.properties = properties;
+        this.events = events;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void recordCreation() {
+        if (created != null) {
+            events.publishEvent(created);
+            created = null;
+        }
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         String secret = properties.bootstrapAdminKey();
         if (secret != null && !secret.isBlank()) {
+            boolean existed = keys.exists(secret.trim());
             ApiKey key = keys.ensureBootstrapAdmin(secret.trim());
+            if (!existed) {
+                created = ApiKeyService.keyCreated(key, null);
+            }
             if (key.revoked()) {
                 log.warn("The bootstrap admin key {} has been revoked; it stays revoked", key.id());
             } else {

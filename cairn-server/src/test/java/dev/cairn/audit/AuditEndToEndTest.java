@@ -107,6 +107,10 @@ class AuditEndToEndTest extends CairnServerTest {
         assertThat(entry.path("data").path("error").path("code").asString()).isEqualTo("model_not_found");
         JsonNode admin = json(get("/v1/audit/entries?type=admin.key.created&workspace=ws-fail", ADMIN_KEY)).get("data");
         assertThat(admin.size()).isGreaterThanOrEqualTo(1);
+        JsonNode bootstrap = json(get("/v1/audit/entries?type=admin.key.created&workspace=default", ADMIN_KEY)).get("data");
+        assertThat(bootstrap.size()).as("the bootstrap admin key's creation").isEqualTo(1);
+        JsonNode config = json(get("/v1/audit/entries?type=admin.config.changed", ADMIN_KEY)).get("data");
+        assertThat(config.size()).as("the configuration at start").isEqualTo(1);
     }
 
     @Test
