@@ -40,7 +40,8 @@ public class AuditSequencer implements SmartLifecycle {
     private final int maxBatch;
     private final LinkedBlockingQueue<Draft> queue = new LinkedBlockingQueue<>(100_000);
     private volatile boolean running;
-    private volatile boolean reloadRequested;
+    /** When the idle writer last looked for entries another process appended. */
+    private long lastForeignCheck;
     private volatile TreeHead head;
     private Thread writerThread;
     private TileBuilder tree;
@@ -75,26 +76,6 @@ public class AuditSequencer implements SmartLifecycle {
 
     /** The latest committed tree head. */
     public TreeHead head() {
-        return head;
-    }
-
-    /**
-     * The committed tree head including entries that another process (the command line) appended
-     * to the same database since this one last wrote: if there are any, the writer reloads the
-     * tree first. Checkpoints are signed over this, so they cover every stored entry.
-     */
-    public TreeHead catchUp() {
-        long stored = repository.size();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (head.size() < stored && running && System.nanoTime() < deadline) {
-            reloadRequested = true;
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         return head;
     }
 
@@ -133,12 +114,9 @@ public class AuditSequencer implements SmartLifecycle {
         List<Draft> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                if (reloadRequested) {
-                    reloadRequested = false;
-                    reloadQuietly();
-                }
-                Draft first = queue.poll(reloadRequested ? 0 : 20, TimeUnit.MILLISECONDS);
+                Draft first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    catchUpWhenIdle();
                     continue;
                 }
                 batch.add(first);
@@ -216,6 +194,26 @@ public class AuditSequencer implements SmartLifecycle {
         if (writer != null) {
             writer.close();
             writer = null;
+        }
+    }
+
+    /**
+     * Another process on the same database (the command line) may append entries; a busy writer
+     * learns of them from its next failed commit, an idle one looks twice a second, so that
+     * checkpoints soon cover them too.
+     */
+    private void catchUpWhenIdle() {
+        long now = System.nanoTime();
+        if (now - lastForeignCheck < TimeUnit.MILLISECONDS.toNanos(500)) {
+            return;
+        }
+        lastForeignCheck = now;
+        try {
+            if (repository.size() != head.size()) {
+                reloadQuietly();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not look for entries appended by another process", e);
         }
     }
 

@@ -59,7 +59,7 @@ public class CheckpointPublisher implements SmartLifecycle {
 
     /** Signs the committed tree unless the latest checkpoint already has its size. */
     public synchronized Signed publish() {
-        AuditSequencer.TreeHead head = sequencer.catchUp();
+        AuditSequencer.TreeHead head = sequencer.head();
         Signed current = latest;
         if (current != null && current.checkpoint().size() >= head.size()) {
             return current;
