@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -37,26 +36,10 @@ public final class NoteSigner {
         if (!text.startsWith(PREFIX)) {
             throw new IllegalArgumentException("a signing key string starts with " + PREFIX);
         }
-        String rest = text.substring(PREFIX.length());
-        int first = rest.indexOf('+');
-        int second = first < 0 ? -1 : rest.indexOf('+', first + 1);
-        if (second < 0) {
-            throw new IllegalArgumentException("a signing key reads PRIVATE+KEY+name+keyid+base64seed");
-        }
-        String name = rest.substring(0, first);
-        int declaredId = NoteKeys.parseHexId(rest.substring(first + 1, second));
-        byte[] encoded;
-        try {
-            encoded = Base64.getDecoder().decode(rest.substring(second + 1));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the key part of a signing key is not base64", e);
-        }
-        if (encoded.length != 1 + Ed25519.KEY_SIZE || encoded[0] != NoteKeys.ALG_ED25519) {
-            throw new IllegalArgumentException("only Ed25519 signing keys (0x01 and a 32-byte seed) are supported");
-        }
-        NoteSigner signer = new NoteSigner(name, Ed25519.fromSeed(Arrays.copyOfRange(encoded, 1, encoded.length)));
-        if (signer.keyId() != declaredId) {
-            throw new IllegalArgumentException("signing key id " + NoteKeys.hexId(declaredId)
+        NoteKeys.KeyString parsed = NoteKeys.parseKeyString(text.substring(PREFIX.length()), "signing key");
+        NoteSigner signer = new NoteSigner(parsed.name(), Ed25519.fromSeed(parsed.key()));
+        if (signer.keyId() != parsed.keyId()) {
+            throw new IllegalArgumentException("signing key id " + NoteKeys.hexId(parsed.keyId())
                     + " does not match its name and key (" + NoteKeys.hexId(signer.keyId()) + ")");
         }
         return signer;

@@ -33,27 +33,10 @@ public final class NoteVerifier {
 
     /** Parses a verifier key string; a key id that does not match the name and key is refused. */
     public static NoteVerifier parse(String vkey) {
-        String text = vkey == null ? "" : vkey.strip();
-        // Split on the first two '+' only: the base64 part may contain '+' itself.
-        int first = text.indexOf('+');
-        int second = first < 0 ? -1 : text.indexOf('+', first + 1);
-        if (second < 0) {
-            throw new IllegalArgumentException("a verifier key reads name+keyid+base64key");
-        }
-        String name = text.substring(0, first);
-        int declaredId = NoteKeys.parseHexId(text.substring(first + 1, second));
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(text.substring(second + 1));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the key part of a verifier key is not base64", e);
-        }
-        if (key.length != 1 + Ed25519.KEY_SIZE || key[0] != NoteKeys.ALG_ED25519) {
-            throw new IllegalArgumentException("only Ed25519 verifier keys (0x01 and 32 bytes) are supported");
-        }
-        NoteVerifier verifier = new NoteVerifier(name, Arrays.copyOfRange(key, 1, key.length));
-        if (verifier.keyId != declaredId) {
-            throw new IllegalArgumentException("verifier key id " + NoteKeys.hexId(declaredId)
+        NoteKeys.KeyString parsed = NoteKeys.parseKeyString(vkey == null ? "" : vkey.strip(), "verifier key");
+        NoteVerifier verifier = new NoteVerifier(parsed.name(), parsed.key());
+        if (verifier.keyId != parsed.keyId()) {
+            throw new IllegalArgumentException("verifier key id " + NoteKeys.hexId(parsed.keyId())
                     + " does not match its name and key (" + NoteKeys.hexId(verifier.keyId) + ")");
         }
         return verifier;
