@@ -4,12 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.cairn.ledger.TileId;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +33,7 @@ public class AuditRetention implements SmartLifecycle {
     private final Duration hotPeriod;
     private final Duration interval;
     private final Clock clock;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask scheduler;
     private volatile boolean running;
 
     @Autowired
@@ -87,15 +85,7 @@ public class AuditRetention implements SmartLifecycle {
 
     @Override
     public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                .name("cairn-audit-retention").daemon().unstarted(r));
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                archiveDue();
-            } catch (RuntimeException e) {
-                log.error("Audit retention run failed; it will be tried again", e);
-            }
-        }, 1, Math.max(1, interval.toSeconds()), TimeUnit.SECONDS);
+        scheduler = PeriodicTask.start("cairn-audit-retention", Duration.ofSeconds(1), interval, this::archiveDue);
         running = true;
     }
 
@@ -103,7 +93,7 @@ public class AuditRetention implements SmartLifecycle {
     public void stop() {
         running = false;
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.close();
         }
     }
 

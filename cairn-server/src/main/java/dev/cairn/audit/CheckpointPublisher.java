@@ -2,18 +2,13 @@ package dev.cairn.audit;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.VerificationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.PeriodicTask;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-
-import dev.cairn.platform.CairnProperties;
 
 /**
  * Signs a C2SP checkpoint of the committed tree whenever it has grown, every
@@ -23,8 +18,6 @@ import dev.cairn.platform.CairnProperties;
 @Component
 public class CheckpointPublisher implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(CheckpointPublisher.class);
-
     /** A checkpoint and its signed note as published. */
     public record Signed(Checkpoint checkpoint, String note) {
     }
@@ -33,7 +26,7 @@ public class CheckpointPublisher implements SmartLifecycle {
     private final AuditRepository repository;
     private final LogIdentity identity;
     private final Duration interval;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask scheduler;
     private volatile Signed latest;
     private volatile boolean running;
 
@@ -75,10 +68,8 @@ public class CheckpointPublisher implements SmartLifecycle {
     public void start() {
         latest = repository.latestCheckpoint().map(this::parseStored).orElse(null);
         publish();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                .name("cairn-audit-checkpoints").daemon().unstarted(r));
-        long millis = Math.max(10, interval.toMillis());
-        scheduler.scheduleWithFixedDelay(this::publishQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        Duration every = interval.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : interval;
+        scheduler = PeriodicTask.start("cairn-audit-checkpoints", every, every, this::publish);
         running = true;
     }
 
@@ -86,7 +77,7 @@ public class CheckpointPublisher implements SmartLifecycle {
     public void stop() {
         running = false;
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.close();
         }
     }
 
@@ -99,14 +90,6 @@ public class CheckpointPublisher implements SmartLifecycle {
     @Override
     public int getPhase() {
         return 1;
-    }
-
-    private void publishQuietly() {
-        try {
-            publish();
-        } catch (RuntimeException e) {
-            log.error("Could not sign an audit checkpoint", e);
-        }
     }
 
     private Signed parseStored(String note) {
