@@ -26,7 +26,8 @@ public record CairnProperties(
         String bootstrapAdminKey,
         @DefaultValue Logging logging,
         @DefaultValue Metrics metrics,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Jobs jobs) {
 
     public CairnProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -115,5 +116,21 @@ public record CairnProperties(
 
     /** Whether /metrics may be scraped without an admin key ({@code cairn.metrics.public}). */
     public record Metrics(@Name("public") @DefaultValue("false") boolean isPublic) {
+    }
+
+    /**
+     * The background job queue: {@code workers} threads per process (0: this process only enqueues)
+     * claim due jobs. A failed job runs again after {@code backoff}, doubled at each failure up to
+     * {@code max-backoff}, until it has run {@code max-attempts} times. A claim holds a job for
+     * {@code lease}, renewed while it runs, so a job of a process that died is claimed again once its
+     * lease has expired. At shutdown running jobs get {@code shutdown-timeout} to finish.
+     */
+    public record Jobs(@DefaultValue("1") int workers,
+                       @DefaultValue("250ms") Duration pollInterval,
+                       @DefaultValue("1s") Duration backoff,
+                       @DefaultValue("5m") Duration maxBackoff,
+                       @DefaultValue("8") int maxAttempts,
+                       @DefaultValue("5m") Duration lease,
+                       @DefaultValue("15s") Duration shutdownTimeout) {
     }
 }
