@@ -24,6 +24,8 @@ final class OfflineContext {
         List<String> args = new ArrayList<>(common.springArguments());
         args.add("--logging.level.root=WARN");
         args.add("--cairn.logging.access-log=false");
+        // A command may enqueue jobs but never runs them: a claimed job would hold the command up.
+        args.add("--cairn.jobs.workers=0");
         PrintStream stdout = System.out;
         System.setOut(System.err); // start-up logs must not mix with the command's output
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CairnApplication.class)

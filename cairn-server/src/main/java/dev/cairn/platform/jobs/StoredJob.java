@@ -1,0 +1,29 @@
+package dev.cairn.platform.jobs;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A job's row as the admin API shows it; {@code lastError} is the most recent failure, kept after a success. */
+record StoredJob(String id, String kind, String workspace, String payload, State state, int attempts,
+                 int maxAttempts, Instant runAfter, Instant lockedUntil, String lastError, Instant createdAt,
+                 Instant updatedAt, Instant finishedAt) {
+
+    /** Where a job is in its life; {@code FAILED} means it gave up after its last attempt. */
+    enum State {
+        QUEUED, RUNNING, SUCCEEDED, FAILED;
+
+        String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<State> parse(String text) {
+            for (State state : values()) {
+                if (state.wireName().equals(text)) {
+                    return Optional.of(state);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+}
