@@ -40,6 +40,10 @@ public final class AccessException extends CairnException {
                 "This API key may not use the model '" + model + "'"));
     }
 
+    public static AccessException otherWorkspace(String message) {
+        return new AccessException(new ApiError(403, "permission_error", "workspace_not_allowed", null, message));
+    }
+
     static AccessException keyNotFound(String id) {
         return new AccessException(new ApiError(404, "invalid_request_error", "key_not_found", "id",
                 "No API key with id '" + id + "'"));

@@ -1,6 +1,7 @@
 package dev.cairn.gateway;
 
 import dev.cairn.access.Principal;
+import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.TraceContext;
@@ -26,6 +27,8 @@ final class Exchange {
     String errorCode;
     String errorMessage;
     long upstreamNanos;
+    /** The thread the request named and the memory injected into its prompt. */
+    Recollection memory = Recollection.NONE;
 
     // What the audit entry needs, kept as the request and answer go by.
     /** Whose content this is: {@code Cairn-Subject}, else the request's {@code user}; null for the workspace. */

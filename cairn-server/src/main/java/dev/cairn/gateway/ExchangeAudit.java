@@ -107,6 +107,14 @@ class ExchangeAudit {
         if (exchange.requestParameters != null) {
             data.set("request", exchange.requestParameters);
         }
+        if (exchange.memory.hasThread()) {
+            // Ids only: what the answer was given can be looked up, and erased, in memory itself.
+            ObjectNode memory = data.putObject("memory");
+            memory.put("thread_id", exchange.memory.threadId());
+            ArrayNode injected = memory.putArray("injected");
+            exchange.memory.injectedIds().forEach(injected::add);
+            memory.put("injected_tokens", exchange.memory.injectedTokens());
+        }
 
         ObjectNode personal = exchange.requestContent == null ? JsonNodeFactory.instance.objectNode()
                 : exchange.requestContent;

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditException;
+import dev.cairn.memory.ConversationMemory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
 import dev.cairn.platform.CairnProperties;
@@ -16,6 +17,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,14 +28,16 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; here we read its principal;</li>
  *   <li>validate: read the body (size-limited), parse it, check the fields Cairn interprets;</li>
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
+ *   <li>recall memory: for a request that names a thread, with recall on, one system message of
+ *       recalled memory joins the prompt;</li>
  *   <li>call the provider, streaming chunk by chunk when asked;</li>
  *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
  *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
  *   <li>respond;</li>
- *   <li>record: usage ledger and metrics.</li>
+ *   <li>record: usage ledger and metrics, and the thread's new turns into memory.</li>
  * </ol>
  *
- * Later steps (rate limits, guards, memory) slot in here, each as one call.
+ * Later steps (rate limits, guards) slot in here, each as one call.
  */
 @Component
 public class GatewayPipeline {
@@ -41,17 +46,21 @@ public class GatewayPipeline {
 
     /** Names the request's audit entry: {@code GET /v1/audit/requests/{id}}. */
     public static final String REQUEST_ID_HEADER = "Cairn-Request-Id";
+    /** The ids of the memory items injected into the prompt, comma-separated. */
+    public static final String MEMORY_ITEMS_HEADER = "Cairn-Memory-Items";
 
     private final ModelRouter router;
     private final ExchangeAudit audit;
     private final ExchangeRecorder recorder;
+    private final ConversationMemory memory;
     private final long maxBodyBytes;
 
-    public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder,
+    public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
                            CairnProperties properties) {
         this.router = router;
         this.audit = audit;
         this.recorder = recorder;
+        this.memory = memory;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
@@ -63,6 +72,11 @@ public class GatewayPipeline {
             audit.capture(exchange, request, chat.body());
             exchange.target = router.route(chat.model(), exchange.principal);
             router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
+            exchange.memory = memory.prepare(exchange.principal, chat.body(), request.getHeader(ConversationMemory.THREAD_HEADER),
+                    request.getHeader(ConversationMemory.MEMORY_HEADER), chat.model());
+            if (!exchange.memory.injectedIds().isEmpty()) {
+                response.setHeader(MEMORY_ITEMS_HEADER, String.join(",", exchange.memory.injectedIds()));
+            }
             exchange.stream = chat.stream();
             ObjectNode upstream = chat.body();
             upstream.put("model", exchange.target.upstreamModel());
@@ -89,7 +103,37 @@ public class GatewayPipeline {
         } finally {
             audit.recordQuietly(exchange);
             recorder.record(exchange);
+            rememberTurns(exchange);
         }
+    }
+
+    /** Stores the thread's new turns once the client has its answer; a failure here costs the memory, not the answer. */
+    private void rememberTurns(Exchange exchange) {
+        if (!exchange.memory.hasThread() || exchange.status != 200) {
+            return;
+        }
+        try {
+            memory.capture(exchange.memory, exchange.requestId, answerText(exchange));
+        } catch (RuntimeException e) {
+            log.warn("Storing the turns of request {} on thread {} failed", exchange.requestId, exchange.memory.threadId(), e);
+        }
+    }
+
+    private static String answerText(Exchange exchange) {
+        JsonNode choices;
+        if (exchange.transcript != null) {
+            choices = exchange.transcript.choices();
+        } else if (exchange.responseBody != null) {
+            try {
+                choices = JsonBodies.JSON.readTree(exchange.responseBody).path("choices");
+            } catch (JacksonException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        JsonNode content = choices.path(0).path("message").path("content");
+        return content.isString() ? content.stringValue() : null;
     }
 
     private void stream(Exchange exchange, ChatRequest chat, ObjectNode upstream, SseResponse sse) {
@@ -98,7 +142,7 @@ public class GatewayPipeline {
         upstream.withObject("stream_options").put("include_usage", true);
         StreamUsage usage = new StreamUsage(sse, chat.clientWantsUsage());
         ChunkSink sink = usage;
-        if (audit.enabled()) {
+        if (audit.enabled() || exchange.memory.hasThread()) {
             exchange.transcript = new StreamTranscript(usage);
             sink = exchange.transcript;
         }

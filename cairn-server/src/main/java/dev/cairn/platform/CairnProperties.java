@@ -27,7 +27,9 @@ public record CairnProperties(
         @DefaultValue Logging logging,
         @DefaultValue Metrics metrics,
         @DefaultValue Audit audit,
-        @DefaultValue Jobs jobs) {
+        @DefaultValue Jobs jobs,
+        @DefaultValue Memory memory,
+        @DefaultValue Redis redis) {
 
     public CairnProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -132,5 +134,57 @@ public record CairnProperties(
                        @DefaultValue("8") int maxAttempts,
                        @DefaultValue("5m") Duration lease,
                        @DefaultValue("15s") Duration shutdownTimeout) {
+    }
+
+    /**
+     * Context memory: items are embedded in the background by {@code embedding} and found again
+     * by hybrid recall; chat completions that name a thread store their turns and, with recall on,
+     * get the best memories injected within {@code recall.token-budget}.
+     */
+    public record Memory(@DefaultValue("true") boolean enabled,
+                         @DefaultValue Embedding embedding,
+                         @DefaultValue Recall recall,
+                         @DefaultValue Extraction extraction,
+                         @DefaultValue("8192") int defaultContextWindow,
+                         Map<String, Integer> contextWindows) {
+
+        public Memory {
+            contextWindows = contextWindows == null ? Map.of() : Map.copyOf(contextWindows);
+        }
+
+        /**
+         * The embedding model: {@code local} runs all-MiniLM-L6-v2 in process (bundled, offline);
+         * {@code remote} calls an OpenAI-compatible {@code /embeddings} endpoint at {@code base-url}.
+         */
+        public record Embedding(@DefaultValue("local") String provider,
+                                String model,
+                                String baseUrl,
+                                String apiKey,
+                                @DefaultValue("32") int batchSize,
+                                @DefaultValue("10000") int queryCacheSize) {
+        }
+
+        /**
+         * How recall ranks: reciprocal-rank fusion of full-text and vector candidates, plus
+         * recency and salience boosts, optionally diversified by MMR ({@code mmr-lambda} below 1).
+         */
+        public record Recall(@DefaultValue("1024") int tokenBudget,
+                             @DefaultValue("20") int topK,
+                             @DefaultValue("100") int candidates,
+                             @DefaultValue("60") int rrfK,
+                             @DefaultValue("0.0") double recencyWeight,
+                             @DefaultValue("30d") Duration recencyHalfLife,
+                             @DefaultValue("0.0") double salienceWeight,
+                             @DefaultValue("1.0") double mmrLambda,
+                             @DefaultValue("8") int recentTurns) {
+        }
+
+        /** Fact extraction from new turns by {@code model} (a routed model name); off when empty. */
+        public record Extraction(String model, @DefaultValue("2s") Duration delay) {
+        }
+    }
+
+    /** A shared Redis ({@code redis://host:port}) for second-level caches; none when empty. */
+    public record Redis(String url, @DefaultValue("500ms") Duration timeout) {
     }
 }

@@ -53,6 +53,11 @@ public class DatabaseConfig {
         return new HikariDataSource(config);
     }
 
+    @Bean
+    Dialect dialect(DataSource dataSource) {
+        return Dialect.of(dataSource);
+    }
+
     private static String sqliteSynchronous(String value) {
         String mode = value == null ? "FULL" : value.strip().toUpperCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("FULL", "NORMAL", "EXTRA").contains(mode)) {

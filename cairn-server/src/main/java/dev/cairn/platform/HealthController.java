@@ -3,6 +3,7 @@ package dev.cairn.platform;
 import java.util.List;
 
 import dev.cairn.gateway.ModelRouter;
+import dev.cairn.memory.MemoryCache;
 import dev.cairn.gateway.ProviderClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.MediaType;
@@ -22,11 +23,13 @@ public class HealthController {
     private final JdbcTemplate jdbc;
     private final ModelRouter router;
     private final PrometheusMeterRegistry prometheus;
+    private final MemoryCache cache;
 
-    public HealthController(JdbcTemplate jdbc, ModelRouter router, PrometheusMeterRegistry prometheus) {
+    public HealthController(JdbcTemplate jdbc, ModelRouter router, PrometheusMeterRegistry prometheus, MemoryCache cache) {
         this.jdbc = jdbc;
         this.router = router;
         this.prometheus = prometheus;
+        this.cache = cache;
     }
 
     @GetMapping(path = "/health/live", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,8 +52,14 @@ public class HealthController {
         List<String> providers = router.providers().stream().map(ProviderClient::name).toList();
         var providerCheck = checks.putObject("providers").put("status", providers.isEmpty() ? "DOWN" : "UP");
         providers.forEach(providerCheck.putArray("configured")::add);
+        // Redis is a cache: without it memory runs from the database, so DEGRADED, never DOWN.
+        MemoryCache.State redis = cache.probe();
+        ObjectNode redisCheck = checks.putObject("redis").put("status", redis.name());
+        if (redis == MemoryCache.State.DEGRADED && cache.lastError() != null) {
+            redisCheck.put("error", cache.lastError());
+        }
         boolean up = databaseUp && !providers.isEmpty();
-        json.put("status", up ? "UP" : "DOWN");
+        json.put("status", !up ? "DOWN" : redis == MemoryCache.State.DEGRADED ? "DEGRADED" : "UP");
         return ResponseEntity.status(up ? 200 : 503).body(json);
     }
 

@@ -1,0 +1,266 @@
+package dev.cairn.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.cairn.access.Principal;
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.RequestException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Memory for chat completions that name a thread ({@code Cairn-Thread}, or
+ * {@code metadata.thread_id}): before the call, with recall on, one system message carrying the
+ * thread's recent turns and the workspace's best-matching items, sized to the token budget and
+ * the model's context window; after the answer, the user's turn and the answer stored as items.
+ */
+@Component
+public class ConversationMemory {
+
+    public static final String THREAD_HEADER = "Cairn-Thread";
+    public static final String MEMORY_HEADER = "Cairn-Memory";
+    static final String PREAMBLE = "Memory recalled by Cairn from earlier conversations in this workspace. "
+            + "Use it when it is relevant; it may be out of date.";
+
+    private final boolean enabled;
+    private final MemoryService memory;
+    private final ThreadWindows windows;
+    private final HybridRecall recall;
+    private final TokenCounter tokens;
+    private final FactExtraction extraction;
+    private final CairnProperties.Memory config;
+
+    public ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
+                              FactExtraction extraction, CairnProperties properties) {
+        this.enabled = properties.memory().enabled();
+        this.memory = memory;
+        this.windows = windows;
+        this.recall = recall;
+        this.tokens = tokens;
+        this.extraction = extraction;
+        this.config = properties.memory();
+    }
+
+    /**
+     * Resolves the thread the request names and, when recall is on for it, injects the recalled
+     * memory into {@code body.messages}. Bad thread ids and {@code Cairn-Memory} values are 400s.
+     */
+    public Recollection prepare(Principal principal, ObjectNode body, String threadHeader, String memoryHeader, String model) {
+        String threadId = threadId(body, threadHeader);
+        Boolean recallAsked = recallAsked(memoryHeader);
+        if (!enabled || threadId == null) {
+            return Recollection.NONE;
+        }
+        String workspace = principal.workspace();
+        memory.threadOrCreate(workspace, threadId);
+        String userTurn = lastUserTurn(body.get("messages"));
+        MemoryWorkspace settings = memory.workspace(workspace);
+        boolean recallOn = recallAsked != null ? recallAsked : settings.recallDefault();
+        if (!recallOn) {
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+        }
+        int budget = Math.min(settings.recallTokenBudget() != null ? settings.recallTokenBudget() : config.recall().tokenBudget(),
+                roomLeft(body, model));
+        if (budget <= 0) {
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+        }
+        Injection injection = compose(workspace, threadId, userTurn, budget);
+        if (injection.ids().isEmpty()) {
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+        }
+        body.set("messages", withSystemMessage((ArrayNode) body.get("messages"), injection.text()));
+        return new Recollection(workspace, threadId, userTurn, injection.ids(), injection.tokens());
+    }
+
+    /** Stores the user's turn and the answer on the thread, sourced to the request's audit id. */
+    public void capture(Recollection recollection, String requestId, String answer) {
+        if (!recollection.hasThread()) {
+            return;
+        }
+        List<NewItem> turns = new ArrayList<>(2);
+        Instant now = Instant.now();
+        if (recollection.userTurn() != null && !recollection.userTurn().isBlank()) {
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, recollection.userTurn(), null, now.minusMillis(1),
+                    "{\"role\":\"user\"}", null, null, requestId));
+        }
+        if (answer != null && !answer.isBlank()) {
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, answer, null, now,
+                    "{\"role\":\"assistant\"}", null, null, requestId));
+        }
+        if (turns.isEmpty()) {
+            return;
+        }
+        List<MemoryItem> stored = memory.addItems(recollection.workspace(), turns);
+        extraction.turnsAdded(recollection.workspace(), recollection.threadId(), stored);
+    }
+
+    private record Injection(String text, List<String> ids, int tokens) {
+    }
+
+    /**
+     * Recent turns first (up to half the budget, newest kept), then the best recalled items not
+     * already among them, each added only while the whole message stays within the budget.
+     */
+    private Injection compose(String workspace, String threadId, String userTurn, int budget) {
+        List<String> ids = new ArrayList<>();
+        StringBuilder recent = new StringBuilder();
+        List<MemoryItem> window = windows.recent(workspace, threadId);
+        int used = tokens.count(PREAMBLE) + 16;
+        List<String> recentLines = new ArrayList<>();
+        for (int i = window.size() - 1; i >= 0; i--) {
+            MemoryItem turn = window.get(i);
+            String line = "[" + role(turn) + "] " + turn.content();
+            int cost = tokens.count(line) + 1;
+            if (used + cost > budget / 2 + tokens.count(PREAMBLE)) {
+                break;
+            }
+            recentLines.addFirst(line);
+            ids.add(turn.id());
+            used += cost;
+        }
+        recentLines.forEach(l -> recent.append(l).append('\n'));
+        StringBuilder recalled = new StringBuilder();
+        if (userTurn != null && !userTurn.isBlank()) {
+            Set<String> already = new HashSet<>(ids);
+            RecallResult found = recall.recall(workspace, new RecallQuery(userTurn, ItemFilter.LIVE, budget, config.recall().topK(),
+                    RecallQuery.Mode.HYBRID, config.recall().recencyWeight(), config.recall().salienceWeight(), config.recall().mmrLambda()));
+            for (RecallResult.Recalled r : found.items()) {
+                if (already.contains(r.item().id())) {
+                    continue;
+                }
+                String line = "- (" + r.item().kind().wireName() + ") " + r.item().content();
+                int cost = tokens.count(line) + 1;
+                if (used + cost > budget) {
+                    continue;
+                }
+                recalled.append(line).append('\n');
+                ids.add(r.item().id());
+                used += cost;
+            }
+        }
+        StringBuilder text = new StringBuilder(PREAMBLE);
+        if (!recent.isEmpty()) {
+            text.append("\n\nRecent turns in this thread:\n").append(recent);
+        }
+        if (!recalled.isEmpty()) {
+            text.append("\n\nRelevant memories:\n").append(recalled);
+        }
+        String message = text.toString().strip();
+        return new Injection(message, ids, tokens.count(message));
+    }
+
+    private static String role(MemoryItem turn) {
+        int at = turn.metadata().indexOf("\"role\":\"");
+        if (at < 0) {
+            return "message";
+        }
+        int start = at + 8;
+        int end = turn.metadata().indexOf('"', start);
+        return end > start ? turn.metadata().substring(start, end) : "message";
+    }
+
+    /**
+     * Tokens the model has left for injected memory: its context window less the prompt and the
+     * answer it may write ({@code max_completion_tokens} or {@code max_tokens}, else a quarter of
+     * the window), so recall never pushes a request past the window.
+     */
+    private int roomLeft(ObjectNode body, String model) {
+        int window = config.contextWindows().getOrDefault(model, config.defaultContextWindow());
+        int prompt = 0;
+        for (JsonNode message : body.path("messages")) {
+            prompt += tokens.count(text(message.get("content"))) + 4;
+        }
+        JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        int answer = max != null && max.canConvertToInt() ? max.intValue() : window / 4;
+        return window - prompt - answer - 16;
+    }
+
+    /**
+     * A new messages array with the memory after the leading system (or developer) messages, so
+     * the client's own instructions stay first. New, not changed in place: the audit entry keeps
+     * the messages exactly as the client sent them.
+     */
+    private static ArrayNode withSystemMessage(ArrayNode messages, String text) {
+        ArrayNode out = JsonBodies.JSON.createArrayNode();
+        boolean inserted = false;
+        for (JsonNode message : messages) {
+            String role = message.path("role").asString("");
+            if (!inserted && !role.equals("system") && !role.equals("developer")) {
+                out.addObject().put("role", "system").put("content", text);
+                inserted = true;
+            }
+            out.add(message);
+        }
+        if (!inserted) {
+            out.addObject().put("role", "system").put("content", text);
+        }
+        return out;
+    }
+
+    private static String threadId(ObjectNode body, String header) {
+        String id = header;
+        if (id == null) {
+            JsonNode metadata = body.get("metadata");
+            JsonNode fromBody = metadata != null && metadata.isObject() ? metadata.get("thread_id") : null;
+            if (fromBody != null && !fromBody.isNull()) {
+                if (!fromBody.isString()) {
+                    throw RequestException.invalid("invalid_type", "metadata.thread_id", "'metadata.thread_id' must be a string");
+                }
+                id = fromBody.stringValue();
+            }
+        }
+        return id == null ? null : ThreadIds.check(id, header != null ? THREAD_HEADER : "metadata.thread_id");
+    }
+
+    private static Boolean recallAsked(String header) {
+        if (header == null) {
+            return null;
+        }
+        return switch (header.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "recall", "on" -> true;
+            case "off", "none" -> false;
+            default -> throw RequestException.invalid("invalid_header", MEMORY_HEADER, MEMORY_HEADER + " must be 'recall' or 'off'");
+        };
+    }
+
+    private static String lastUserTurn(JsonNode messages) {
+        if (messages == null || !messages.isArray()) {
+            return null;
+        }
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(messages.get(i).path("role").asString(""))) {
+                return text(messages.get(i).get("content"));
+            }
+        }
+        return null;
+    }
+
+    /** A message's text: the string, or its text parts joined (images and audio have none). */
+    static String text(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        StringBuilder text = new StringBuilder();
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                if ("text".equals(part.path("type").asString("")) && part.path("text").isString()) {
+                    if (!text.isEmpty()) {
+                        text.append('\n');
+                    }
+                    text.append(part.get("text").stringValue());
+                }
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.jobs.Job;
+import dev.cairn.platform.jobs.JobHandler;
+import dev.cairn.platform.jobs.JobQueue;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Embeds items off the request path, through the persistent job queue: storing items queues a
+ * job naming them, and the job embeds whichever of them still lack a vector from the current
+ * model. At start one sweep job looks for every item the current model has not embedded (a model
+ * change re-embeds everything this way, in the background).
+ */
+@Component
+public class EmbeddingQueue implements JobHandler {
+
+    static final String KIND = "memory.embed";
+    private static final int IDS_PER_JOB = 256;
+    private static final int SWEEP_BATCH = 256;
+
+    private final ObjectProvider<JobQueue> jobs;
+    private final MemoryRepository repository;
+    private final Embeddings embeddings;
+    private final VectorIndex vectors;
+
+    /** The queue comes lazily: it collects every handler, this one included, when it is built. */
+    public EmbeddingQueue(ObjectProvider<JobQueue> jobs, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors) {
+        this.jobs = jobs;
+        this.repository = repository;
+        this.embeddings = embeddings;
+        this.vectors = vectors;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    void enqueue(String workspace, List<String> ids) {
+        List<String> payloads = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_JOB) {
+            ObjectNode payload = JsonBodies.JSON.createObjectNode();
+            ids.subList(from, Math.min(ids.size(), from + IDS_PER_JOB)).forEach(payload.putArray("ids")::add);
+            payloads.add(payload.toString());
+        }
+        jobs.getObject().enqueueAll(KIND, workspace, payloads);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void sweepAtStart() {
+        jobs.getObject().enqueue(KIND, null, "{\"sweep\":true}");
+    }
+
+    @Override
+    public void run(Job job) {
+        JsonNode payload = JsonBodies.JSON.readTree(job.payload());
+        String model = embeddings.model();
+        if (payload.path("sweep").asBoolean(false)) {
+            List<MemoryRepository.PendingText> pending;
+            while (!(pending = repository.pendingEmbeddings(model, SWEEP_BATCH)).isEmpty()) {
+                embed(model, pending);
+            }
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        payload.path("ids").forEach(id -> ids.add(id.asString()));
+        embed(model, repository.pendingEmbeddings(model, ids));
+    }
+
+    private void embed(String model, List<MemoryRepository.PendingText> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<float[]> made = embeddings.embed(pending.stream().map(MemoryRepository.PendingText::content).toList());
+        List<byte[]> bytes = made.stream().map(Vectors::toBytes).toList();
+        boolean[] stored = repository.storeEmbeddings(model, pending, bytes);
+        java.util.Map<String, List<MemoryRepository.EmbeddedRow>> byWorkspace = new java.util.HashMap<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (!stored[i]) {
+                continue;
+            }
+            MemoryRepository.PendingText p = pending.get(i);
+            byWorkspace.computeIfAbsent(p.workspace(), w -> new ArrayList<>())
+                    .add(new MemoryRepository.EmbeddedRow(p.id(), p.threadId(), p.kind(), p.occurredAt(), p.retired(), bytes.get(i)));
+        }
+        byWorkspace.forEach(vectors::added);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cairn.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CairnProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The configured embedding model, fed in batches, with recent query vectors cached: a recall
+ * repeated by an agent loop, or the same question over many threads, embeds once.
+ */
+@Component
+public class Embeddings {
+
+    private final Embedder embedder;
+    private final int batchSize;
+    private final Cache<String, float[]> queries;
+    private final MemoryCache shared;
+
+    public Embeddings(CairnProperties properties, MemoryCache shared) {
+        CairnProperties.Memory.Embedding config = properties.memory().embedding();
+        this.embedder = switch (config.provider()) {
+            case "local" -> new LocalEmbedder();
+            case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());
+            default -> throw new IllegalStateException("cairn.memory.embedding.provider must be local or remote, not '"
+                    + config.provider() + "'");
+        };
+        this.batchSize = Math.max(1, config.batchSize());
+        this.queries = Caffeine.newBuilder().maximumSize(config.queryCacheSize()).build();
+        this.shared = shared;
+    }
+
+    public String model() {
+        return embedder.model();
+    }
+
+    public List<float[]> embed(List<String> texts) {
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + batchSize))));
+        }
+        return vectors;
+    }
+
+    /** The query's vector: from this process's cache, else the shared one, else the model. */
+    public float[] query(String text) {
+        return queries.get(text, key -> {
+            String sharedKey = "cairn:qemb:" + embedder.model() + ":" + MemoryCache.digest(key);
+            float[] cached = shared.getVector(sharedKey);
+            if (cached != null) {
+                return cached;
+            }
+            float[] vector = embedder.embed(List.of(key)).getFirst();
+            shared.putVector(sharedKey, vector);
+            return vector;
+        });
+    }
+
+    /** Loads the model in the background at start, so the first recall does not pay for it. */
+    @EventListener(ApplicationReadyEvent.class)
+    void warmUp() {
+        if (!(embedder instanceof LocalEmbedder)) {
+            return;
+        }
+        Thread.ofPlatform().name("cairn-embedding-warm-up").daemon().start(() -> {
+            try {
+                embedder.embed(List.of("warm up"));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Embeddings.class).warn("Embedding model warm-up failed: {}", e.toString());
+            }
+        });
+    }
+}

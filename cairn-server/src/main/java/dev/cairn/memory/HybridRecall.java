@@ -1,0 +1,129 @@
+package dev.cairn.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.platform.CairnProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the items that best answer a query. Full text (BM25 / ts_rank) and vector similarity each
+ * rank up to {@code candidates} items; reciprocal-rank fusion (score = Σ 1/(k + rank)) merges the
+ * two lists without having to calibrate one score against the other. The fused score, scaled to
+ * [0, 1], then gains the recency and salience boosts; MMR, when asked for, trades some relevance
+ * for diversity; and the best items are packed into the token budget.
+ */
+@Component
+public class HybridRecall {
+
+    private final MemoryRepository repository;
+    private final VectorIndex vectors;
+    private final Embeddings embeddings;
+    private final CairnProperties.Memory.Recall config;
+
+    public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, CairnProperties properties) {
+        this.repository = repository;
+        this.vectors = vectors;
+        this.embeddings = embeddings;
+        this.config = properties.memory().recall();
+    }
+
+    public RecallResult recall(String workspace, RecallQuery query) {
+        int candidates = Math.max(config.candidates(), query.topK() * 3);
+        int k = config.rrfK();
+        Map<String, Double> fused = new HashMap<>();
+        if (query.mode() != RecallQuery.Mode.VECTOR) {
+            List<MemoryRepository.TextHit> text = repository.fullText(workspace, QueryTerms.of(query.query()), query.filter(), candidates);
+            for (int rank = 0; rank < text.size(); rank++) {
+                fused.merge(text.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
+            }
+        }
+        if (query.mode() != RecallQuery.Mode.TEXT) {
+            List<VectorIndex.Hit> similar = vectors.search(workspace, embeddings.query(query.query()), query.filter(), candidates);
+            for (int rank = 0; rank < similar.size(); rank++) {
+                fused.merge(similar.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
+            }
+        }
+        if (fused.isEmpty()) {
+            return new RecallResult(List.of(), 0);
+        }
+        double best = (query.mode() == RecallQuery.Mode.HYBRID ? 2.0 : 1.0) / (k + 1);
+        Map<String, MemoryItem> items = repository.items(workspace, fused.keySet());
+        long now = Instant.now().toEpochMilli();
+        double halfLife = Math.max(1, config.recencyHalfLife().toMillis());
+        List<RecallResult.Recalled> ranked = new ArrayList<>(items.size());
+        for (MemoryItem item : items.values()) {
+            double age = Math.max(0, now - item.occurredAt().toEpochMilli());
+            double score = fused.get(item.id()) / best
+                    + query.recencyWeight() * Math.pow(0.5, age / halfLife)
+                    + query.salienceWeight() * item.salience();
+            ranked.add(new RecallResult.Recalled(item, score));
+        }
+        ranked.sort(Comparator.comparingDouble(RecallResult.Recalled::score).reversed()
+                .thenComparing(r -> r.item().id()));
+        if (query.mmrLambda() < 1) {
+            ranked = diversify(workspace, ranked, query.mmrLambda(), query.topK());
+        }
+        return pack(ranked, query.tokenBudget(), query.topK());
+    }
+
+    /**
+     * Maximal marginal relevance: picks, one at a time, the item with the best
+     * λ·relevance − (1−λ)·(highest similarity to an item already picked). Items without a vector
+     * yet count as unlike everything.
+     */
+    private List<RecallResult.Recalled> diversify(String workspace, List<RecallResult.Recalled> ranked, double lambda, int topK) {
+        List<RecallResult.Recalled> pool = new ArrayList<>(ranked.subList(0, Math.min(ranked.size(), topK * 3)));
+        Map<String, float[]> vectorsById = new HashMap<>();
+        pool.forEach(r -> vectorsById.put(r.item().id(), vectors.vector(workspace, r.item().id())));
+        List<RecallResult.Recalled> picked = new ArrayList<>(ranked.size());
+        while (!pool.isEmpty()) {
+            RecallResult.Recalled next = null;
+            double nextScore = Double.NEGATIVE_INFINITY;
+            for (RecallResult.Recalled candidate : pool) {
+                float[] v = vectorsById.get(candidate.item().id());
+                double redundancy = 0;
+                if (v != null) {
+                    for (RecallResult.Recalled chosen : picked) {
+                        float[] w = vectorsById.get(chosen.item().id());
+                        if (w != null) {
+                            redundancy = Math.max(redundancy, Vectors.dot(v, w, 0));
+                        }
+                    }
+                }
+                double mmr = lambda * candidate.score() - (1 - lambda) * redundancy;
+                if (mmr > nextScore) {
+                    next = candidate;
+                    nextScore = mmr;
+                }
+            }
+            pool.remove(next);
+            picked.add(next);
+        }
+        picked.addAll(ranked.subList(Math.min(ranked.size(), topK * 3), ranked.size()));
+        return picked;
+    }
+
+    /** The best items, in rank order, that fit the budget together; an item too large is skipped for smaller ones. */
+    private static RecallResult pack(List<RecallResult.Recalled> ranked, int tokenBudget, int topK) {
+        List<RecallResult.Recalled> chosen = new ArrayList<>(Math.min(topK, ranked.size()));
+        int total = 0;
+        for (RecallResult.Recalled candidate : ranked) {
+            if (chosen.size() == topK) {
+                break;
+            }
+            int tokens = candidate.item().tokens();
+            if (total + tokens <= tokenBudget) {
+                chosen.add(candidate);
+                total += tokens;
+            }
+        }
+        return new RecallResult(List.copyOf(chosen), total);
+    }
+
+}

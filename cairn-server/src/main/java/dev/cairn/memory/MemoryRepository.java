@@ -1,0 +1,346 @@
+package dev.cairn.memory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.cairn.platform.Dialect;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for workspaces, threads and items. Every query names the workspace, so one workspace can
+ * never read or change another's memory whatever ids a caller guesses.
+ */
+@Repository
+public class MemoryRepository {
+
+    static final String ITEM_COLUMNS = "id, workspace, thread_id, kind, content, external_id, metadata, occurred_at, "
+            + "salience, supersedes, retired_at, source, tokens, embedding_model, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final Dialect dialect;
+
+    public MemoryRepository(JdbcClient jdbc, JdbcTemplate template, Dialect dialect) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.dialect = dialect;
+    }
+
+    // --- workspaces ------------------------------------------------------------------------------
+
+    /** The workspace's row, created with defaults on first use. */
+    public MemoryWorkspace ensureWorkspace(String id) {
+        long now = System.currentTimeMillis();
+        jdbc.sql("INSERT INTO memory_workspaces (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                .params(id, now, now).update();
+        return workspace(id).orElseThrow();
+    }
+
+    public Optional<MemoryWorkspace> workspace(String id) {
+        return jdbc.sql("SELECT * FROM memory_workspaces WHERE id = ?").param(id).query(MemoryRepository::workspaceRow).optional();
+    }
+
+    public List<MemoryWorkspace> workspaces(String after, int limit) {
+        return jdbc.sql("SELECT * FROM memory_workspaces WHERE id > ? ORDER BY id LIMIT ?")
+                .params(after == null ? "" : after, limit).query(MemoryRepository::workspaceRow).list();
+    }
+
+    public void updateWorkspace(String id, String metadata, boolean recallDefault, Integer recallTokenBudget) {
+        jdbc.sql("UPDATE memory_workspaces SET metadata = ?, recall_default = ?, recall_token_budget = ?, updated_at = ? WHERE id = ?")
+                .params(metadata, recallDefault, recallTokenBudget, System.currentTimeMillis(), id).update();
+    }
+
+    /** Deletes the workspace's items, threads and settings. */
+    public void deleteWorkspace(String id) {
+        jdbc.sql("DELETE FROM memory_items WHERE workspace = ?").param(id).update();
+        jdbc.sql("DELETE FROM memory_threads WHERE workspace = ?").param(id).update();
+        jdbc.sql("DELETE FROM memory_workspaces WHERE id = ?").param(id).update();
+    }
+
+    // --- threads ---------------------------------------------------------------------------------
+
+    /** Inserts a thread; false when the id is taken (in any workspace: ids are global). */
+    public boolean insertThread(MemoryThread thread) {
+        return jdbc.sql("INSERT INTO memory_threads (id, workspace, name, metadata, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                .params(thread.id(), thread.workspace(), thread.name(), thread.metadata(),
+                        thread.createdAt().toEpochMilli(), thread.updatedAt().toEpochMilli())
+                .update() == 1;
+    }
+
+    public Optional<MemoryThread> thread(String workspace, String id) {
+        return jdbc.sql("SELECT * FROM memory_threads WHERE workspace = ? AND id = ?").params(workspace, id)
+                .query(MemoryRepository::threadRow).optional();
+    }
+
+    public List<MemoryThread> threads(String workspace, String after, int limit) {
+        return jdbc.sql("SELECT * FROM memory_threads WHERE workspace = ? AND id > ? ORDER BY id LIMIT ?")
+                .params(workspace, after == null ? "" : after, limit).query(MemoryRepository::threadRow).list();
+    }
+
+    public void updateThread(String workspace, String id, String name, String metadata) {
+        jdbc.sql("UPDATE memory_threads SET name = ?, metadata = ?, updated_at = ? WHERE workspace = ? AND id = ?")
+                .params(name, metadata, System.currentTimeMillis(), workspace, id).update();
+    }
+
+    /** Deletes the thread and its items; returns the ids of the items removed. */
+    public List<String> deleteThread(String workspace, String id) {
+        List<String> items = jdbc.sql("SELECT id FROM memory_items WHERE workspace = ? AND thread_id = ?")
+                .params(workspace, id).query(String.class).list();
+        jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND thread_id = ?").params(workspace, id).update();
+        jdbc.sql("DELETE FROM memory_threads WHERE workspace = ? AND id = ?").params(workspace, id).update();
+        return items;
+    }
+
+    // --- items -----------------------------------------------------------------------------------
+
+    public void insertItems(List<MemoryItem> items) {
+        template.batchUpdate("INSERT INTO memory_items (" + ITEM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                items, 500, (ps, item) -> {
+                    ps.setString(1, item.id());
+                    ps.setString(2, item.workspace());
+                    ps.setString(3, item.threadId());
+                    ps.setString(4, item.kind().wireName());
+                    ps.setString(5, item.content());
+                    ps.setString(6, item.externalId());
+                    ps.setString(7, item.metadata());
+                    ps.setLong(8, item.occurredAt().toEpochMilli());
+                    ps.setDouble(9, item.salience());
+                    ps.setString(10, item.supersedes());
+                    setInstant(ps, 11, item.retiredAt());
+                    ps.setString(12, item.source());
+                    ps.setInt(13, item.tokens());
+                    ps.setString(14, item.embeddingModel());
+                    ps.setLong(15, item.createdAt().toEpochMilli());
+                    ps.setLong(16, item.updatedAt().toEpochMilli());
+                });
+    }
+
+    public Optional<MemoryItem> item(String workspace, String id) {
+        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND id = ?")
+                .params(workspace, id).query(MemoryRepository::itemRow).optional();
+    }
+
+    /** The items with these ids in the workspace, keyed by id; missing ids are left out. */
+    public Map<String, MemoryItem> items(String workspace, Collection<String> ids) {
+        Map<String, MemoryItem> found = new LinkedHashMap<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            List<Object> params = new ArrayList<>(chunk.size() + 1);
+            params.add(workspace);
+            params.addAll(chunk);
+            jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND id IN (" + marks + ")")
+                    .params(params).query(MemoryRepository::itemRow).list().forEach(item -> found.put(item.id(), item));
+        }
+        return found;
+    }
+
+    /** Items the external ids already name in the workspace: external id to item id. */
+    public Map<String, String> externalIds(String workspace, Collection<String> externalIds) {
+        Map<String, String> found = new LinkedHashMap<>();
+        List<String> all = List.copyOf(externalIds);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            List<Object> params = new ArrayList<>(chunk.size() + 1);
+            params.add(workspace);
+            params.addAll(chunk);
+            jdbc.sql("SELECT external_id, id FROM memory_items WHERE workspace = ? AND external_id IN (" + marks + ")")
+                    .params(params).query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list()
+                    .forEach(e -> found.put(e.getKey(), e.getValue()));
+        }
+        return found;
+    }
+
+    /** A page of items in id (creation) order, after the cursor, narrowed by the filter. */
+    public List<MemoryItem> listItems(String workspace, ItemFilter filter, String after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND id > ?");
+        List<Object> params = new ArrayList<>(List.of(workspace, after == null ? "" : after));
+        filter.appendTo(sql, params);
+        sql.append(" ORDER BY id LIMIT ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(MemoryRepository::itemRow).list();
+    }
+
+    /** The last {@code limit} live turns of a thread, oldest first. */
+    public List<MemoryItem> recentTurns(String workspace, String threadId, int limit) {
+        List<MemoryItem> newestFirst = jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND thread_id = ? "
+                        + "AND kind = 'message' AND retired_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT ?")
+                .params(workspace, threadId, limit).query(MemoryRepository::itemRow).list();
+        return newestFirst.reversed();
+    }
+
+    public void updateItem(MemoryItem item, boolean contentChanged) {
+        jdbc.sql("UPDATE memory_items SET thread_id = ?, kind = ?, content = ?, metadata = ?, occurred_at = ?, salience = ?, "
+                        + "supersedes = ?, retired_at = ?, tokens = ?, updated_at = ?"
+                        + (contentChanged ? ", embedding = NULL, embedding_model = NULL" : "")
+                        + " WHERE workspace = ? AND id = ?")
+                .params(item.threadId(), item.kind().wireName(), item.content(), item.metadata(), item.occurredAt().toEpochMilli(),
+                        item.salience(), item.supersedes(), item.retiredAt() == null ? null : item.retiredAt().toEpochMilli(),
+                        item.tokens(), item.updatedAt().toEpochMilli(), item.workspace(), item.id())
+                .update();
+    }
+
+    public boolean deleteItem(String workspace, String id) {
+        return jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND id = ?").params(workspace, id).update() == 1;
+    }
+
+    // --- embeddings ------------------------------------------------------------------------------
+
+    /** An item whose text is to be embedded, with what the vector index keeps of it. */
+    public record PendingText(String id, String workspace, String threadId, ItemKind kind, long occurredAt,
+                              boolean retired, String content) {
+    }
+
+    private static final String PENDING_COLUMNS = "id, workspace, thread_id, kind, occurred_at, retired_at, content";
+
+    private static PendingText pendingRow(ResultSet rs, int n) throws SQLException {
+        return new PendingText(rs.getString(1), rs.getString(2), rs.getString(3), ItemKind.stored(rs.getString(4)),
+                rs.getLong(5), rs.getObject(6) != null, rs.getString(7));
+    }
+
+    /** Items the model has not embedded, yet or since their content or the model changed. */
+    public List<PendingText> pendingEmbeddings(String model, int limit) {
+        return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE embedding_model IS NULL OR embedding_model <> ? "
+                        + "ORDER BY seq LIMIT ?")
+                .params(model, limit).query(MemoryRepository::pendingRow).list();
+    }
+
+    /** Those of these items the model has not embedded. */
+    public List<PendingText> pendingEmbeddings(String model, Collection<String> ids) {
+        List<PendingText> found = new ArrayList<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            List<Object> params = new ArrayList<>(chunk);
+            params.add(model);
+            found.addAll(jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE id IN (" + marks + ") "
+                            + "AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY seq")
+                    .params(params).query(MemoryRepository::pendingRow).list());
+        }
+        return found;
+    }
+
+    /**
+     * Stores embeddings, except where the item's content changed since it was read (it is pending
+     * again) or the item is gone; returns, per item, whether its vector was stored.
+     */
+    public boolean[] storeEmbeddings(String model, List<PendingText> texts, List<byte[]> vectors) {
+        int[] counts = template.batchUpdate("UPDATE memory_items SET embedding = ?, embedding_model = ? WHERE id = ? AND content = ?",
+                new java.util.AbstractList<Object[]>() {
+                    @Override
+                    public Object[] get(int i) {
+                        return new Object[] {vectors.get(i), model, texts.get(i).id(), texts.get(i).content()};
+                    }
+
+                    @Override
+                    public int size() {
+                        return texts.size();
+                    }
+                });
+        boolean[] stored = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            stored[i] = counts[i] != 0; // JDBC may report SUCCESS_NO_INFO (-2) for a row it did update
+        }
+        return stored;
+    }
+
+    /** Everything the vector index keeps of an embedded item, with its vector. */
+    public record EmbeddedRow(String id, String threadId, ItemKind kind, long occurredAt, boolean retired,
+                              byte[] embedding) {
+    }
+
+    public void forEachEmbedded(String workspace, String model, java.util.function.Consumer<EmbeddedRow> consumer) {
+        jdbc.sql("SELECT id, thread_id, kind, occurred_at, retired_at, embedding FROM memory_items "
+                        + "WHERE workspace = ? AND embedding_model = ? ORDER BY seq")
+                .params(workspace, model)
+                .query((ResultSet rs) -> {
+                    consumer.accept(new EmbeddedRow(rs.getString(1), rs.getString(2), ItemKind.stored(rs.getString(3)),
+                            rs.getLong(4), rs.getObject(5) != null, rs.getBytes(6)));
+                });
+    }
+
+    // --- full text -------------------------------------------------------------------------------
+
+    /** An item id and its full-text score (higher is better). */
+    public record TextHit(String id, double score) {
+    }
+
+    /**
+     * Items matching any of the query's terms, best first: BM25 over SQLite FTS5, ts_rank_cd over
+     * PostgreSQL's tsvector. Terms are quoted, so no user text is ever read as query syntax.
+     */
+    public List<TextHit> fullText(String workspace, List<String> terms, ItemFilter filter, int limit) {
+        if (terms.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql;
+        if (dialect == Dialect.SQLITE) {
+            String match = String.join(" OR ", terms.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"").toList());
+            sql = new StringBuilder("SELECT i.id, -bm25(memory_items_fts) AS score FROM memory_items_fts "
+                    + "JOIN memory_items i ON i.seq = memory_items_fts.rowid WHERE memory_items_fts MATCH ? AND i.workspace = ?");
+            params.add(match);
+            params.add(workspace);
+            filter.appendTo(sql, params, "i.");
+            sql.append(" ORDER BY bm25(memory_items_fts) LIMIT ?");
+        } else {
+            String query = String.join(" | ", terms.stream().map(t -> "'" + t.replace("'", "''").replace("\\", "\\\\") + "'").toList());
+            sql = new StringBuilder("SELECT i.id, ts_rank_cd(i.content_tsv, q) AS score FROM memory_items i, "
+                    + "to_tsquery('english', ?) q WHERE i.content_tsv @@ q AND i.workspace = ?");
+            params.add(query);
+            params.add(workspace);
+            filter.appendTo(sql, params, "i.");
+            sql.append(" ORDER BY score DESC LIMIT ?");
+        }
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new TextHit(rs.getString(1), rs.getDouble(2))).list();
+    }
+
+    // --- rows ------------------------------------------------------------------------------------
+
+    private static MemoryWorkspace workspaceRow(ResultSet rs, int n) throws SQLException {
+        int stored = rs.getInt("recall_token_budget");
+        Integer budget = rs.wasNull() ? null : stored;
+        return new MemoryWorkspace(rs.getString("id"), rs.getString("metadata"), rs.getBoolean("recall_default"),
+                budget, instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static MemoryThread threadRow(ResultSet rs, int n) throws SQLException {
+        return new MemoryThread(rs.getString("id"), rs.getString("workspace"), rs.getString("name"), rs.getString("metadata"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    static MemoryItem itemRow(ResultSet rs, int n) throws SQLException {
+        return new MemoryItem(rs.getString("id"), rs.getString("workspace"), rs.getString("thread_id"),
+                ItemKind.stored(rs.getString("kind")), rs.getString("content"), rs.getString("external_id"),
+                rs.getString("metadata"), instant(rs, "occurred_at"), rs.getDouble("salience"), rs.getString("supersedes"),
+                instant(rs, "retired_at"), rs.getString("source"), rs.getInt("tokens"), rs.getString("embedding_model"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static void setInstant(java.sql.PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, value.toEpochMilli());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.cairn.memory;
+
+/**
+ * A recall request: the query, which items may come back, the token budget and result count, and
+ * how to rank ({@code mode} picks full text, vectors or both, for comparison; the weights and MMR
+ * come from configuration unless the caller overrides them).
+ */
+public record RecallQuery(String query, ItemFilter filter, int tokenBudget, int topK, Mode mode,
+                          double recencyWeight, double salienceWeight, double mmrLambda) {
+
+    public enum Mode { HYBRID, TEXT, VECTOR }
+}

@@ -1,0 +1,100 @@
+package dev.cairn.memory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.JsonBodies;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The recent turns of a thread, which every recall-enabled chat completion on it needs: cached in
+ * process, then in Redis when configured, then read from the database. Any write to a thread
+ * forgets its window in both caches.
+ */
+@Component
+public class ThreadWindows {
+
+    private final MemoryRepository repository;
+    private final MemoryCache shared;
+    private final int turns;
+    private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    public ThreadWindows(MemoryRepository repository, MemoryCache shared, CairnProperties properties) {
+        this.repository = repository;
+        this.shared = shared;
+        this.turns = properties.memory().recall().recentTurns();
+    }
+
+    /** The thread's last turns, oldest first. */
+    public List<MemoryItem> recent(String workspace, String threadId) {
+        return local.get(key(workspace, threadId), key -> {
+            byte[] cached = shared.get(key);
+            if (cached != null) {
+                return decode(workspace, threadId, cached);
+            }
+            List<MemoryItem> window = repository.recentTurns(workspace, threadId, turns);
+            shared.put(key, encode(window));
+            return window;
+        });
+    }
+
+    public void forget(String workspace, String threadId) {
+        String key = key(workspace, threadId);
+        local.invalidate(key);
+        shared.delete(key);
+    }
+
+    public void forgetWorkspace(String workspace) {
+        local.asMap().keySet().removeIf(key -> key.startsWith(prefix(workspace)));
+        // Redis keeps a deleted workspace's windows until their TTL; its items are gone, so no
+        // recall can reach them, and a new thread with the same id starts with a forgotten window.
+    }
+
+    private static String prefix(String workspace) {
+        return "cairn:window:" + workspace.length() + ":" + workspace + ":";
+    }
+
+    private static String key(String workspace, String threadId) {
+        return prefix(workspace) + threadId;
+    }
+
+    private static byte[] encode(List<MemoryItem> window) {
+        ArrayNode array = JsonBodies.JSON.createArrayNode();
+        for (MemoryItem item : window) {
+            ObjectNode json = array.addObject();
+            json.put("id", item.id());
+            json.put("kind", item.kind().wireName());
+            json.put("content", item.content());
+            json.put("metadata", item.metadata());
+            json.put("occurred_at", item.occurredAt().toEpochMilli());
+            json.put("salience", item.salience());
+            json.put("source", item.source());
+            json.put("tokens", item.tokens());
+            json.put("embedding_model", item.embeddingModel());
+            json.put("created_at", item.createdAt().toEpochMilli());
+            json.put("updated_at", item.updatedAt().toEpochMilli());
+        }
+        return array.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<MemoryItem> decode(String workspace, String threadId, byte[] bytes) {
+        List<MemoryItem> window = new ArrayList<>();
+        for (JsonNode json : JsonBodies.JSON.readTree(bytes)) {
+            window.add(new MemoryItem(json.get("id").asString(), workspace, threadId, ItemKind.stored(json.get("kind").asString()),
+                    json.get("content").asString(), null, json.get("metadata").asString(),
+                    Instant.ofEpochMilli(json.get("occurred_at").asLong()), json.get("salience").asDouble(), null, null,
+                    json.get("source").isNull() ? null : json.get("source").asString(), json.get("tokens").asInt(),
+                    json.get("embedding_model").isNull() ? null : json.get("embedding_model").asString(),
+                    Instant.ofEpochMilli(json.get("created_at").asLong()), Instant.ofEpochMilli(json.get("updated_at").asLong())));
+        }
+        return window;
+    }
+}
