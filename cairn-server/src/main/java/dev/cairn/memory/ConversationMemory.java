@@ -130,7 +130,8 @@ public class ConversationMemory {
         if (userTurn != null && !userTurn.isBlank()) {
             Set<String> already = new HashSet<>(ids);
             RecallResult found = recall.recall(workspace, new RecallQuery(userTurn, ItemFilter.LIVE, budget, config.recall().topK(),
-                    RecallQuery.Mode.HYBRID, config.recall().recencyWeight(), config.recall().salienceWeight(), config.recall().mmrLambda()));
+                    RecallQuery.Mode.HYBRID, config.recall().recencyWeight(), config.recall().salienceWeight(),
+                    config.recall().neighbourWeight(), config.recall().mmrLambda()));
             for (RecallResult.Recalled r : found.items()) {
                 if (already.contains(r.item().id())) {
                     continue;

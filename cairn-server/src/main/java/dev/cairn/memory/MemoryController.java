@@ -243,12 +243,13 @@ public class MemoryController {
         Double recency = body.number("recency_weight", 0, 100);
         Double salience = body.number("salience_weight", 0, 100);
         Double mmr = body.number("mmr_lambda", 0, 1);
+        Double neighbours = body.number("neighbour_weight", 0, 10);
         Boolean includeRetired = body.bool("include_retired");
         RecallQuery recallQuery = new RecallQuery(query,
                 new ItemFilter(threadId, kindSet, body.instant("since"), includeRetired != null && includeRetired),
                 budget != null ? budget : recallConfig.tokenBudget(), topK != null ? topK : recallConfig.topK(), mode(body.text("mode")),
                 recency != null ? recency : recallConfig.recencyWeight(), salience != null ? salience : recallConfig.salienceWeight(),
-                mmr != null ? mmr : recallConfig.mmrLambda());
+                neighbours != null ? neighbours : recallConfig.neighbourWeight(), mmr != null ? mmr : recallConfig.mmrLambda());
         return MemoryJson.recall(recall.recall(workspace, recallQuery));
     }
 

@@ -130,36 +130,33 @@ public class MemoryRepository {
                 .params(workspace, id).query(MemoryRepository::itemRow).optional();
     }
 
-    /** The items with these ids in the workspace, keyed by id; missing ids are left out. */
+    /**
+     * The items with these ids in the workspace, keyed by id; missing ids are left out. Looked up
+     * by id alone and checked for the workspace here: given both, SQLite's planner would walk the
+     * whole workspace by its index instead of picking the few ids.
+     */
     public Map<String, MemoryItem> items(String workspace, Collection<String> ids) {
         Map<String, MemoryItem> found = new LinkedHashMap<>();
-        List<String> all = List.copyOf(ids);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            List<Object> params = new ArrayList<>(chunk.size() + 1);
-            params.add(workspace);
-            params.addAll(chunk);
-            jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND id IN (" + marks + ")")
-                    .params(params).query(MemoryRepository::itemRow).list().forEach(item -> found.put(item.id(), item));
-        }
+        inChunks(ids, chunk -> jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE id IN (" + marks(chunk) + ")")
+                .params(List.copyOf(chunk)).query(MemoryRepository::itemRow).list())
+                .forEach(item -> {
+                    if (item.workspace().equals(workspace)) {
+                        found.put(item.id(), item);
+                    }
+                });
         return found;
     }
 
     /** Items the external ids already name in the workspace: external id to item id. */
     public Map<String, String> externalIds(String workspace, Collection<String> externalIds) {
         Map<String, String> found = new LinkedHashMap<>();
-        List<String> all = List.copyOf(externalIds);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+        inChunks(externalIds, chunk -> {
             List<Object> params = new ArrayList<>(chunk.size() + 1);
             params.add(workspace);
             params.addAll(chunk);
-            jdbc.sql("SELECT external_id, id FROM memory_items WHERE workspace = ? AND external_id IN (" + marks + ")")
-                    .params(params).query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list()
-                    .forEach(e -> found.put(e.getKey(), e.getValue()));
-        }
+            return jdbc.sql("SELECT external_id, id FROM memory_items WHERE workspace = ? AND external_id IN (" + marks(chunk) + ")")
+                    .params(params).query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list();
+        }).forEach(e -> found.put(e.getKey(), e.getValue()));
         return found;
     }
 
@@ -171,6 +168,35 @@ public class MemoryRepository {
         sql.append(" ORDER BY id LIMIT ?");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(MemoryRepository::itemRow).list();
+    }
+
+    /**
+     * The message turns just before and just after each of these items in its thread (by
+     * {@code occurred_at}, then id), as pairs of (item id, neighbour); one statement for them all.
+     */
+    public List<Map.Entry<String, MemoryItem>> neighbours(String workspace, List<MemoryItem> items) {
+        StringBuilder sql = new StringBuilder();
+        List<Object> params = new ArrayList<>();
+        int n = 0;
+        for (MemoryItem item : items) {
+            if (item.threadId() == null) {
+                continue;
+            }
+            for (boolean before : new boolean[] {true, false}) {
+                sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM (SELECT ? AS of_id, ").append(ITEM_COLUMNS)
+                        .append(" FROM memory_items WHERE workspace = ? AND thread_id = ? AND kind = 'message' AND (occurred_at ")
+                        .append(before ? "<" : ">").append(" ? OR (occurred_at = ? AND id ").append(before ? "<" : ">")
+                        .append(" ?)) ORDER BY occurred_at ").append(before ? "DESC" : "ASC").append(", id ")
+                        .append(before ? "DESC" : "ASC").append(" LIMIT 1) n").append(n++);
+                long at = item.occurredAt().toEpochMilli();
+                params.addAll(List.of(item.id(), workspace, item.threadId(), at, at, item.id()));
+            }
+        }
+        if (sql.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(sql.toString()).params(params)
+                .query((rs, row) -> Map.entry(rs.getString("of_id"), itemRow(rs, row))).list();
     }
 
     /** The last {@code limit} live turns of a thread, oldest first. */
@@ -219,18 +245,13 @@ public class MemoryRepository {
 
     /** Those of these items the model has not embedded. */
     public List<PendingText> pendingEmbeddings(String model, Collection<String> ids) {
-        List<PendingText> found = new ArrayList<>();
-        List<String> all = List.copyOf(ids);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+        return inChunks(ids, chunk -> {
             List<Object> params = new ArrayList<>(chunk);
             params.add(model);
-            found.addAll(jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE id IN (" + marks + ") "
+            return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE id IN (" + marks(chunk) + ") "
                             + "AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY seq")
-                    .params(params).query(MemoryRepository::pendingRow).list());
-        }
-        return found;
+                    .params(params).query(MemoryRepository::pendingRow).list();
+        });
     }
 
     /**
@@ -307,6 +328,20 @@ public class MemoryRepository {
         }
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new TextHit(rs.getString(1), rs.getDouble(2))).list();
+    }
+
+    /** Runs a query per 500 values (well under every driver's parameter limit) and joins the results. */
+    private static <T> List<T> inChunks(Collection<String> values, java.util.function.Function<List<String>, List<T>> query) {
+        List<String> all = List.copyOf(values);
+        List<T> results = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            results.addAll(query.apply(all.subList(from, Math.min(all.size(), from + 500))));
+        }
+        return results;
+    }
+
+    private static String marks(List<String> values) {
+        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
     }
 
     // --- rows ------------------------------------------------------------------------------------

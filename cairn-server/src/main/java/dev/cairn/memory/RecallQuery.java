@@ -6,7 +6,7 @@ package dev.cairn.memory;
  * come from configuration unless the caller overrides them).
  */
 public record RecallQuery(String query, ItemFilter filter, int tokenBudget, int topK, Mode mode,
-                          double recencyWeight, double salienceWeight, double mmrLambda) {
+                          double recencyWeight, double salienceWeight, double neighbourWeight, double mmrLambda) {
 
     public enum Mode { HYBRID, TEXT, VECTOR }
 }

@@ -171,10 +171,11 @@ public record CairnProperties(
         public record Recall(@DefaultValue("1024") int tokenBudget,
                              @DefaultValue("20") int topK,
                              @DefaultValue("100") int candidates,
-                             @DefaultValue("60") int rrfK,
+                             @DefaultValue("2") int rrfK,
                              @DefaultValue("0.0") double recencyWeight,
                              @DefaultValue("30d") Duration recencyHalfLife,
                              @DefaultValue("0.0") double salienceWeight,
+                             @DefaultValue("0.3") double neighbourWeight,
                              @DefaultValue("1.0") double mmrLambda,
                              @DefaultValue("8") int recentTurns) {
         }
