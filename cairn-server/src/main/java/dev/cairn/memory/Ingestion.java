@@ -67,7 +67,10 @@ public class Ingestion {
             if (extraMetadata != null) {
                 metadata.setAll((ObjectNode) JsonBodies.JSON.readTree(extraMetadata));
             }
-            items.add(new NewItem(threadId, ItemKind.parse(chunk.kind(), "kind"), chunk.content(), chunk.externalId(),
+            // A turn split in parts carries its id on each; external ids are unique in a workspace.
+            String externalId = chunk.externalId() != null && chunk.metadata().containsKey("part")
+                    ? chunk.externalId() + "#" + chunk.metadata().get("part") : chunk.externalId();
+            items.add(new NewItem(threadId, ItemKind.parse(chunk.kind(), "kind"), chunk.content(), externalId,
                     chunk.occurredAt() != null ? chunk.occurredAt() : occurredAt, metadata.toString(), null, null,
                     source != null ? "ingest:" + source : "ingest"));
         }
