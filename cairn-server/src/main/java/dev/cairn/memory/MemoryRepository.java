@@ -173,6 +173,8 @@ public class MemoryRepository {
     /**
      * The message turns just before and just after each of these items in its thread (by
      * {@code occurred_at}, then id), as pairs of (item id, neighbour); one statement for them all.
+     * Each part is a range on the (thread_id, occurred_at, id) index: thread ids are unique across
+     * workspaces, and naming the workspace too would let SQLite walk the workspace instead.
      */
     public List<Map.Entry<String, MemoryItem>> neighbours(String workspace, List<MemoryItem> items) {
         StringBuilder sql = new StringBuilder();
@@ -183,20 +185,20 @@ public class MemoryRepository {
                 continue;
             }
             for (boolean before : new boolean[] {true, false}) {
-                sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM (SELECT ? AS of_id, ").append(ITEM_COLUMNS)
-                        .append(" FROM memory_items WHERE workspace = ? AND thread_id = ? AND kind = 'message' AND (occurred_at ")
-                        .append(before ? "<" : ">").append(" ? OR (occurred_at = ? AND id ").append(before ? "<" : ">")
-                        .append(" ?)) ORDER BY occurred_at ").append(before ? "DESC" : "ASC").append(", id ")
-                        .append(before ? "DESC" : "ASC").append(" LIMIT 1) n").append(n++);
-                long at = item.occurredAt().toEpochMilli();
-                params.addAll(List.of(item.id(), workspace, item.threadId(), at, at, item.id()));
+                String direction = before ? "DESC" : "ASC";
+                sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM (SELECT CAST(? AS TEXT) AS of_id, ").append(ITEM_COLUMNS)
+                        .append(" FROM memory_items WHERE thread_id = ? AND (occurred_at, id) ").append(before ? "<" : ">")
+                        .append(" (?, ?) AND kind = 'message' ORDER BY occurred_at ").append(direction).append(", id ")
+                        .append(direction).append(" LIMIT 1) n").append(n++);
+                params.addAll(List.of(item.id(), item.threadId(), item.occurredAt().toEpochMilli(), item.id()));
             }
         }
         if (sql.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(sql.toString()).params(params)
-                .query((rs, row) -> Map.entry(rs.getString("of_id"), itemRow(rs, row))).list();
+                .query((rs, row) -> Map.entry(rs.getString("of_id"), itemRow(rs, row))).list().stream()
+                .filter(pair -> pair.getValue().workspace().equals(workspace)).toList();
     }
 
     /** The last {@code limit} live turns of a thread, oldest first. */

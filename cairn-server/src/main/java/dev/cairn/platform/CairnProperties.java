@@ -181,7 +181,7 @@ public record CairnProperties(
         }
 
         /** Fact extraction from new turns by {@code model} (a routed model name); off when empty. */
-        public record Extraction(String model, @DefaultValue("2s") Duration delay) {
+        public record Extraction(String model) {
         }
     }
 

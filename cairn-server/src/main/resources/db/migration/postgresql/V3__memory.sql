@@ -44,6 +44,6 @@ CREATE TABLE memory_items (
     content_tsv     TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', content)) STORED
 );
 CREATE INDEX memory_items_workspace ON memory_items (workspace, seq);
-CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at);
+CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at, id);
 CREATE UNIQUE INDEX memory_items_external_id ON memory_items (workspace, external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX memory_items_fts ON memory_items USING GIN (content_tsv);

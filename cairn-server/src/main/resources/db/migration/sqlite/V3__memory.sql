@@ -42,7 +42,7 @@ CREATE TABLE memory_items (
     updated_at      INTEGER NOT NULL
 );
 CREATE INDEX memory_items_workspace ON memory_items (workspace, seq);
-CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at);
+CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at, id);
 CREATE UNIQUE INDEX memory_items_external_id ON memory_items (workspace, external_id) WHERE external_id IS NOT NULL;
 
 -- Full text: an external-content FTS5 index kept in step by triggers, so no write path can forget it.
