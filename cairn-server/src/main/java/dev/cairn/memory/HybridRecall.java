@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.cairn.platform.CairnProperties;
 import org.springframework.stereotype.Component;
@@ -21,11 +22,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class HybridRecall {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HybridRecall.class);
+
     private final MemoryRepository repository;
     private final VectorIndex vectors;
     private final Embeddings embeddings;
     private final CairnProperties.Memory.Recall config;
-    private static final int SPREAD_FROM = 30;
+    private static final int SPREAD_FROM = 10;
+    private static final java.util.concurrent.Executor EMBEDDING_THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, CairnProperties properties) {
         this.repository = repository;
@@ -38,14 +42,18 @@ public class HybridRecall {
         int candidates = Math.max(config.candidates(), query.topK() * 3);
         int k = config.rrfK();
         Map<String, Double> fused = new HashMap<>();
+        // The query's embedding (a few ms of model time) is made while the database searches text.
+        CompletableFuture<float[]> queryVector = query.mode() == RecallQuery.Mode.TEXT ? null
+                : CompletableFuture.supplyAsync(() -> embeddings.query(query.query()), EMBEDDING_THREADS);
         if (query.mode() != RecallQuery.Mode.VECTOR) {
             List<MemoryRepository.TextHit> text = repository.fullText(workspace, QueryTerms.of(query.query()), query.filter(), candidates);
             for (int rank = 0; rank < text.size(); rank++) {
                 fused.merge(text.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
             }
         }
-        if (query.mode() != RecallQuery.Mode.TEXT) {
-            List<VectorIndex.Hit> similar = vectors.search(workspace, embeddings.query(query.query()), query.filter(), candidates);
+        float[] vector = queryVector == null ? null : vectorOrNull(queryVector, query.mode());
+        if (vector != null) {
+            List<VectorIndex.Hit> similar = vectors.search(workspace, vector, query.filter(), candidates);
             for (int rank = 0; rank < similar.size(); rank++) {
                 fused.merge(similar.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
             }
@@ -54,7 +62,7 @@ public class HybridRecall {
             return new RecallResult(List.of(), 0);
         }
         double best = (query.mode() == RecallQuery.Mode.HYBRID ? 2.0 : 1.0) / (k + 1);
-        Map<String, MemoryItem> items = repository.items(workspace, fused.keySet());
+        Map<String, MemoryItem> items = repository.items(workspace, worthFetching(fused, query));
         if (query.neighbourWeight() > 0) {
             spreadToNeighbours(workspace, query, fused, items);
         }
@@ -74,6 +82,36 @@ public class HybridRecall {
             ranked = diversify(workspace, ranked, query.mmrLambda(), query.topK());
         }
         return pack(ranked, query.tokenBudget(), query.topK());
+    }
+
+    /**
+     * The query's vector; when the embedding model fails (a remote endpoint down), hybrid recall
+     * goes on with full text alone rather than fail, and says so in the log. Vector-only recall
+     * has nothing to go on and fails.
+     */
+    private static float[] vectorOrNull(CompletableFuture<float[]> queryVector, RecallQuery.Mode mode) {
+        try {
+            return queryVector.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (mode == RecallQuery.Mode.VECTOR) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            log.warn("Embedding the recall query failed; recalling by full text only: {}", e.getCause().toString());
+            return null;
+        }
+    }
+
+    /**
+     * The candidates whose rows are needed: all of them when recency or salience can reorder the
+     * list, else only those fused ranking could still place in the result (three times
+     * {@code top_k}, which leaves room for items that do not fit the budget and for MMR).
+     */
+    private static java.util.Collection<String> worthFetching(Map<String, Double> fused, RecallQuery query) {
+        if (query.recencyWeight() > 0 || query.salienceWeight() > 0) {
+            return fused.keySet();
+        }
+        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(Math.max(query.topK() * 3L, SPREAD_FROM)).map(Map.Entry::getKey).toList();
     }
 
     /**
