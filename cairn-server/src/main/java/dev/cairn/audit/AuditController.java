@@ -11,6 +11,7 @@ import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.TileHashSource;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PageLimit;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -94,7 +95,7 @@ public class AuditController {
             }
             scope = principal.workspace();
         }
-        int pageSize = limit == null ? 100 : parseLimit(limit);
+        int pageSize = PageLimit.parse(limit, 100, MAX_PAGE);
         long afterIndex = after == null ? -1 : parseIndex(after);
         List<StoredEntry> page = repository.list(
                 new EntryFilter(time("from", from), time("to", to), type, scope, keyId, traceId), afterIndex, pageSize + 1);
@@ -204,18 +205,6 @@ public class AuditController {
             // answered below
         }
         throw AuditException.invalid("index", "'" + text + "' is not an entry index (a non-negative integer)");
-    }
-
-    private static int parseLimit(String text) {
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_PAGE) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw AuditException.invalid("limit", "'limit' must be an integer from 1 to " + MAX_PAGE);
     }
 
     private static Instant time(String param, String text) {

@@ -11,6 +11,7 @@ import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -62,7 +63,7 @@ public class MemoryController {
         if (!principal.admin()) {
             return MemoryJson.page(List.of(memory.workspace(principal.workspace())), 1, MemoryJson::workspace, MemoryWorkspace::id);
         }
-        int pageSize = limit(limit);
+        int pageSize = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
         return MemoryJson.page(memory.workspaces(after, pageSize + 1), pageSize, MemoryJson::workspace, MemoryWorkspace::id);
     }
 
@@ -125,7 +126,7 @@ public class MemoryController {
     @GetMapping("/threads")
     ObjectNode threads(HttpServletRequest request, @RequestParam(required = false) String after,
                        @RequestParam(required = false) String limit) {
-        int pageSize = limit(limit);
+        int pageSize = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
         return MemoryJson.page(memory.threads(workspace(request), after, pageSize + 1), pageSize, MemoryJson::thread, MemoryThread::id);
     }
 
@@ -177,7 +178,7 @@ public class MemoryController {
                      @RequestParam(required = false) String kind, @RequestParam(required = false) String since,
                      @RequestParam(name = "include_retired", required = false) String includeRetired,
                      @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
-        int pageSize = limit(limit);
+        int pageSize = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
         ItemFilter filter = new ItemFilter(threadId, kind == null ? Set.of() : kinds(List.of(kind.split(",")), "kind"),
                 since == null ? null : Fields.instant(since, "since"), !"false".equals(includeRetired));
         return MemoryJson.page(memory.items(workspace(request), filter, after, pageSize + 1), pageSize, MemoryJson::item, MemoryItem::id);
@@ -279,21 +280,6 @@ public class MemoryController {
         Set<ItemKind> kinds = EnumSet.noneOf(ItemKind.class);
         names.forEach(n -> kinds.add(ItemKind.parse(n.strip(), param)));
         return kinds;
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw RequestException.invalid("invalid_limit", "limit", "'limit' must be an integer from 1 to " + MAX_LIMIT);
     }
 
     private static ObjectNode list(List<MemoryItem> items) {

@@ -3,8 +3,8 @@ package dev.cairn.platform;
 import java.util.List;
 
 import dev.cairn.gateway.ModelRouter;
-import dev.cairn.memory.MemoryCache;
 import dev.cairn.gateway.ProviderClient;
+import dev.cairn.memory.MemoryCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

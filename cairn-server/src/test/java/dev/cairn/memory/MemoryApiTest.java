@@ -281,7 +281,7 @@ class MemoryApiTest extends CairnServerTest {
                 {"query":"x","thread_id":"thr_missing"}"""), 404, "thread_not_found", null);
         assertError(post("/v1/memory/recall", key, """
                 {"query":"x","top_k":"ten"}"""), 400, "invalid_type", "top_k");
-        assertError(get("/v1/memory/items?limit=0", key), 400, "invalid_limit", "limit");
+        assertError(get("/v1/memory/items?limit=0", key), 400, "invalid_value", "limit");
         assertError(get("/v1/memory/items", null), 401, "missing_api_key", null);
     }
 }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.RequestException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +45,7 @@ public class JobsController {
                     @RequestParam(required = false) String limit) {
         StoredJob.State wanted = state == null ? null : StoredJob.State.parse(state).orElseThrow(() ->
                 RequestException.invalid("invalid_value", "state", "'state' must be one of queued, running, succeeded, failed"));
-        int pageSize = limit == null ? DEFAULT_PAGE : parseLimit(limit);
+        int pageSize = PageLimit.parse(limit, DEFAULT_PAGE, MAX_PAGE);
         if (after != null && !JOB_ID.matcher(after).matches()) {
             throw RequestException.invalid("invalid_value", "after", "'after' must be a job id (job_ and 26 characters)");
         }
@@ -91,18 +92,6 @@ public class JobsController {
         json.put("updated_at", iso(job.updatedAt()));
         json.put("finished_at", iso(job.finishedAt()));
         return json;
-    }
-
-    private static int parseLimit(String text) {
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_PAGE) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw RequestException.invalid("invalid_value", "limit", "'limit' must be an integer from 1 to " + MAX_PAGE);
     }
 
     private static String blankToNull(String text) {
