@@ -26,6 +26,7 @@ public class ConversationMemory {
 
     public static final String THREAD_HEADER = "Cairn-Thread";
     public static final String MEMORY_HEADER = "Cairn-Memory";
+    static final int NON_TEXT_PART_TOKENS = 85;
     static final String PREAMBLE = "Memory recalled by Cairn from earlier conversations in this workspace. "
             + "Use it when it is relevant; it may be out of date.";
 
@@ -53,9 +54,12 @@ public class ConversationMemory {
      * memory into {@code body.messages}. Bad thread ids and {@code Cairn-Memory} values are 400s.
      */
     public Recollection prepare(Principal principal, ObjectNode body, String threadHeader, String memoryHeader, String model) {
+        if (!enabled) {
+            return Recollection.NONE;
+        }
         String threadId = threadId(body, threadHeader);
         Boolean recallAsked = recallAsked(memoryHeader);
-        if (!enabled || threadId == null) {
+        if (threadId == null) {
             return Recollection.NONE;
         }
         String workspace = principal.workspace();
@@ -129,7 +133,10 @@ public class ConversationMemory {
         StringBuilder recalled = new StringBuilder();
         if (userTurn != null && !userTurn.isBlank()) {
             Set<String> already = new HashSet<>(ids);
-            RecallResult found = recall.recall(workspace, new RecallQuery(userTurn, ItemFilter.LIVE, budget, config.recall().topK(),
+            // The turn may be a whole pasted document; its end is what the user is asking now.
+            String query = userTurn.length() <= MemoryController.MAX_QUERY_CHARS ? userTurn
+                    : userTurn.substring(userTurn.length() - MemoryController.MAX_QUERY_CHARS);
+            RecallResult found = recall.recall(workspace, new RecallQuery(query, ItemFilter.LIVE, budget, config.recall().topK(),
                     RecallQuery.Mode.HYBRID, config.recall().recencyWeight(), config.recall().salienceWeight(),
                     config.recall().neighbourWeight(), config.recall().mmrLambda()));
             for (RecallResult.Recalled r : found.items()) {
@@ -157,26 +164,39 @@ public class ConversationMemory {
         return new Injection(message, ids, tokens.count(message));
     }
 
-    private static String role(MemoryItem turn) {
-        int at = turn.metadata().indexOf("\"role\":\"");
-        if (at < 0) {
-            return "message";
-        }
-        int start = at + 8;
-        int end = turn.metadata().indexOf('"', start);
-        return end > start ? turn.metadata().substring(start, end) : "message";
+    /** Who said a turn: its metadata's {@code role} (captured turns) or {@code speaker} (ingested ones). */
+    static String role(MemoryItem turn) {
+        JsonNode metadata = JsonBodies.JSON.readTree(turn.metadata());
+        return metadata.path("role").asString(metadata.path("speaker").asString("message"));
     }
 
     /**
      * Tokens the model has left for injected memory: its context window less the prompt and the
      * answer it may write ({@code max_completion_tokens} or {@code max_tokens}, else a quarter of
-     * the window), so recall never pushes a request past the window.
+     * the window), so recall never pushes a request past the window. Tool definitions and tool
+     * calls count as their JSON; an image or audio part as {@value #NON_TEXT_PART_TOKENS} tokens,
+     * a low estimate for images at low detail, so a prompt with large images leaves less room
+     * than counted: their true cost depends on the provider and the image.
      */
     private int roomLeft(ObjectNode body, String model) {
         int window = config.contextWindows().getOrDefault(model, config.defaultContextWindow());
         int prompt = 0;
         for (JsonNode message : body.path("messages")) {
             prompt += tokens.count(text(message.get("content"))) + 4;
+            JsonNode content = message.get("content");
+            if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (!"text".equals(part.path("type").asString(""))) {
+                        prompt += NON_TEXT_PART_TOKENS;
+                    }
+                }
+            }
+            if (message.has("tool_calls")) {
+                prompt += tokens.count(message.get("tool_calls").toString());
+            }
+        }
+        if (body.has("tools")) {
+            prompt += tokens.count(body.get("tools").toString());
         }
         JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
         int answer = max != null && max.canConvertToInt() ? max.intValue() : window / 4;

@@ -3,6 +3,7 @@ package dev.cairn.memory;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
@@ -31,9 +32,12 @@ public class EmbeddingQueue implements JobHandler {
     private final MemoryRepository repository;
     private final Embeddings embeddings;
     private final VectorIndex vectors;
+    private final boolean works;
 
     /** The queue comes lazily: it collects every handler, this one included, when it is built. */
-    public EmbeddingQueue(ObjectProvider<JobQueue> jobs, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors) {
+    public EmbeddingQueue(ObjectProvider<JobQueue> jobs, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors,
+                          CairnProperties properties) {
+        this.works = properties.jobs().workers() > 0;
         this.jobs = jobs;
         this.repository = repository;
         this.embeddings = embeddings;
@@ -57,7 +61,9 @@ public class EmbeddingQueue implements JobHandler {
 
     @EventListener(ApplicationReadyEvent.class)
     void sweepAtStart() {
-        jobs.getObject().enqueue(KIND, null, "{\"sweep\":true}");
+        if (works) { // not from the command line, which only enqueues
+            jobs.getObject().enqueue(KIND, null, "{\"sweep\":true}");
+        }
     }
 
     @Override

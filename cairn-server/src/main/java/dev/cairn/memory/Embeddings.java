@@ -21,8 +21,10 @@ public class Embeddings {
     private final int batchSize;
     private final Cache<String, float[]> queries;
     private final MemoryCache shared;
+    private final boolean warmUp;
 
     public Embeddings(CairnProperties properties, MemoryCache shared) {
+        this.warmUp = properties.jobs().workers() > 0; // a server, not a command-line run
         CairnProperties.Memory.Embedding config = properties.memory().embedding();
         this.embedder = switch (config.provider()) {
             case "local" -> new LocalEmbedder();
@@ -49,13 +51,14 @@ public class Embeddings {
 
     /** The query's vector: from this process's cache, else the shared one, else the model. */
     public float[] query(String text) {
-        return queries.get(text, key -> {
-            String sharedKey = "cairn:qemb:" + embedder.model() + ":" + MemoryCache.digest(key);
+        String digest = MemoryCache.digest(text);
+        return queries.get(digest, key -> {
+            String sharedKey = "cairn:qemb:" + embedder.model() + ":" + digest;
             float[] cached = shared.getVector(sharedKey);
             if (cached != null) {
                 return cached;
             }
-            float[] vector = embedder.embed(List.of(key)).getFirst();
+            float[] vector = embedder.embed(List.of(text)).getFirst();
             shared.putVector(sharedKey, vector);
             return vector;
         });
@@ -64,7 +67,7 @@ public class Embeddings {
     /** Loads the model in the background at start, so the first recall does not pay for it. */
     @EventListener(ApplicationReadyEvent.class)
     void warmUp() {
-        if (!(embedder instanceof LocalEmbedder)) {
+        if (!warmUp || !(embedder instanceof LocalEmbedder)) {
             return;
         }
         Thread.ofPlatform().name("cairn-embedding-warm-up").daemon().start(() -> {

@@ -109,7 +109,7 @@ public class FactExtraction implements JobHandler {
         known.values().forEach(k -> text.append(k.id()).append(" (").append(k.kind().wireName()).append("): ")
                 .append(k.content()).append('\n'));
         text.append("\nNEW TURNS:\n");
-        turns.forEach(t -> text.append(t.metadata().contains("\"assistant\"") ? "assistant: " : "user: ").append(t.content()).append('\n'));
+        turns.forEach(t -> text.append(ConversationMemory.role(t)).append(": ").append(t.content()).append('\n'));
         return text.toString();
     }
 

@@ -117,15 +117,24 @@ final class Fields {
 
     /** ISO-8601 with an offset ({@code 2026-11-22T10:00:00Z}) or a date ({@code 2026-11-22}, midnight UTC). */
     static Instant instant(String value, String param) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException notDateTime) {
             try {
-                return java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                instant = java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
-                throw RequestException.invalid("invalid_time", param,
-                        "'" + param + "' must be an ISO-8601 time such as 2026-11-22T10:00:00Z, not '" + value + "'");
+                instant = null;
             }
         }
+        // Years 0 to 9999 only: times are stored as epoch milliseconds, which year ±999999999 overflows.
+        if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw RequestException.invalid("invalid_time", param,
+                    "'" + param + "' must be an ISO-8601 time such as 2026-11-22T10:00:00Z (years 0000 to 9999), not '" + value + "'");
+        }
+        return instant;
     }
+
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 }

@@ -29,6 +29,8 @@ public class HybridRecall {
     private final Embeddings embeddings;
     private final CairnProperties.Memory.Recall config;
     private static final int SPREAD_FROM = 10;
+    /** A recall (a chat completion's, say) waits this long for a remote embedder before going on with full text. */
+    private static final java.time.Duration EMBEDDING_TIMEOUT = java.time.Duration.ofSeconds(5);
     private static final java.util.concurrent.Executor EMBEDDING_THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, CairnProperties properties) {
@@ -44,7 +46,8 @@ public class HybridRecall {
         Map<String, Double> fused = new HashMap<>();
         // The query's embedding (a few ms of model time) is made while the database searches text.
         CompletableFuture<float[]> queryVector = query.mode() == RecallQuery.Mode.TEXT ? null
-                : CompletableFuture.supplyAsync(() -> embeddings.query(query.query()), EMBEDDING_THREADS);
+                : CompletableFuture.supplyAsync(() -> embeddings.query(query.query()), EMBEDDING_THREADS)
+                        .orTimeout(EMBEDDING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         if (query.mode() != RecallQuery.Mode.VECTOR) {
             List<MemoryRepository.TextHit> text = repository.fullText(workspace, QueryTerms.of(query.query()), query.filter(), candidates);
             for (int rank = 0; rank < text.size(); rank++) {
@@ -70,6 +73,10 @@ public class HybridRecall {
         double halfLife = Math.max(1, config.recencyHalfLife().toMillis());
         List<RecallResult.Recalled> ranked = new ArrayList<>(items.size());
         for (MemoryItem item : items.values()) {
+            // The vector index of another process, or one loaded before a change, may be behind.
+            if (!query.filter().accepts(item.threadId(), item.kind(), item.occurredAt().toEpochMilli(), item.retiredAt() != null)) {
+                continue;
+            }
             double age = Math.max(0, now - item.occurredAt().toEpochMilli());
             double score = fused.get(item.id()) / best
                     + query.recencyWeight() * Math.pow(0.5, age / halfLife)
@@ -139,39 +146,46 @@ public class HybridRecall {
     }
 
     /**
-     * Maximal marginal relevance: picks, one at a time, the item with the best
-     * λ·relevance − (1−λ)·(highest similarity to an item already picked). Items without a vector
-     * yet count as unlike everything.
+     * Maximal marginal relevance: picks, {@code topK} times, the candidate with the best
+     * λ·relevance − (1−λ)·(highest similarity to an item already picked), keeping each candidate's
+     * highest similarity up to date against the last pick only (pool × topK dot products). Items
+     * without a vector yet count as unlike everything. The rest follow in their fused order.
      */
     private List<RecallResult.Recalled> diversify(String workspace, List<RecallResult.Recalled> ranked, double lambda, int topK) {
         List<RecallResult.Recalled> pool = new ArrayList<>(ranked.subList(0, Math.min(ranked.size(), topK * 3)));
-        Map<String, float[]> vectorsById = new HashMap<>();
-        pool.forEach(r -> vectorsById.put(r.item().id(), vectors.vector(workspace, r.item().id())));
+        float[][] poolVectors = new float[pool.size()][];
+        double[] redundancy = new double[pool.size()];
+        for (int i = 0; i < pool.size(); i++) {
+            poolVectors[i] = vectors.vector(workspace, pool.get(i).item().id());
+        }
+        boolean[] taken = new boolean[pool.size()];
         List<RecallResult.Recalled> picked = new ArrayList<>(ranked.size());
-        while (!pool.isEmpty()) {
-            RecallResult.Recalled next = null;
+        for (int round = 0; round < Math.min(topK, pool.size()); round++) {
+            int next = -1;
             double nextScore = Double.NEGATIVE_INFINITY;
-            for (RecallResult.Recalled candidate : pool) {
-                float[] v = vectorsById.get(candidate.item().id());
-                double redundancy = 0;
-                if (v != null) {
-                    for (RecallResult.Recalled chosen : picked) {
-                        float[] w = vectorsById.get(chosen.item().id());
-                        if (w != null) {
-                            redundancy = Math.max(redundancy, Vectors.dot(v, w, 0));
-                        }
-                    }
-                }
-                double mmr = lambda * candidate.score() - (1 - lambda) * redundancy;
-                if (mmr > nextScore) {
-                    next = candidate;
+            for (int i = 0; i < pool.size(); i++) {
+                double mmr = lambda * pool.get(i).score() - (1 - lambda) * redundancy[i];
+                if (!taken[i] && mmr > nextScore) {
+                    next = i;
                     nextScore = mmr;
                 }
             }
-            pool.remove(next);
-            picked.add(next);
+            taken[next] = true;
+            picked.add(pool.get(next));
+            if (poolVectors[next] != null) {
+                for (int i = 0; i < pool.size(); i++) {
+                    if (!taken[i] && poolVectors[i] != null) {
+                        redundancy[i] = Math.max(redundancy[i], Vectors.dot(poolVectors[i], poolVectors[next], 0));
+                    }
+                }
+            }
         }
-        picked.addAll(ranked.subList(Math.min(ranked.size(), topK * 3), ranked.size()));
+        for (int i = 0; i < pool.size(); i++) {
+            if (!taken[i]) {
+                picked.add(pool.get(i));
+            }
+        }
+        picked.addAll(ranked.subList(pool.size(), ranked.size()));
         return picked;
     }
 

@@ -36,7 +36,6 @@ public class MemoryCache {
     private final RedisClient client;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final AtomicLong downUntil = new AtomicLong();
-    private volatile String lastError;
 
     public MemoryCache(CairnProperties properties) {
         String url = properties.redis().url();
@@ -56,17 +55,13 @@ public class MemoryCache {
         return available() ? State.UP : State.DEGRADED;
     }
 
-    public String lastError() {
-        return lastError;
-    }
-
     float[] getVector(String key) {
         byte[] bytes = get(key);
         return bytes == null ? null : Vectors.fromBytes(bytes);
     }
 
     void putVector(String key, float[] vector) {
-        put(key, Vectors.toBytes(vector));
+        put(key, Vectors.toBytes(vector), TTL);
     }
 
     byte[] get(String key) {
@@ -82,13 +77,13 @@ public class MemoryCache {
         }
     }
 
-    void put(String key, byte[] value) {
+    void put(String key, byte[] value, Duration ttl) {
         StatefulRedisConnection<byte[], byte[]> redis = connection();
         if (redis == null) {
             return;
         }
         try {
-            redis.sync().set(key.getBytes(StandardCharsets.UTF_8), value, SetArgs.Builder.ex(TTL));
+            redis.sync().set(key.getBytes(StandardCharsets.UTF_8), value, SetArgs.Builder.ex(ttl));
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -106,12 +101,14 @@ public class MemoryCache {
         }
     }
 
-    /** Checks Redis now (for /health/ready), reconnecting if it was down. */
+    /**
+     * Checks Redis for /health/ready: a PING when it is thought up or its back-off is over, else
+     * DEGRADED without touching it, so polling readiness cannot hammer a Redis that is down.
+     */
     public State probe() {
         if (client == null) {
             return State.DISABLED;
         }
-        downUntil.set(0);
         StatefulRedisConnection<byte[], byte[]> redis = connection();
         if (redis == null) {
             return State.DEGRADED;
@@ -142,6 +139,9 @@ public class MemoryCache {
                 return connection;
             }
             try {
+                if (connection != null) {
+                    connection.close(); // Lettuce would otherwise keep reconnecting the old one
+                }
                 connection = client.connect(ByteArrayCodec.INSTANCE);
                 return connection;
             } catch (RuntimeException e) {
@@ -154,7 +154,6 @@ public class MemoryCache {
     private void failed(RuntimeException e) {
         boolean wasUp = available();
         downUntil.set(System.nanoTime() + RETRY_AFTER.toNanos());
-        lastError = e.getMessage();
         if (wasUp) {
             log.warn("Redis cache unavailable, memory continues from the database: {}", e.toString());
         }

@@ -39,6 +39,8 @@ public class MemoryController {
 
     private static final int MAX_LIMIT = 1000;
     private static final int DEFAULT_LIMIT = 100;
+    /** A recall query is a question, not a document; longer ones would cost many model runs to embed. */
+    static final int MAX_QUERY_CHARS = 4000;
 
     private final MemoryService memory;
     private final HybridRecall recall;
@@ -219,6 +221,9 @@ public class MemoryController {
     ObjectNode recall(HttpServletRequest request) throws IOException {
         Fields body = body(request);
         String query = body.requiredText("query");
+        if (query.length() > MAX_QUERY_CHARS) {
+            throw RequestException.invalid("query_too_long", "query", "'query' may have at most " + MAX_QUERY_CHARS + " characters");
+        }
         String threadId = body.text("thread_id");
         JsonNode kinds = body.node("kinds");
         Set<ItemKind> kindSet = Set.of();
@@ -240,7 +245,7 @@ public class MemoryController {
             memory.thread(workspace, threadId);
         }
         Integer budget = body.integer("token_budget", 1, 1_000_000);
-        Integer topK = body.integer("top_k", 1, 1000);
+        Integer topK = body.integer("top_k", 1, 100);
         Double recency = body.number("recency_weight", 0, 100);
         Double salience = body.number("salience_weight", 0, 100);
         Double mmr = body.number("mmr_lambda", 0, 1);

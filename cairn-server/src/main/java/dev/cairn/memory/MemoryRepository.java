@@ -68,10 +68,10 @@ public class MemoryRepository {
 
     // --- threads ---------------------------------------------------------------------------------
 
-    /** Inserts a thread; false when the id is taken (in any workspace: ids are global). */
+    /** Inserts a thread; false when the workspace already has one with that id. */
     public boolean insertThread(MemoryThread thread) {
         return jdbc.sql("INSERT INTO memory_threads (id, workspace, name, metadata, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO NOTHING")
                 .params(thread.id(), thread.workspace(), thread.name(), thread.metadata(),
                         thread.createdAt().toEpochMilli(), thread.updatedAt().toEpochMilli())
                 .update() == 1;
@@ -92,13 +92,16 @@ public class MemoryRepository {
                 .params(name, metadata, System.currentTimeMillis(), workspace, id).update();
     }
 
-    /** Deletes the thread and its items; returns the ids of the items removed. */
-    public List<String> deleteThread(String workspace, String id) {
-        List<String> items = jdbc.sql("SELECT id FROM memory_items WHERE workspace = ? AND thread_id = ?")
-                .params(workspace, id).query(String.class).list();
-        jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND thread_id = ?").params(workspace, id).update();
+    /** Deletes the thread and its items; returns how many items went with it. */
+    public int deleteThread(String workspace, String id) {
+        int items = jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND thread_id = ?").params(workspace, id).update();
         jdbc.sql("DELETE FROM memory_threads WHERE workspace = ? AND id = ?").params(workspace, id).update();
         return items;
+    }
+
+    /** The ids of every thread of the workspace (to forget their cached windows). */
+    public List<String> threadIds(String workspace) {
+        return jdbc.sql("SELECT id FROM memory_threads WHERE workspace = ?").param(workspace).query(String.class).list();
     }
 
     // --- items -----------------------------------------------------------------------------------
@@ -172,9 +175,8 @@ public class MemoryRepository {
 
     /**
      * The message turns just before and just after each of these items in its thread (by
-     * {@code occurred_at}, then id), as pairs of (item id, neighbour); one statement for them all.
-     * Each part is a range on the (thread_id, occurred_at, id) index: thread ids are unique across
-     * workspaces, and naming the workspace too would let SQLite walk the workspace instead.
+     * {@code occurred_at}, then id), as pairs of (item id, neighbour); one statement for them all,
+     * each part a range on the (workspace, thread_id, occurred_at, id) index.
      */
     public List<Map.Entry<String, MemoryItem>> neighbours(String workspace, List<MemoryItem> items) {
         StringBuilder sql = new StringBuilder();
@@ -187,18 +189,17 @@ public class MemoryRepository {
             for (boolean before : new boolean[] {true, false}) {
                 String direction = before ? "DESC" : "ASC";
                 sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM (SELECT CAST(? AS TEXT) AS of_id, ").append(ITEM_COLUMNS)
-                        .append(" FROM memory_items WHERE thread_id = ? AND (occurred_at, id) ").append(before ? "<" : ">")
+                        .append(" FROM memory_items WHERE workspace = ? AND thread_id = ? AND (occurred_at, id) ").append(before ? "<" : ">")
                         .append(" (?, ?) AND kind = 'message' ORDER BY occurred_at ").append(direction).append(", id ")
                         .append(direction).append(" LIMIT 1) n").append(n++);
-                params.addAll(List.of(item.id(), item.threadId(), item.occurredAt().toEpochMilli(), item.id()));
+                params.addAll(List.of(item.id(), workspace, item.threadId(), item.occurredAt().toEpochMilli(), item.id()));
             }
         }
         if (sql.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(sql.toString()).params(params)
-                .query((rs, row) -> Map.entry(rs.getString("of_id"), itemRow(rs, row))).list().stream()
-                .filter(pair -> pair.getValue().workspace().equals(workspace)).toList();
+                .query((rs, row) -> Map.entry(rs.getString("of_id"), itemRow(rs, row))).list();
     }
 
     /** The last {@code limit} live turns of a thread, oldest first. */

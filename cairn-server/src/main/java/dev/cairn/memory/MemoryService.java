@@ -23,6 +23,8 @@ public class MemoryService {
     /** Default salience of an item nobody rated. */
     static final double DEFAULT_SALIENCE = 0.5;
     public static final int MAX_ITEMS_PER_CALL = 1000;
+    /** An item is a memory, not a library: longer texts go through /ingest, which cuts them. */
+    static final int MAX_CONTENT_CHARS = 100_000;
 
     private final MemoryRepository repository;
     private final VectorIndex vectors;
@@ -43,8 +45,9 @@ public class MemoryService {
 
     // --- workspaces ------------------------------------------------------------------------------
 
+    /** The workspace's settings; its row is created on first use. */
     public MemoryWorkspace workspace(String id) {
-        return repository.ensureWorkspace(id);
+        return repository.workspace(id).orElseGet(() -> repository.ensureWorkspace(id));
     }
 
     public List<MemoryWorkspace> workspaces(String after, int limit) {
@@ -61,15 +64,16 @@ public class MemoryService {
     }
 
     public void deleteWorkspace(String id) {
+        List<String> threads = repository.threadIds(id);
         transactions.executeWithoutResult(status -> repository.deleteWorkspace(id));
         vectors.invalidate(id);
-        windows.forgetWorkspace(id);
+        threads.forEach(thread -> windows.forget(id, thread));
     }
 
     // --- threads ---------------------------------------------------------------------------------
 
     public MemoryThread createThread(String workspace, String id, String name, String metadata) {
-        repository.ensureWorkspace(workspace);
+        workspace(workspace);
         Instant now = Instant.now();
         MemoryThread thread = new MemoryThread(id != null ? id : Ids.newId("thr"), workspace, name,
                 metadata != null ? metadata : "{}", now, now);
@@ -82,13 +86,12 @@ public class MemoryService {
     /** The thread, created with this id on first use (chat completions that name a new thread). */
     public MemoryThread threadOrCreate(String workspace, String id) {
         return repository.thread(workspace, id).orElseGet(() -> {
-            repository.ensureWorkspace(workspace);
+            workspace(workspace);
             Instant now = Instant.now();
             MemoryThread thread = new MemoryThread(id, workspace, null, "{}", now, now);
             if (!repository.insertThread(thread)) {
-                // Created meanwhile by a concurrent request, or taken by another workspace.
-                return repository.thread(workspace, id).orElseThrow(() -> MemoryException.conflict("thread_exists", "thread_id",
-                        "Thread id '" + id + "' is taken; name another thread"));
+                // Created meanwhile by a concurrent request naming the same new thread.
+                return repository.thread(workspace, id).orElseThrow();
             }
             return thread;
         });
@@ -110,10 +113,10 @@ public class MemoryService {
 
     public int deleteThread(String workspace, String id) {
         thread(workspace, id);
-        List<String> removed = transactions.execute(status -> repository.deleteThread(workspace, id));
+        int removed = transactions.execute(status -> repository.deleteThread(workspace, id));
         vectors.invalidate(workspace);
         windows.forget(workspace, id);
-        return removed.size();
+        return removed;
     }
 
     // --- items -----------------------------------------------------------------------------------
@@ -124,7 +127,10 @@ public class MemoryService {
             throw RequestException.invalid("invalid_items", "items",
                     "Send between 1 and " + MAX_ITEMS_PER_CALL + " items per call, not " + requested.size());
         }
-        repository.ensureWorkspace(workspace);
+        for (int i = 0; i < requested.size(); i++) {
+            checkContent(requested.get(i).content(), "items[" + i + "].content");
+        }
+        workspace(workspace);
         checkReferences(workspace, requested);
         Instant now = Instant.now();
         List<MemoryItem> items = new ArrayList<>(requested.size());
@@ -140,10 +146,17 @@ public class MemoryService {
                 superseded.add(i.supersedes());
             }
         });
-        transactions.executeWithoutResult(status -> {
-            repository.insertItems(items);
-            retire(workspace, superseded, now);
-        });
+        try {
+            writeRetryingBusy(() -> transactions.executeWithoutResult(status -> {
+                repository.insertItems(items);
+                retire(workspace, superseded, now);
+                // In the same transaction: items are never stored without their embedding job.
+                embeddingQueue.enqueue(workspace, items.stream().map(MemoryItem::id).toList());
+            }));
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // A concurrent call stored the same external_id between the check and the insert.
+            throw MemoryException.conflict("external_id_exists", "external_id", "An external_id in this call is already taken");
+        }
         if (!superseded.isEmpty()) {
             vectors.invalidate(workspace);
         }
@@ -154,14 +167,51 @@ public class MemoryService {
             }
         });
         threads.forEach(t -> windows.forget(workspace, t));
-        embeddingQueue.enqueue(workspace, items.stream().map(MemoryItem::id).toList());
         return items;
+    }
+
+    /**
+     * Runs a write transaction again when SQLite answers SQLITE_BUSY at once: in WAL mode a
+     * transaction whose snapshot another writer overtook gets that without the busy timeout's
+     * wait, and SQLite's answer to it is to run the transaction again. Three tries, a few ms apart.
+     */
+    private static void writeRetryingBusy(Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (org.springframework.dao.DataAccessException e) {
+                if (attempt == 3 || !(e.getMostSpecificCause() instanceof java.sql.SQLException sql) || sql.getErrorCode() != 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Bounded, and without NUL characters, which PostgreSQL text cannot hold (SQLite would). */
+    private static void checkContent(String content, String param) {
+        if (content.length() > MAX_CONTENT_CHARS) {
+            throw RequestException.invalid("content_too_long", param, "'" + param + "' may have at most " + MAX_CONTENT_CHARS
+                    + " characters; POST /v1/memory/ingest cuts longer texts into items");
+        }
+        if (content.indexOf('\u0000') >= 0) {
+            throw RequestException.invalid("invalid_content", param, "'" + param + "' must not contain NUL characters");
+        }
     }
 
     private void retire(String workspace, Set<String> ids, Instant now) {
         for (MemoryItem old : repository.items(workspace, ids).values()) {
             if (old.retiredAt() == null) {
                 repository.updateItem(withRetired(old, now), false);
+                if (old.threadId() != null) {
+                    windows.forget(workspace, old.threadId());
+                }
             }
         }
     }
@@ -221,6 +271,9 @@ public class MemoryService {
         MemoryItem current = item(workspace, id);
         if (change.threadId() != null && repository.thread(workspace, change.threadId()).isEmpty()) {
             throw MemoryException.notFound("thread", change.threadId());
+        }
+        if (change.content() != null) {
+            checkContent(change.content(), "content");
         }
         String content = change.content() != null ? change.content() : current.content();
         boolean contentChanged = !content.equals(current.content());

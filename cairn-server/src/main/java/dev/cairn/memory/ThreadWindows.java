@@ -22,10 +22,18 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class ThreadWindows {
 
+    /** A window a failed Redis delete left behind lives this long at most. */
+    private static final java.time.Duration WINDOW_TTL = java.time.Duration.ofMinutes(10);
+
     private final MemoryRepository repository;
     private final MemoryCache shared;
     private final int turns;
-    private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000).build();
+    /**
+     * Another process's writes reach this cache only by expiry: 30 s bounds how stale a window
+     * can be when several Cairns share a database (this process forgets its own writes at once).
+     */
+    private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
 
     public ThreadWindows(MemoryRepository repository, MemoryCache shared, CairnProperties properties) {
         this.repository = repository;
@@ -41,7 +49,7 @@ public class ThreadWindows {
                 return decode(workspace, threadId, cached);
             }
             List<MemoryItem> window = repository.recentTurns(workspace, threadId, turns);
-            shared.put(key, encode(window));
+            shared.put(key, encode(window), WINDOW_TTL);
             return window;
         });
     }
@@ -52,18 +60,8 @@ public class ThreadWindows {
         shared.delete(key);
     }
 
-    public void forgetWorkspace(String workspace) {
-        local.asMap().keySet().removeIf(key -> key.startsWith(prefix(workspace)));
-        // Redis keeps a deleted workspace's windows until their TTL; its items are gone, so no
-        // recall can reach them, and a new thread with the same id starts with a forgotten window.
-    }
-
-    private static String prefix(String workspace) {
-        return "cairn:window:" + workspace.length() + ":" + workspace + ":";
-    }
-
     private static String key(String workspace, String threadId) {
-        return prefix(workspace) + threadId;
+        return "cairn:window:" + workspace.length() + ":" + workspace + ":" + threadId;
     }
 
     private static byte[] encode(List<MemoryItem> window) {

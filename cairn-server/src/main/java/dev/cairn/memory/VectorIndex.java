@@ -42,12 +42,16 @@ public class VectorIndex {
         return loaded(workspace).vector(id);
     }
 
-    /** Adds freshly embedded items to a workspace that is loaded; one that is not loads them anyway. */
+    /**
+     * Adds freshly embedded items to a workspace that is loaded (waiting for a load in progress,
+     * which may have read the database before these vectors were stored); one that is not loaded
+     * will read them with the rest.
+     */
     void added(String workspace, List<MemoryRepository.EmbeddedRow> rows) {
-        Workspace loaded = workspaces.get(workspace);
-        if (loaded != null) {
+        workspaces.computeIfPresent(workspace, (ws, loaded) -> {
             loaded.add(rows);
-        }
+            return loaded;
+        });
     }
 
     /** Forgets a workspace after its items changed other than by gaining embeddings. */

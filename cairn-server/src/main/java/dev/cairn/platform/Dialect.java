@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * The database Cairn runs on. SQL stays portable where it can; the few places that differ
- * (full-text search, upserts, locking) ask this which one they are talking to.
+ * The database Cairn runs on. SQL stays portable where it can; the places that differ (memory's
+ * full-text search, how the job queue claims a job) ask this which one they are talking to.
  */
 public enum Dialect {
     SQLITE, POSTGRESQL;

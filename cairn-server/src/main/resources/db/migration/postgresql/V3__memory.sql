@@ -9,15 +9,16 @@ CREATE TABLE memory_workspaces (
     updated_at          BIGINT  NOT NULL
 );
 
+-- Thread ids are chosen by clients (trip-42), so they are unique within a workspace only.
 CREATE TABLE memory_threads (
-    id         TEXT   PRIMARY KEY,
     workspace  TEXT   NOT NULL,
+    id         TEXT   NOT NULL,
     name       TEXT,
     metadata   TEXT   NOT NULL DEFAULT '{}',
     created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (workspace, id)
 );
-CREATE INDEX memory_threads_workspace ON memory_threads (workspace, id);
 
 -- seq orders items cheaply; id is what users see.
 -- embedding: float32 little-endian, made by embedding_model; NULL while the embedding job is pending.
@@ -44,6 +45,6 @@ CREATE TABLE memory_items (
     content_tsv     TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', content)) STORED
 );
 CREATE INDEX memory_items_workspace ON memory_items (workspace, seq);
-CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at, id);
+CREATE INDEX memory_items_thread ON memory_items (workspace, thread_id, occurred_at, id);
 CREATE UNIQUE INDEX memory_items_external_id ON memory_items (workspace, external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX memory_items_fts ON memory_items USING GIN (content_tsv);

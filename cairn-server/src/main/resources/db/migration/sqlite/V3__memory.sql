@@ -9,15 +9,16 @@ CREATE TABLE memory_workspaces (
     updated_at          INTEGER NOT NULL
 );
 
+-- Thread ids are chosen by clients (trip-42), so they are unique within a workspace only.
 CREATE TABLE memory_threads (
-    id         TEXT    PRIMARY KEY,
     workspace  TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
     name       TEXT,
     metadata   TEXT    NOT NULL DEFAULT '{}',
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (workspace, id)
 );
-CREATE INDEX memory_threads_workspace ON memory_threads (workspace, id);
 
 -- seq is the rowid the full-text index points at; id is what users see.
 -- embedding: float32 little-endian, made by embedding_model; NULL while the embedding job is pending.
@@ -42,7 +43,7 @@ CREATE TABLE memory_items (
     updated_at      INTEGER NOT NULL
 );
 CREATE INDEX memory_items_workspace ON memory_items (workspace, seq);
-CREATE INDEX memory_items_thread ON memory_items (thread_id, occurred_at, id);
+CREATE INDEX memory_items_thread ON memory_items (workspace, thread_id, occurred_at, id);
 CREATE UNIQUE INDEX memory_items_external_id ON memory_items (workspace, external_id) WHERE external_id IS NOT NULL;
 
 -- Full text: an external-content FTS5 index kept in step by triggers, so no write path can forget it.

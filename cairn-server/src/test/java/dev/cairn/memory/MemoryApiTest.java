@@ -142,6 +142,35 @@ class MemoryApiTest extends CairnServerTest {
         ok(get("/v1/memory/workspaces?limit=1000", ADMIN_KEY)).get("data").forEach(w -> all.add(w.get("id").asString()));
         assertThat(all).contains("mem-alice", "mem-bob");
         assertThat(ok(get("/v1/memory/items/" + item, alice)).get("content").asString()).contains("4711");
+
+        // Thread ids chosen by clients belong to their workspace: both may use the same one.
+        ok(post("/v1/memory/threads", alice, "{\"id\":\"support-1\",\"name\":\"Alice's\"}"));
+        ok(post("/v1/memory/threads", bob, "{\"id\":\"support-1\",\"name\":\"Bob's\"}"));
+        assertThat(ok(get("/v1/memory/threads/support-1", bob)).get("name").asString()).isEqualTo("Bob's");
+        assertError(post("/v1/memory/threads", bob, "{\"id\":\"support-1\"}"), 409, "thread_exists", "id");
+    }
+
+    @Test
+    void mmrTradesNearDuplicatesForDiversity() throws InterruptedException {
+        String key = createKey("mem-mmr");
+        JsonNode created = ok(post("/v1/memory/items", key, """
+                {"items":[
+                  {"kind":"fact","content":"The Berlin office closes at 6 pm on Fridays."},
+                  {"kind":"fact","content":"On Fridays the Berlin office closes at 6 pm."},
+                  {"kind":"fact","content":"Berlin office: Friday closing time is 6 pm."},
+                  {"kind":"fact","content":"The Berlin office has a rooftop terrace for Friday drinks."}
+                ]}"""));
+        for (JsonNode item : created.get("items")) {
+            awaitEmbedded(key, item.get("id").asString());
+        }
+        String terrace = created.get("items").get(3).get("id").asString();
+        JsonNode plain = ok(post("/v1/memory/recall", key, """
+                {"query":"When does the Berlin office close on Friday?","top_k":2,"mmr_lambda":1}"""));
+        assertThat(plain.get("items")).extracting(i -> i.get("id").asString()).doesNotContain(terrace);
+        JsonNode diverse = ok(post("/v1/memory/recall", key, """
+                {"query":"When does the Berlin office close on Friday?","top_k":2,"mmr_lambda":0.3}"""));
+        assertThat(diverse.get("items")).hasSize(2);
+        assertThat(diverse.get("items").get(1).get("id").asString()).isEqualTo(terrace);
     }
 
     @Test
@@ -283,5 +312,13 @@ class MemoryApiTest extends CairnServerTest {
                 {"query":"x","top_k":"ten"}"""), 400, "invalid_type", "top_k");
         assertError(get("/v1/memory/items?limit=0", key), 400, "invalid_value", "limit");
         assertError(get("/v1/memory/items", null), 401, "missing_api_key", null);
+        assertError(post("/v1/memory/recall", key, "{\"query\":\"" + "why ".repeat(1001) + "\"}"), 400, "query_too_long", "query");
+        assertError(post("/v1/memory/recall", key, """
+                {"query":"x","top_k":101}"""), 400, "invalid_type", "top_k");
+        assertError(post("/v1/memory/items", key, """
+                {"items":[{"kind":"fact","content":"nul \\u0000 inside"}]}"""), 400, "invalid_content", "items[0].content");
+        assertError(post("/v1/memory/items", key, """
+                {"items":[{"kind":"fact","content":"x","occurred_at":"+999999999-01-01T00:00:00Z"}]}"""),
+                400, "invalid_time", "items[0].occurred_at");
     }
 }

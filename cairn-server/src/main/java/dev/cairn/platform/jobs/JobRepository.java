@@ -1,6 +1,5 @@
 package dev.cairn.platform.jobs;
 
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,11 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -45,16 +43,10 @@ class JobRepository {
     /** PostgreSQL locks the chosen row and skips rows other workers hold; SQLite has one writer at a time anyway. */
     private final boolean skipLocked;
 
-    JobRepository(JdbcTemplate jdbcTemplate) {
+    JobRepository(JdbcTemplate jdbcTemplate, Dialect dialect) {
         this.jdbcTemplate = jdbcTemplate;
         this.jdbc = JdbcClient.create(jdbcTemplate);
-        try {
-            String product = JdbcUtils.extractDatabaseMetaData(jdbcTemplate.getDataSource(),
-                    DatabaseMetaData::getDatabaseProductName);
-            this.skipLocked = !"SQLite".equals(product);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("Cannot tell which database holds the job queue", e);
-        }
+        this.skipLocked = dialect == Dialect.POSTGRESQL;
     }
 
     /** Inserts queued jobs due at once, in the caller's transaction if there is one; returns their ids. */

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cairn.platform.Dialect;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
@@ -48,7 +49,7 @@ class JobQueueTest {
     }
 
     private static JobRepository repository(DataSource source) {
-        return new JobRepository(new JdbcTemplate(source));
+        return new JobRepository(new JdbcTemplate(source), Dialect.of(source));
     }
 
     /** The queues a test started; closing stops them all, before the database they use is closed. */
