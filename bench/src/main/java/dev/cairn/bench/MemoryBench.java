@@ -49,7 +49,8 @@ public final class MemoryBench {
     private static final DateTimeFormatter SESSION_DATE = new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
             .appendPattern("h:mm a 'on' d MMMM, yyyy").toFormatter(Locale.ENGLISH);
     private static final int[] KS = {5, 10, 20};
-    private static final String[] MODES = {"text", "vector", "hybrid"};
+    /** Search modes compared, each "mode" or "mode/fusion"; hybrid with Cairn's default fusion and with RRF. */
+    private static final String[] MODES = {"text", "vector", "hybrid", "hybrid/rrf"};
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String url;
@@ -148,7 +149,7 @@ public final class MemoryBench {
                     sums[k] += (double) hits / q.evidence().size();
                 }
             }
-            ObjectNode m = quality.putObject(mode);
+            ObjectNode m = quality.putObject(mode.replace('/', '_'));
             for (int k = 0; k < KS.length; k++) {
                 m.put("recall_at_" + KS[k], round(sums[k] / questions.size()));
             }
@@ -209,8 +210,12 @@ public final class MemoryBench {
     }
 
     private List<String> recallIds(Question q, String mode) throws IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode().put("query", q.text()).put("thread_id", q.thread()).put("mode", mode)
+        String[] parts = mode.split("/");
+        ObjectNode body = JSON.createObjectNode().put("query", q.text()).put("thread_id", q.thread()).put("mode", parts[0])
                 .put("top_k", 20).put("token_budget", 1_000_000);
+        if (parts.length > 1) {
+            body.put("fusion", parts[1]);
+        }
         HttpResponse<String> response = post("/v1/memory/recall", body.toString(), key);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("recall failed: " + response.body());

@@ -137,7 +137,7 @@ public class ConversationMemory {
             String query = userTurn.length() <= MemoryController.MAX_QUERY_CHARS ? userTurn
                     : userTurn.substring(userTurn.length() - MemoryController.MAX_QUERY_CHARS);
             RecallResult found = recall.recall(workspace, new RecallQuery(query, ItemFilter.LIVE, budget, config.recall().topK(),
-                    RecallQuery.Mode.HYBRID, config.recall().recencyWeight(), config.recall().salienceWeight(),
+                    RecallQuery.Mode.HYBRID, config.recall().fusion(), config.recall().recencyWeight(), config.recall().salienceWeight(),
                     config.recall().neighbourWeight(), config.recall().mmrLambda()));
             for (RecallResult.Recalled r : found.items()) {
                 if (already.contains(r.item().id())) {

@@ -14,10 +14,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds the items that best answer a query. Full text (BM25 / ts_rank) and vector similarity each
- * rank up to {@code candidates} items; reciprocal-rank fusion (score = Σ 1/(k + rank)) merges the
- * two lists without having to calibrate one score against the other. The fused score, scaled to
- * [0, 1], then gains the recency and salience boosts; MMR, when asked for, trades some relevance
- * for diversity; and the best items are packed into the token budget.
+ * rank up to {@code candidates} items; the two lists are fused, by default as a weighted sum of
+ * their min-max normalised scores ({@code text-weight} for full text, the rest for vectors), or
+ * by reciprocal rank. The best turns lend part of their score to the turns around them; the
+ * fused score then gains the recency and salience boosts; MMR, when asked for, trades some
+ * relevance for diversity; and the best items are packed into the token budget.
  */
 @Component
 public class HybridRecall {
@@ -42,7 +43,11 @@ public class HybridRecall {
 
     public RecallResult recall(String workspace, RecallQuery query) {
         int candidates = Math.max(config.candidates(), query.topK() * 3);
-        int k = config.rrfK();
+        double textWeight = switch (query.mode()) {
+            case HYBRID -> config.textWeight();
+            case TEXT -> 1;
+            case VECTOR -> 0;
+        };
         Map<String, Double> fused = new HashMap<>();
         // The query's embedding (a few ms of model time) is made while the database searches text.
         CompletableFuture<float[]> queryVector = query.mode() == RecallQuery.Mode.TEXT ? null
@@ -50,21 +55,17 @@ public class HybridRecall {
                         .orTimeout(EMBEDDING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         if (query.mode() != RecallQuery.Mode.VECTOR) {
             List<MemoryRepository.TextHit> text = repository.fullText(workspace, QueryTerms.of(query.query()), query.filter(), candidates);
-            for (int rank = 0; rank < text.size(); rank++) {
-                fused.merge(text.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
-            }
+            fuse(fused, text.stream().map(h -> Map.entry(h.id(), h.score())).toList(), textWeight, query.fusion());
         }
         float[] vector = queryVector == null ? null : vectorOrNull(queryVector, query.mode());
         if (vector != null) {
             List<VectorIndex.Hit> similar = vectors.search(workspace, vector, query.filter(), candidates);
-            for (int rank = 0; rank < similar.size(); rank++) {
-                fused.merge(similar.get(rank).id(), 1.0 / (k + rank + 1), Double::sum);
-            }
+            fuse(fused, similar.stream().map(h -> Map.entry(h.id(), (double) h.similarity())).toList(), 1 - textWeight,
+                    query.fusion());
         }
         if (fused.isEmpty()) {
             return new RecallResult(List.of(), 0);
         }
-        double best = (query.mode() == RecallQuery.Mode.HYBRID ? 2.0 : 1.0) / (k + 1);
         Map<String, MemoryItem> items = repository.items(workspace, worthFetching(fused, query));
         if (query.neighbourWeight() > 0) {
             spreadToNeighbours(workspace, query, fused, items);
@@ -78,7 +79,7 @@ public class HybridRecall {
                 continue;
             }
             double age = Math.max(0, now - item.occurredAt().toEpochMilli());
-            double score = fused.get(item.id()) / best
+            double score = fused.get(item.id())
                     + query.recencyWeight() * Math.pow(0.5, age / halfLife)
                     + query.salienceWeight() * item.salience();
             ranked.add(new RecallResult.Recalled(item, score));
@@ -89,6 +90,27 @@ public class HybridRecall {
             ranked = diversify(workspace, ranked, query.mmrLambda(), query.topK());
         }
         return pack(ranked, query.tokenBudget(), query.topK());
+    }
+
+    /**
+     * Adds one ranked list (best first, with its own scores) to the fused scores, each entry
+     * scaled to [0, 1] within its list and weighted: by its score, min-max normalised
+     * ({@code fusion: score}, the default), or by its rank, (k + 1)/(k + rank + 1)
+     * ({@code fusion: rrf}). A list's best entry thus brings its whole weight either way.
+     */
+    private void fuse(Map<String, Double> fused, List<Map.Entry<String, Double>> ranked, double weight,
+                      CairnProperties.Memory.Fusion fusion) {
+        if (ranked.isEmpty() || weight <= 0) {
+            return;
+        }
+        double max = ranked.getFirst().getValue();
+        double min = ranked.getLast().getValue();
+        int k = config.rrfK();
+        for (int rank = 0; rank < ranked.size(); rank++) {
+            double scaled = fusion == CairnProperties.Memory.Fusion.RRF ? (k + 1.0) / (k + rank + 1)
+                    : max > min ? (ranked.get(rank).getValue() - min) / (max - min) : 1;
+            fused.merge(ranked.get(rank).getKey(), weight * scaled, Double::sum);
+        }
     }
 
     /**

@@ -254,9 +254,21 @@ public class MemoryController {
         RecallQuery recallQuery = new RecallQuery(query,
                 new ItemFilter(threadId, kindSet, body.instant("since"), includeRetired != null && includeRetired),
                 budget != null ? budget : recallConfig.tokenBudget(), topK != null ? topK : recallConfig.topK(), mode(body.text("mode")),
+                fusion(body.text("fusion")),
                 recency != null ? recency : recallConfig.recencyWeight(), salience != null ? salience : recallConfig.salienceWeight(),
                 neighbours != null ? neighbours : recallConfig.neighbourWeight(), mmr != null ? mmr : recallConfig.mmrLambda());
         return MemoryJson.recall(recall.recall(workspace, recallQuery));
+    }
+
+    private CairnProperties.Memory.Fusion fusion(String value) {
+        if (value == null) {
+            return recallConfig.fusion();
+        }
+        return switch (value) {
+            case "score" -> CairnProperties.Memory.Fusion.SCORE;
+            case "rrf" -> CairnProperties.Memory.Fusion.RRF;
+            default -> throw RequestException.invalid("invalid_fusion", "fusion", "'fusion' must be score or rrf");
+        };
     }
 
     private static RecallQuery.Mode mode(String value) {

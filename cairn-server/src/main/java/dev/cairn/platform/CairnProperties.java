@@ -165,12 +165,15 @@ public record CairnProperties(
         }
 
         /**
-         * How recall ranks: reciprocal-rank fusion of full-text and vector candidates, plus
-         * recency and salience boosts, optionally diversified by MMR ({@code mmr-lambda} below 1).
+         * How recall ranks: full-text and vector candidates fused ({@code fusion}: their scores
+         * normalised and weighted, or reciprocal rank), plus neighbour, recency and salience
+         * boosts, optionally diversified by MMR ({@code mmr-lambda} below 1).
          */
         public record Recall(@DefaultValue("1024") int tokenBudget,
                              @DefaultValue("20") int topK,
                              @DefaultValue("100") int candidates,
+                             @DefaultValue("score") Fusion fusion,
+                             @DefaultValue("0.6") double textWeight,
                              @DefaultValue("2") int rrfK,
                              @DefaultValue("0.0") double recencyWeight,
                              @DefaultValue("30d") Duration recencyHalfLife,
@@ -179,6 +182,9 @@ public record CairnProperties(
                              @DefaultValue("1.0") double mmrLambda,
                              @DefaultValue("8") int recentTurns) {
         }
+
+        /** How recall merges its full-text and vector lists. */
+        public enum Fusion { SCORE, RRF }
 
         /** Fact extraction from new turns by {@code model} (a routed model name); off when empty. */
         public record Extraction(String model) {
