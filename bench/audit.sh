@@ -18,6 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . "$root/.mvn/select-jdk.sh"
+. "$root/bench/sections.sh"
 
 APPEND_ENTRIES=${APPEND_ENTRIES:-200000}
 WRITERS=${WRITERS:-64}
@@ -180,13 +181,5 @@ $rows
 <!-- audit: end -->
 EOF
 )
-notes_marker='<!-- Analysis: kept by bench/run.sh when it rewrites the figures above. -->'
-touch "$root/BENCHMARKS.md"
-grep -qF "$notes_marker" "$root/BENCHMARKS.md" || printf '\n%s\n' "$notes_marker" >> "$root/BENCHMARKS.md"
-SECTION="$section" awk '
-  /^<!-- audit: begin/ { skipping = 1; next }
-  /^<!-- audit: end -->/ { skipping = 0; next }
-  !skipping { print }
-  END { print ""; print ENVIRON["SECTION"] }' "$root/BENCHMARKS.md" | cat -s > "$work/BENCHMARKS.md"
-mv "$work/BENCHMARKS.md" "$root/BENCHMARKS.md"
+write_section audit "$section"
 log "wrote the audit section of BENCHMARKS.md"

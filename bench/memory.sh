@@ -20,6 +20,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$(cd "$(dirname "${1:?usage: bench/memory.sh <path to locomo-dev.json>}")" && pwd)/$(basename "$1")"
 cd "$root"
 . "$root/.mvn/select-jdk.sh"
+. "$root/bench/sections.sh"
 
 PAD_TO=${PAD_TO:-10000}
 LATENCY_QUERIES=${LATENCY_QUERIES:-1000}
@@ -109,13 +110,5 @@ Cairn's query-embedding cache off.
 <!-- memory: end -->
 MD
 )
-notes_marker='<!-- Analysis: kept by bench/run.sh when it rewrites the figures above. -->'
-touch "$root/BENCHMARKS.md"
-grep -qF "$notes_marker" "$root/BENCHMARKS.md" || printf '\n%s\n' "$notes_marker" >> "$root/BENCHMARKS.md"
-SECTION="$section" awk '
-  /^<!-- memory: begin/ { skipping = 1; next }
-  /^<!-- memory: end -->/ { skipping = 0; next }
-  !skipping { print }
-  END { print ""; print ENVIRON["SECTION"] }' "$root/BENCHMARKS.md" | cat -s > "$work/BENCHMARKS.md"
-mv "$work/BENCHMARKS.md" "$root/BENCHMARKS.md"
+write_section memory "$section"
 log "wrote the memory section of BENCHMARKS.md"
