@@ -24,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class EmbeddingQueue implements JobHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EmbeddingQueue.class);
+
     static final String KIND = "memory.embed";
     private static final int IDS_PER_JOB = 256;
     private static final int SWEEP_BATCH = 256;
@@ -71,15 +73,42 @@ public class EmbeddingQueue implements JobHandler {
         JsonNode payload = JsonBodies.JSON.readTree(job.payload());
         String model = embeddings.model();
         if (payload.path("sweep").asBoolean(false)) {
+            long after = 0;
             List<MemoryRepository.PendingText> pending;
-            while (!(pending = repository.pendingEmbeddings(model, SWEEP_BATCH)).isEmpty()) {
-                embed(model, pending);
+            while (!(pending = repository.pendingEmbeddings(model, after, SWEEP_BATCH)).isEmpty()) {
+                embedBatchOrEach(model, pending);
+                after = pending.getLast().seq();
             }
             return;
         }
         List<String> ids = new ArrayList<>();
         payload.path("ids").forEach(id -> ids.add(id.asString()));
-        embed(model, repository.pendingEmbeddings(model, ids));
+        List<MemoryRepository.PendingText> pending = repository.pendingEmbeddings(model, ids);
+        if (!pending.isEmpty() && embedBatchOrEach(model, pending) == 0) {
+            throw new IllegalStateException("the embedding model embedded none of " + pending.size() + " items");
+        }
+    }
+
+    /**
+     * Embeds the batch; if the model refuses it (one input too long for a remote model, say), one
+     * item at a time, logging and skipping those it still refuses: they stay findable by full
+     * text and one bad item does not hold back the rest. Returns how many were embedded.
+     */
+    private int embedBatchOrEach(String model, List<MemoryRepository.PendingText> pending) {
+        try {
+            embed(model, pending);
+            return pending.size();
+        } catch (RuntimeException batchFailed) {
+            if (pending.size() == 1) {
+                log.warn("Could not embed memory item {}: {}", pending.getFirst().id(), batchFailed.toString());
+                return 0;
+            }
+            int done = 0;
+            for (MemoryRepository.PendingText item : pending) {
+                done += embedBatchOrEach(model, List.of(item));
+            }
+            return done;
+        }
     }
 
     private void embed(String model, List<MemoryRepository.PendingText> pending) {

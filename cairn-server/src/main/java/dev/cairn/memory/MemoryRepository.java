@@ -228,22 +228,25 @@ public class MemoryRepository {
     // --- embeddings ------------------------------------------------------------------------------
 
     /** An item whose text is to be embedded, with what the vector index keeps of it. */
-    public record PendingText(String id, String workspace, String threadId, ItemKind kind, long occurredAt,
+    public record PendingText(long seq, String id, String workspace, String threadId, ItemKind kind, long occurredAt,
                               boolean retired, String content) {
     }
 
-    private static final String PENDING_COLUMNS = "id, workspace, thread_id, kind, occurred_at, retired_at, content";
+    private static final String PENDING_COLUMNS = "seq, id, workspace, thread_id, kind, occurred_at, retired_at, content";
 
     private static PendingText pendingRow(ResultSet rs, int n) throws SQLException {
-        return new PendingText(rs.getString(1), rs.getString(2), rs.getString(3), ItemKind.stored(rs.getString(4)),
-                rs.getLong(5), rs.getObject(6) != null, rs.getString(7));
+        return new PendingText(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), ItemKind.stored(rs.getString(5)),
+                rs.getLong(6), rs.getObject(7) != null, rs.getString(8));
     }
 
-    /** Items the model has not embedded, yet or since their content or the model changed. */
-    public List<PendingText> pendingEmbeddings(String model, int limit) {
-        return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE embedding_model IS NULL OR embedding_model <> ? "
-                        + "ORDER BY seq LIMIT ?")
-                .params(model, limit).query(MemoryRepository::pendingRow).list();
+    /**
+     * Items the model has not embedded, yet or since their content or the model changed, in
+     * storage order after {@code afterSeq}: a sweep walks forward, past items that fail.
+     */
+    public List<PendingText> pendingEmbeddings(String model, long afterSeq, int limit) {
+        return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE seq > ? "
+                        + "AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY seq LIMIT ?")
+                .params(afterSeq, model, limit).query(MemoryRepository::pendingRow).list();
     }
 
     /** Those of these items the model has not embedded. */

@@ -118,7 +118,7 @@ class MemoryRepositoryTest {
             // The tests of this class share a SQLite file: look at this test's items only.
             List<String> ids = List.of(one.id(), two.id());
             List<MemoryRepository.PendingText> pending = repository.pendingEmbeddings("model-a", ids);
-            assertThat(repository.pendingEmbeddings("model-a", 1000)).extracting(MemoryRepository.PendingText::id).contains(one.id(), two.id());
+            assertThat(repository.pendingEmbeddings("model-a", 0, 1000)).extracting(MemoryRepository.PendingText::id).contains(one.id(), two.id());
             assertThat(pending).extracting(MemoryRepository.PendingText::id).containsExactly(one.id(), two.id());
             // "two" changes while its embedding is being made: that vector must not be stored.
             repository.updateItem(new MemoryItem(two.id(), "ws", null, ItemKind.FACT, "two, changed", null, "{}", t, 0.5, null,
@@ -126,6 +126,8 @@ class MemoryRepositoryTest {
             boolean[] stored = repository.storeEmbeddings("model-a", pending,
                     List.of(Vectors.toBytes(new float[] {1, 0}), Vectors.toBytes(new float[] {0, 1})));
             assertThat(stored).containsExactly(true, false);
+            assertThat(repository.pendingEmbeddings("model-a", pending.getFirst().seq(), 1000))
+                    .extracting(MemoryRepository.PendingText::id).contains(two.id()).doesNotContain(one.id());
             assertThat(repository.pendingEmbeddings("model-a", ids)).extracting(MemoryRepository.PendingText::id).containsExactly(two.id());
             assertThat(repository.pendingEmbeddings("model-b", ids)).hasSize(2);
             List<String> embedded = new java.util.ArrayList<>();

@@ -1,0 +1,97 @@
+package dev.cairn.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.Ids;
+import dev.cairn.platform.jobs.Job;
+import dev.cairn.support.FakeUpstream;
+import dev.cairn.support.TestDatabases;
+import dev.cairn.support.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** The embedding job against a remote model that refuses one input: the others are embedded all the same. */
+class EmbeddingQueueTest {
+
+    static final FakeUpstream MODEL = FakeUpstream.start();
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void stop() {
+        MODEL.close();
+    }
+
+    /** Refuses any call with an input containing POISON, as a remote model refuses an over-long input. */
+    private static void modelRefusingPoison() {
+        MODEL.handler((exchange, request) -> {
+            JsonNode input = request.json().get("input");
+            StringBuilder data = new StringBuilder();
+            for (int i = 0; i < input.size(); i++) {
+                if (input.get(i).asString().contains("POISON")) {
+                    FakeUpstream.json(exchange, 400, "{\"error\":{\"message\":\"input too long\"}}");
+                    return;
+                }
+                data.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"embedding\":[")
+                        .append(input.get(i).asString().length()).append(",1,0]}");
+            }
+            FakeUpstream.json(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "]}");
+        });
+    }
+
+    private static MemoryItem item(String content) {
+        Instant now = Instant.now();
+        return new MemoryItem(Ids.newId("mem"), "ws", null, ItemKind.FACT, content, null, "{}", now, 0.5, null, null, null, 3,
+                null, now, now);
+    }
+
+    @Test
+    void oneRefusedInputDoesNotHoldBackTheRest() {
+        modelRefusingPoison();
+        CairnProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cairn.memory.embedding.provider", "remote",
+                "cairn.memory.embedding.base-url", MODEL.baseUrl(),
+                "cairn.memory.embedding.model", "fake-embedder",
+                "cairn.jobs.workers", "0"))).bind("cairn", CairnProperties.class).get();
+        try (TestDatabase db = TestDatabases.sqlite(dir)) {
+            MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
+                    Dialect.of(db.source()));
+            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
+            EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, new VectorIndex(repository, embeddings), properties);
+            repository.ensureWorkspace("ws");
+            MemoryItem good = item("a good fact");
+            MemoryItem poison = item("POISON fact");
+            MemoryItem other = item("another fact");
+            repository.insertItems(List.of(good, poison, other));
+            List<String> ids = List.of(good.id(), poison.id(), other.id());
+
+            queue.run(new Job("job_1", EmbeddingQueue.KIND, "ws", "{\"ids\":[\"" + String.join("\",\"", ids) + "\"]}", 1));
+
+            assertThat(repository.pendingEmbeddings("fake-embedder", ids)).extracting(MemoryRepository.PendingText::id)
+                    .containsExactly(poison.id());
+            assertThat(repository.items("ws", ids).get(good.id()).embeddingModel()).isEqualTo("fake-embedder");
+            // A job with nothing the model will take fails, so the queue retries it with backoff.
+            assertThatThrownBy(() -> queue.run(new Job("job_2", EmbeddingQueue.KIND, "ws", "{\"ids\":[\"" + poison.id() + "\"]}", 1)))
+                    .hasMessageContaining("embedded none");
+            // The start-up sweep walks past the refused item instead of trying it forever.
+            queue.run(new Job("job_3", EmbeddingQueue.KIND, null, "{\"sweep\":true}", 1));
+            assertThat(repository.pendingEmbeddings("fake-embedder", ids)).extracting(MemoryRepository.PendingText::id)
+                    .containsExactly(poison.id());
+        }
+    }
+}
