@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.cairn.audit.AuditEvent;
+import dev.cairn.audit.AuditLog;
 import dev.cairn.gateway.ModelRouter;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.Route;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.platform.jobs.Job;
@@ -27,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Optional fact extraction ({@code cairn.memory.extraction.model}): after new turns are stored, a
  * background job shows the configured model those turns and the thread's current facts,
  * decisions and preferences, and applies its JSON answer: new items, items that supersede an
- * earlier one (which is retired), and items retired outright.
+ * earlier one (which is retired), and items retired outright. Each call is an audit log entry.
  */
 @Component
 public class FactExtraction implements JobHandler {
@@ -50,9 +53,11 @@ public class FactExtraction implements JobHandler {
     private final ModelRouter router;
     private final MemoryRepository repository;
     private final ObjectProvider<MemoryService> memory;
+    private final AuditLog audit;
 
     public FactExtraction(CairnProperties properties, ObjectProvider<JobQueue> jobs, ModelRouter router, MemoryRepository repository,
-                          ObjectProvider<MemoryService> memory) {
+                          ObjectProvider<MemoryService> memory, AuditLog audit) {
+        this.audit = audit;
         String configured = properties.memory().extraction().model();
         this.model = configured == null || configured.isBlank() ? null : configured;
         this.jobs = jobs;
@@ -97,8 +102,10 @@ public class FactExtraction implements JobHandler {
         Map<String, MemoryItem> known = new LinkedHashMap<>();
         repository.listItems(workspace, new ItemFilter(threadId, java.util.Set.copyOf(EXTRACTED), null, false), null, KNOWN_LIMIT)
                 .forEach(i -> known.put(i.id(), i));
-        JsonNode answer = ask(prompt(turns, known));
-        apply(workspace, threadId, answer, known, turns);
+        String prompt = prompt(turns, known);
+        ProviderResult result = ask(prompt);
+        record(job, threadId, turns, prompt, result);
+        apply(workspace, threadId, answerOf(result), known, turns);
     }
 
     private String prompt(List<MemoryItem> turns, Map<String, MemoryItem> known) {
@@ -113,7 +120,7 @@ public class FactExtraction implements JobHandler {
         return text.toString();
     }
 
-    private JsonNode ask(String prompt) {
+    private ProviderResult ask(String prompt) {
         Route route = router.resolve(model);
         ObjectNode request = JsonBodies.JSON.createObjectNode();
         request.put("model", route.upstreamModel());
@@ -122,7 +129,31 @@ public class FactExtraction implements JobHandler {
         messages.addObject().put("role", "user").put("content", prompt);
         request.put("temperature", 0);
         request.putObject("response_format").put("type", "json_object");
-        ProviderResult result = route.provider().chat(request, TraceContext.from(null));
+        return route.provider().chat(request, TraceContext.from(null));
+    }
+
+    /**
+     * Cairn's own model call is recorded like a client's: which model saw which turns, what it cost,
+     * and (sealed, like any conversation content) what it was shown and what it answered.
+     */
+    private void record(Job job, String threadId, List<MemoryItem> turns, String prompt, ProviderResult result) {
+        if (!audit.enabled()) {
+            return;
+        }
+        ObjectNode data = JsonBodies.JSON.createObjectNode();
+        data.put("model", model);
+        data.put("thread_id", threadId);
+        data.put("job_id", job.id());
+        turns.forEach(t -> data.withArray("turns").add(t.id()));
+        result.usage().putInto(data);
+        ObjectNode personal = JsonBodies.JSON.createObjectNode();
+        personal.put("prompt", prompt);
+        personal.put("answer", new String(result.body(), java.nio.charset.StandardCharsets.UTF_8));
+        audit.record(new AuditEvent("memory.extraction", Ids.newId("evt"), java.time.Instant.now(), job.workspace(), null, null,
+                null, data, personal));
+    }
+
+    private static JsonNode answerOf(ProviderResult result) {
         JsonNode body = JsonBodies.JSON.readTree(result.body());
         String content = ConversationMemory.text(body.path("choices").path(0).path("message").get("content")).strip();
         if (content.startsWith("```")) {

@@ -130,6 +130,16 @@ class FactExtractionAndRedisTest {
                 .filter(j -> j.path("model").asString("").equals("extractor")).toList().getLast()
                 .path("messages").path(1).path("content").asString();
         assertThat(secondPrompt).contains("The user prefers aisle seats.").contains("Actually, window seats from now on.");
+        // Cairn's own calls to the extraction model are in the audit log like a client's.
+        JsonNode entries = FakeUpstream.JSON.readTree(call("GET", "/v1/audit/entries?type=memory.extraction&workspace=mem-extract",
+                ADMIN_KEY, null).body()).get("data");
+        assertThat(entries).hasSize(2);
+        JsonNode entry = FakeUpstream.JSON.readTree(call("GET", "/v1/audit/entries/" + entries.get(0).path("index").asLong(),
+                ADMIN_KEY, null).body()).path("entry");
+        assertThat(entry.path("data").path("model").asString()).isEqualTo("fake/extractor");
+        assertThat(entry.path("data").path("usage").path("prompt_tokens").asInt()).isEqualTo(50);
+        assertThat(entry.path("data").path("turns")).hasSize(2);
+        assertThat(entry.toString()).doesNotContain("aisle seat"); // the prompt and answer are sealed
     }
 
     @Test
