@@ -114,6 +114,7 @@ class ExchangeAudit {
             ArrayNode injected = memory.putArray("injected");
             exchange.memory.injectedIds().forEach(injected::add);
             memory.put("injected_tokens", exchange.memory.injectedTokens());
+            memory.put("injected_sha256", exchange.memory.injectedSha256());
         }
 
         ObjectNode personal = exchange.requestContent == null ? JsonNodeFactory.instance.objectNode()

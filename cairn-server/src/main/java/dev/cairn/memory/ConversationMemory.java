@@ -68,19 +68,20 @@ public class ConversationMemory {
         MemoryWorkspace settings = memory.workspace(workspace);
         boolean recallOn = recallAsked != null ? recallAsked : settings.recallDefault();
         if (!recallOn) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
         }
         int budget = Math.min(settings.recallTokenBudget() != null ? settings.recallTokenBudget() : config.recall().tokenBudget(),
                 roomLeft(body, model));
         if (budget <= 0) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
         }
         Injection injection = compose(workspace, threadId, userTurn, budget);
         if (injection.ids().isEmpty()) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0);
+            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
         }
         body.set("messages", withSystemMessage((ArrayNode) body.get("messages"), injection.text()));
-        return new Recollection(workspace, threadId, userTurn, injection.ids(), injection.tokens());
+        return new Recollection(workspace, threadId, userTurn, injection.ids(), injection.tokens(),
+                MemoryCache.sha256Hex(injection.text()));
     }
 
     /** Stores the user's turn and the answer on the thread, sourced to the request's audit id. */

@@ -159,10 +159,14 @@ public class MemoryCache {
         }
     }
 
+    /** A cache key for a text: the first 128 bits of its SHA-256, in hex. */
     static String digest(String text) {
+        return sha256Hex(text).substring(0, 32);
+    }
+
+    static String sha256Hex(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -70,7 +70,7 @@ class GatewayMemoryTest extends CairnServerTest {
     }
 
     @Test
-    void recallInjectsRecentTurnsAndRelevantMemoryAndTheAuditEntryNamesThem() throws InterruptedException {
+    void recallInjectsRecentTurnsAndRelevantMemoryAndTheAuditEntryNamesThem() throws Exception {
         String key = createKey("mem-gw-recall");
         String fact = json(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"The traveller is severely allergic to peanuts."},
@@ -103,6 +103,9 @@ class GatewayMemoryTest extends CairnServerTest {
         recorded.path("injected").forEach(id -> injected.add(id.asString()));
         assertThat(injected).containsExactlyElementsOf(injectedHeader);
         assertThat(recorded.path("injected_tokens").asInt()).isPositive();
+        // The digest proves what the prompt held even if the items change later.
+        assertThat(recorded.path("injected_sha256").asString()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(memory.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test
