@@ -25,7 +25,8 @@ final class Fields {
         this.path = path;
     }
 
-    private String name(String field) {
+    /** The field's path in the request, as error messages name it. */
+    String name(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 

@@ -170,7 +170,7 @@ public class MemoryController {
     private static NewItem newItem(Fields item) {
         String kind = item.requiredText("kind");
         String content = item.requiredText("content");
-        return new NewItem(item.text("thread_id"), ItemKind.parse(kind, "kind"), content, item.text("external_id"),
+        return new NewItem(item.text("thread_id"), ItemKind.parse(kind, item.name("kind")), content, item.text("external_id"),
                 item.instant("occurred_at"), item.metadata("metadata"), item.number("salience", 0, 1), item.text("supersedes"),
                 item.text("source"));
     }

@@ -285,7 +285,7 @@ class MemoryApiTest extends CairnServerTest {
         assertError(post("/v1/memory/items", key, "{\"items\":{}}"), 400, "invalid_type", "items");
         assertError(post("/v1/memory/items", key, "{\"items\":[]}"), 400, "invalid_items", "items");
         assertError(post("/v1/memory/items", key, """
-                {"items":[{"kind":"rumour","content":"x"}]}"""), 400, "invalid_kind", "kind");
+                {"items":[{"kind":"rumour","content":"x"}]}"""), 400, "invalid_kind", "items[0].kind");
         assertError(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact"}]}"""), 400, "missing_field", "items[0].content");
         assertError(post("/v1/memory/items", key, """
