@@ -235,6 +235,26 @@ class MemoryApiTest extends CairnServerTest {
     }
 
     @Test
+    void recencyAndSalienceBoostsReorderEquallyRelevantItems() {
+        String key = createKey("mem-boosts");
+        JsonNode created = ok(post("/v1/memory/items", key, """
+                {"items":[
+                  {"kind":"fact","content":"The team standup is at 9:30.","occurred_at":"2024-01-01T00:00:00Z","salience":0.9},
+                  {"kind":"fact","content":"The team standup is at 9:30.","occurred_at":"2026-11-20T00:00:00Z","salience":0.1}
+                ]}"""));
+        String old = created.get("items").get(0).get("id").asString();
+        String recent = created.get("items").get(1).get("id").asString();
+        JsonNode byRecency = ok(post("/v1/memory/recall", key, """
+                {"query":"team standup","mode":"text","recency_weight":1,"salience_weight":0}"""));
+        assertThat(byRecency.get("items").get(0).get("id").asString()).isEqualTo(recent);
+        JsonNode bySalience = ok(post("/v1/memory/recall", key, """
+                {"query":"team standup","mode":"text","recency_weight":0,"salience_weight":1}"""));
+        assertThat(bySalience.get("items").get(0).get("id").asString()).isEqualTo(old);
+        assertThat(bySalience.get("items").get(0).get("score").asDouble())
+                .isGreaterThan(bySalience.get("items").get(1).get("score").asDouble());
+    }
+
+    @Test
     void supersedingAnItemRetiresTheOldOne() {
         String key = createKey("mem-supersede");
         String old = ok(post("/v1/memory/items", key, """
