@@ -5,7 +5,6 @@ import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.TraceContext;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

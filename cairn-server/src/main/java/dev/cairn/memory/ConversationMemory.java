@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import dev.cairn.access.Principal;
@@ -245,7 +246,7 @@ public class ConversationMemory {
         if (header == null) {
             return null;
         }
-        return switch (header.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (header.strip().toLowerCase(Locale.ROOT)) {
             case "recall", "on" -> true;
             case "off", "none" -> false;
             default -> throw RequestException.invalid("invalid_header", MEMORY_HEADER, MEMORY_HEADER + " must be 'recall' or 'off'");

@@ -1,13 +1,17 @@
 package dev.cairn.memory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
 import dev.cairn.platform.jobs.JobQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -24,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class EmbeddingQueue implements JobHandler {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EmbeddingQueue.class);
+    private static final Logger log = LoggerFactory.getLogger(EmbeddingQueue.class);
 
     static final String KIND = "memory.embed";
     private static final int IDS_PER_JOB = 256;
@@ -118,7 +122,7 @@ public class EmbeddingQueue implements JobHandler {
         List<float[]> made = embeddings.embed(pending.stream().map(MemoryRepository.PendingText::content).toList());
         List<byte[]> bytes = made.stream().map(Vectors::toBytes).toList();
         boolean[] stored = repository.storeEmbeddings(model, pending, bytes);
-        java.util.Map<String, List<MemoryRepository.EmbeddedRow>> byWorkspace = new java.util.HashMap<>();
+        Map<String, List<MemoryRepository.EmbeddedRow>> byWorkspace = new HashMap<>();
         for (int i = 0; i < pending.size(); i++) {
             if (!stored[i]) {
                 continue;

@@ -6,6 +6,7 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.CairnProperties;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -74,7 +75,7 @@ public class Embeddings {
             try {
                 embedder.embed(List.of("warm up"));
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Embeddings.class).warn("Embedding model warm-up failed: {}", e.toString());
+                LoggerFactory.getLogger(Embeddings.class).warn("Embedding model warm-up failed: {}", e.toString());
             }
         });
     }

@@ -1,9 +1,12 @@
 package dev.cairn.memory;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
@@ -100,7 +103,7 @@ public class FactExtraction implements JobHandler {
             return; // deleted meanwhile
         }
         Map<String, MemoryItem> known = new LinkedHashMap<>();
-        repository.listItems(workspace, new ItemFilter(threadId, java.util.Set.copyOf(EXTRACTED), null, false), null, KNOWN_LIMIT)
+        repository.listItems(workspace, new ItemFilter(threadId, Set.copyOf(EXTRACTED), null, false), null, KNOWN_LIMIT)
                 .forEach(i -> known.put(i.id(), i));
         String prompt = prompt(turns, known);
         ProviderResult result = ask(prompt);
@@ -148,8 +151,8 @@ public class FactExtraction implements JobHandler {
         result.usage().putInto(data);
         ObjectNode personal = JsonBodies.JSON.createObjectNode();
         personal.put("prompt", prompt);
-        personal.put("answer", new String(result.body(), java.nio.charset.StandardCharsets.UTF_8));
-        audit.record(new AuditEvent("memory.extraction", Ids.newId("evt"), java.time.Instant.now(), job.workspace(), null, null,
+        personal.put("answer", new String(result.body(), StandardCharsets.UTF_8));
+        audit.record(new AuditEvent("memory.extraction", Ids.newId("evt"), Instant.now(), job.workspace(), null, null,
                 null, data, personal));
     }
 

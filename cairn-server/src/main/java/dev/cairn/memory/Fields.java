@@ -1,7 +1,9 @@
 package dev.cairn.memory;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 import dev.cairn.platform.RequestException;
@@ -123,7 +125,7 @@ final class Fields {
             instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException notDateTime) {
             try {
-                instant = java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
                 instant = null;
             }

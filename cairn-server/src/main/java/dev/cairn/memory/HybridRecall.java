@@ -3,13 +3,20 @@ package dev.cairn.memory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import dev.cairn.platform.CairnProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class HybridRecall {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HybridRecall.class);
+    private static final Logger log = LoggerFactory.getLogger(HybridRecall.class);
 
     private final MemoryRepository repository;
     private final VectorIndex vectors;
@@ -31,8 +38,8 @@ public class HybridRecall {
     private final CairnProperties.Memory.Recall config;
     private static final int SPREAD_FROM = 10;
     /** A recall (a chat completion's, say) waits this long for a remote embedder before going on with full text. */
-    private static final java.time.Duration EMBEDDING_TIMEOUT = java.time.Duration.ofSeconds(5);
-    private static final java.util.concurrent.Executor EMBEDDING_THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final Duration EMBEDDING_TIMEOUT = Duration.ofSeconds(5);
+    private static final Executor EMBEDDING_THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
     public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, CairnProperties properties) {
         this.repository = repository;
@@ -52,7 +59,7 @@ public class HybridRecall {
         // The query's embedding (a few ms of model time) is made while the database searches text.
         CompletableFuture<float[]> queryVector = query.mode() == RecallQuery.Mode.TEXT ? null
                 : CompletableFuture.supplyAsync(() -> embeddings.query(query.query()), EMBEDDING_THREADS)
-                        .orTimeout(EMBEDDING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        .orTimeout(EMBEDDING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (query.mode() != RecallQuery.Mode.VECTOR) {
             List<MemoryRepository.TextHit> text = repository.fullText(workspace, QueryTerms.of(query.query()), query.filter(), candidates);
             fuse(fused, text.stream().map(h -> Map.entry(h.id(), h.score())).toList(), textWeight, query.fusion());
@@ -121,7 +128,7 @@ public class HybridRecall {
     private static float[] vectorOrNull(CompletableFuture<float[]> queryVector, RecallQuery.Mode mode) {
         try {
             return queryVector.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (mode == RecallQuery.Mode.VECTOR) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
@@ -135,7 +142,7 @@ public class HybridRecall {
      * list, else only those fused ranking could still place in the result (three times
      * {@code top_k}, which leaves room for items that do not fit the budget and for MMR).
      */
-    private static java.util.Collection<String> worthFetching(Map<String, Double> fused, RecallQuery query) {
+    private static Collection<String> worthFetching(Map<String, Double> fused, RecallQuery query) {
         if (query.recencyWeight() > 0 || query.salienceWeight() > 0) {
             return fused.keySet();
         }

@@ -3,7 +3,6 @@ package dev.cairn.memory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import dev.cairn.memory.ingest.Chunk;
 import dev.cairn.memory.ingest.Chunker;

@@ -1,6 +1,7 @@
 package dev.cairn.memory;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +36,7 @@ public record ItemFilter(String threadId, Set<ItemKind> kinds, Instant since, bo
         }
         if (!kinds.isEmpty()) {
             sql.append(" AND ").append(alias).append("kind IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(kinds.size(), "?"))).append(')');
+                    .append(String.join(", ", Collections.nCopies(kinds.size(), "?"))).append(')');
             kinds.stream().map(ItemKind::wireName).sorted().forEach(params::add);
         }
         if (since != null) {

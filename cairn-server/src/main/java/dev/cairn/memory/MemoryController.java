@@ -1,7 +1,6 @@
 package dev.cairn.memory;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,14 +1,20 @@
 package dev.cairn.memory;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.cairn.platform.Dialect;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -266,7 +272,7 @@ public class MemoryRepository {
      */
     public boolean[] storeEmbeddings(String model, List<PendingText> texts, List<byte[]> vectors) {
         int[] counts = template.batchUpdate("UPDATE memory_items SET embedding = ?, embedding_model = ? WHERE id = ? AND content = ?",
-                new java.util.AbstractList<Object[]>() {
+                new AbstractList<Object[]>() {
                     @Override
                     public Object[] get(int i) {
                         return new Object[] {vectors.get(i), model, texts.get(i).id(), texts.get(i).content()};
@@ -289,7 +295,7 @@ public class MemoryRepository {
                               byte[] embedding) {
     }
 
-    public void forEachEmbedded(String workspace, String model, java.util.function.Consumer<EmbeddedRow> consumer) {
+    public void forEachEmbedded(String workspace, String model, Consumer<EmbeddedRow> consumer) {
         jdbc.sql("SELECT id, thread_id, kind, occurred_at, retired_at, embedding FROM memory_items "
                         + "WHERE workspace = ? AND embedding_model = ? ORDER BY seq")
                 .params(workspace, model)
@@ -338,7 +344,7 @@ public class MemoryRepository {
     }
 
     /** Runs a query per 500 values (well under every driver's parameter limit) and joins the results. */
-    private static <T> List<T> inChunks(Collection<String> values, java.util.function.Function<List<String>, List<T>> query) {
+    private static <T> List<T> inChunks(Collection<String> values, Function<List<String>, List<T>> query) {
         List<String> all = List.copyOf(values);
         List<T> results = new ArrayList<>();
         for (int from = 0; from < all.size(); from += 500) {
@@ -348,7 +354,7 @@ public class MemoryRepository {
     }
 
     private static String marks(List<String> values) {
-        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
+        return String.join(", ", Collections.nCopies(values.size(), "?"));
     }
 
     // --- rows ------------------------------------------------------------------------------------
@@ -378,9 +384,9 @@ public class MemoryRepository {
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
-    private static void setInstant(java.sql.PreparedStatement ps, int index, Instant value) throws SQLException {
+    private static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
-            ps.setNull(index, java.sql.Types.BIGINT);
+            ps.setNull(index, Types.BIGINT);
         } else {
             ps.setLong(index, value.toEpochMilli());
         }

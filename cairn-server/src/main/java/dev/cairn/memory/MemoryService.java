@@ -1,5 +1,6 @@
 package dev.cairn.memory;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,6 +11,8 @@ import java.util.Set;
 
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.RequestException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -153,7 +156,7 @@ public class MemoryService {
                 // In the same transaction: items are never stored without their embedding job.
                 embeddingQueue.enqueue(workspace, items.stream().map(MemoryItem::id).toList());
             }));
-        } catch (org.springframework.dao.DuplicateKeyException e) {
+        } catch (DuplicateKeyException e) {
             // A concurrent call stored the same external_id between the check and the insert.
             throw MemoryException.conflict("external_id_exists", "external_id", "An external_id in this call is already taken");
         }
@@ -180,8 +183,8 @@ public class MemoryService {
             try {
                 write.run();
                 return;
-            } catch (org.springframework.dao.DataAccessException e) {
-                if (attempt == 3 || !(e.getMostSpecificCause() instanceof java.sql.SQLException sql) || sql.getErrorCode() != 5) {
+            } catch (DataAccessException e) {
+                if (attempt == 3 || !(e.getMostSpecificCause() instanceof SQLException sql) || sql.getErrorCode() != 5) {
                     throw e;
                 }
                 try {

@@ -1,6 +1,7 @@
 package dev.cairn.memory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class ThreadWindows {
 
     /** A window a failed Redis delete left behind lives this long at most. */
-    private static final java.time.Duration WINDOW_TTL = java.time.Duration.ofMinutes(10);
+    private static final Duration WINDOW_TTL = Duration.ofMinutes(10);
 
     private final MemoryRepository repository;
     private final MemoryCache shared;
@@ -33,7 +34,7 @@ public class ThreadWindows {
      * can be when several Cairns share a database (this process forgets its own writes at once).
      */
     private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
+            .expireAfterWrite(Duration.ofSeconds(30)).build();
 
     public ThreadWindows(MemoryRepository repository, MemoryCache shared, CairnProperties properties) {
         this.repository = repository;
