@@ -1,10 +1,8 @@
 package dev.cairn.guard;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,39 +76,21 @@ public final class PiiScanner implements Scanner {
     @Override
     public List<Finding> scan(String text, Direction direction) {
         List<Finding> findings = new ArrayList<>();
-        each(EMAIL_ADDRESS, text, m -> add(findings, "email", EMAIL, m.start(), m.end()));
-        each(INTERNATIONAL_PHONE, text, m -> phone(findings, m, 8));
-        each(NORTH_AMERICAN_PHONE, text, m -> phone(findings, m, 10));
+        Matches.each(EMAIL_ADDRESS, text, m -> add(findings, "email", EMAIL, m.start(), m.end()));
+        Matches.each(INTERNATIONAL_PHONE, text, m -> phone(findings, m, 8));
+        Matches.each(NORTH_AMERICAN_PHONE, text, m -> phone(findings, m, 10));
         // Ten digits at least: nine in groups of 3-2-4 is the shape of a US SSN, not a phone.
-        each(TRUNK_PHONE, text, m -> phone(findings, m, 10));
-        each(CARD, text, m -> card(findings, m));
-        each(IBAN_START, text, m -> iban(findings, text, m));
-        each(SSN, text, m -> ssn(findings, m));
-        each(IPV4, text, m -> ipv4(findings, m));
-        each(IPV6_CANDIDATE, text, m -> {
+        Matches.each(TRUNK_PHONE, text, m -> phone(findings, m, 10));
+        Matches.each(CARD, text, m -> card(findings, m));
+        Matches.each(IBAN_START, text, m -> iban(findings, text, m));
+        Matches.each(SSN, text, m -> ssn(findings, m));
+        Matches.each(IPV4, text, m -> ipv4(findings, m));
+        Matches.each(IPV6_CANDIDATE, text, m -> {
             if (isIpv6(m.group())) {
                 add(findings, "ip_address", IP_ADDRESS, m.start(), m.end());
             }
         });
-        return inTextOrder(findings);
-    }
-
-    /**
-     * The findings sorted by start (longer first on a tie), without any that lies inside another of the
-     * same category: two phone patterns reading {@code +1 (415) 555-0132} and its tail are one number.
-     */
-    static List<Finding> inTextOrder(List<Finding> findings) {
-        List<Finding> kept = new ArrayList<>();
-        for (Finding f : findings) {
-            boolean inner = findings.stream().anyMatch(o -> o != f && o.category().equals(f.category())
-                    && o.span().start() <= f.span().start() && f.span().end() <= o.span().end()
-                    && !o.span().equals(f.span()));
-            if (!inner) {
-                kept.add(f);
-            }
-        }
-        kept.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparingInt(f -> -f.span().end()));
-        return List.copyOf(kept);
+        return Matches.inTextOrder(findings);
     }
 
     private void phone(List<Finding> findings, Matcher m, int minDigits) {
@@ -260,12 +240,5 @@ public final class PiiScanner implements Scanner {
 
     private void add(List<Finding> findings, String category, double score, int start, int end) {
         findings.add(new Finding(name(), category, score, new Span(start, end)));
-    }
-
-    static void each(Pattern pattern, String text, Consumer<Matcher> action) {
-        Matcher m = pattern.matcher(text);
-        while (m.find()) {
-            action.accept(m);
-        }
     }
 }

@@ -64,27 +64,27 @@ public final class SecretScanner implements Scanner {
     @Override
     public List<Finding> scan(String text, Direction direction) {
         List<Finding> findings = new ArrayList<>();
-        PiiScanner.each(ANTHROPIC_KEY, text, m -> add(findings, "anthropic_key", PREFIXED, m));
-        PiiScanner.each(OPENAI_KEY, text, m -> add(findings, "openai_key", PREFIXED, m));
+        Matches.each(ANTHROPIC_KEY, text, m -> add(findings, "anthropic_key", PREFIXED, m));
+        Matches.each(OPENAI_KEY, text, m -> add(findings, "openai_key", PREFIXED, m));
         List<Span> accessKeys = new ArrayList<>();
-        PiiScanner.each(AWS_ACCESS_KEY, text, m -> {
+        Matches.each(AWS_ACCESS_KEY, text, m -> {
             add(findings, "aws_access_key", PREFIXED, m);
             accessKeys.add(new Span(m.start(), m.end()));
         });
-        PiiScanner.each(AWS_SECRET_CANDIDATE, text, m -> {
+        Matches.each(AWS_SECRET_CANDIDATE, text, m -> {
             if (nearAny(m, accessKeys) || labelled(text, m.start())) {
                 add(findings, "aws_secret_key", AWS_SECRET, m);
             }
         });
-        PiiScanner.each(GITHUB_TOKEN, text, m -> add(findings, "github_token", PREFIXED, m));
-        PiiScanner.each(SLACK_TOKEN, text, m -> add(findings, "slack_token", PREFIXED, m));
-        PiiScanner.each(JWT_CANDIDATE, text, m -> {
+        Matches.each(GITHUB_TOKEN, text, m -> add(findings, "github_token", PREFIXED, m));
+        Matches.each(SLACK_TOKEN, text, m -> add(findings, "slack_token", PREFIXED, m));
+        Matches.each(JWT_CANDIDATE, text, m -> {
             if (isJwtHeader(m.group(1))) {
                 add(findings, "jwt", PREFIXED, m);
             }
         });
-        PiiScanner.each(PRIVATE_KEY, text, m -> add(findings, "private_key", PEM_BLOCK, m));
-        return PiiScanner.inTextOrder(findings);
+        Matches.each(PRIVATE_KEY, text, m -> add(findings, "private_key", PEM_BLOCK, m));
+        return Matches.inTextOrder(findings);
     }
 
     private static boolean nearAny(Matcher m, List<Span> accessKeys) {

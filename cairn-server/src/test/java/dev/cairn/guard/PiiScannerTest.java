@@ -74,6 +74,8 @@ class PiiScannerTest {
         String text = "Pay to GB82 WEST 1234 5698 7654 32 by Friday.";
         assertThat(scanner.scan(text, Direction.INPUT))
                 .containsExactly(new Finding("pii", "iban", 1.0, new Span(7, 34)));
+        // The digit groups of a checked IBAN are not also read as a trunk-prefixed phone number.
+        assertThat(found("DE89 3704 0044 0532 0130 00")).containsExactly("iban=DE89 3704 0044 0532 0130 00");
         assertThat(found("DE89370400440532013000; CH93 0076 2011 6238 5295 7; NO93 8601 1117 947"))
                 .containsExactly("iban=DE89370400440532013000", "iban=CH93 0076 2011 6238 5295 7",
                         "iban=NO93 8601 1117 947");

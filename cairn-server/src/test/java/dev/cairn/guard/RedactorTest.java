@@ -52,10 +52,11 @@ class RedactorTest {
     }
 
     @Test
-    void aKeyInsideAPrivateKeyBlockIsRedactedOnceAsTheBlock() {
-        String text = "-----BEGIN PRIVATE KEY-----\nAKIAABCDEFGHIJKLMNOP\n-----END PRIVATE KEY----- done";
-        List<Finding> findings = new SecretScanner().scan(text, Direction.INPUT);
-        assertThat(findings).extracting(Finding::category).containsExactly("private_key", "aws_access_key");
+    void findingsFromTwoScannersInsideOneBlockAreRedactedOnceAsTheBlock() {
+        String text = "-----BEGIN PRIVATE KEY-----\nowner a@example.org\n-----END PRIVATE KEY----- done";
+        List<Finding> findings = new ArrayList<>(new SecretScanner().scan(text, Direction.INPUT));
+        findings.addAll(new PiiScanner().scan(text, Direction.INPUT));
+        assertThat(findings).extracting(Finding::category).containsExactly("private_key", "email");
 
         assertThat(new Redactor().redact(text, findings).text()).isEqualTo("[PRIVATE_KEY_1] done");
     }
@@ -64,8 +65,7 @@ class RedactorTest {
     void restoresEveryPlaceholderItHandedOutAndLeavesOthers() {
         Redactor redactor = new Redactor();
         String text = "Key sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12 for a@example.org (a@example.org)";
-        List<Finding> findings = new SecretScanner().scan(text, Direction.INPUT);
-        findings = new ArrayList<>(findings);
+        List<Finding> findings = new ArrayList<>(new SecretScanner().scan(text, Direction.INPUT));
         findings.addAll(new PiiScanner().scan(text, Direction.INPUT));
 
         Redaction redaction = redactor.redact(text, findings);

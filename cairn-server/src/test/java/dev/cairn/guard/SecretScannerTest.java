@@ -104,6 +104,12 @@ class SecretScannerTest {
     }
 
     @Test
+    void aKeyShapedLineInsideAPrivateKeyBlockIsPartOfTheBlock() {
+        String text = "-----BEGIN PRIVATE KEY-----\nAKIAABCDEFGHIJKLMNOP\n-----END PRIVATE KEY-----";
+        assertThat(found(text)).containsExactly("private_key=" + text);
+    }
+
+    @Test
     void aPublicKeyOrAnUnterminatedBlockIsNotAPrivateKey() {
         assertThat(found("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")).isEmpty();
         assertThat(found("-----BEGIN PRIVATE KEY-----\nAAAA truncated")).isEmpty();
