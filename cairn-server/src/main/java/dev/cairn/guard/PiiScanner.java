@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class PiiScanner implements Scanner {
 
+    public static final String NAME = "pii";
+
     static final double CHECKSUM = 1.0;
     static final double EMAIL = 0.9;
     static final double IP_ADDRESS = 0.9;
@@ -70,7 +72,7 @@ public final class PiiScanner implements Scanner {
 
     @Override
     public String name() {
-        return "pii";
+        return NAME;
     }
 
     @Override

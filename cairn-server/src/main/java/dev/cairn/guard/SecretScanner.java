@@ -22,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class SecretScanner implements Scanner {
 
+    public static final String NAME = "secrets";
+
     static final double PEM_BLOCK = 1.0;
     static final double PREFIXED = 0.95;
     static final double AWS_SECRET = 0.85;
@@ -58,7 +60,7 @@ public final class SecretScanner implements Scanner {
 
     @Override
     public String name() {
-        return "secrets";
+        return NAME;
     }
 
     @Override

@@ -29,7 +29,8 @@ public record CairnProperties(
         @DefaultValue Audit audit,
         @DefaultValue Jobs jobs,
         @DefaultValue Memory memory,
-        @DefaultValue Redis redis) {
+        @DefaultValue Redis redis,
+        @DefaultValue Guard guard) {
 
     public CairnProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -193,5 +194,22 @@ public record CairnProperties(
 
     /** A shared Redis ({@code redis://host:port}) for second-level caches; none when empty. */
     public record Redis(String url, @DefaultValue("500ms") Duration timeout) {
+    }
+
+    /**
+     * Guardrail policy: for each scanner ({@code injection}, {@code unicode}, {@code pii},
+     * {@code secrets}) the action taken on findings scoring at least its threshold. {@code policy}
+     * applies to every workspace; {@code workspaces.<name>} overrides it scanner by scanner.
+     */
+    public record Guard(Map<String, GuardRule> policy, Map<String, Map<String, GuardRule>> workspaces) {
+
+        public Guard {
+            policy = policy == null ? Map.of() : Map.copyOf(policy);
+            workspaces = workspaces == null ? Map.of() : Map.copyOf(workspaces);
+        }
+
+        /** One scanner's action ({@code allow}, {@code flag}, {@code redact}, {@code block}) and threshold (0–1). */
+        public record GuardRule(String action, Double threshold) {
+        }
     }
 }
