@@ -1,6 +1,7 @@
 package dev.cairn.gateway;
 
 import dev.cairn.access.Principal;
+import dev.cairn.guard.InputScreening;
 import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
@@ -26,6 +27,8 @@ final class Exchange {
     String errorCode;
     String errorMessage;
     long upstreamNanos;
+    /** The input guard's verdicts on the request's messages. */
+    InputScreening guard = InputScreening.NONE;
     /** The thread the request named and the memory injected into its prompt. */
     Recollection memory = Recollection.NONE;
 

@@ -107,6 +107,15 @@ class ExchangeAudit {
         if (exchange.requestParameters != null) {
             data.set("request", exchange.requestParameters);
         }
+        if (!exchange.guard.verdicts().isEmpty()) {
+            // Every verdict, with its span in the message it was found in: which text was flagged,
+            // redacted or blocked can be seen in the sealed messages by whoever may unseal them.
+            ArrayNode verdicts = data.putArray("guard");
+            exchange.guard.verdicts().forEach(v -> verdicts.addObject()
+                    .put("scanner", v.finding().scanner()).put("category", v.finding().category())
+                    .put("score", v.finding().score()).put("action", v.action().wireName())
+                    .put("start", v.finding().span().start()).put("end", v.finding().span().end()));
+        }
         if (exchange.memory.hasThread()) {
             // Ids only: what the answer was given can be looked up, and erased, in memory itself.
             ObjectNode memory = data.putObject("memory");

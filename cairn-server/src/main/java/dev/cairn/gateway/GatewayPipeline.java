@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 
 import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditException;
+import dev.cairn.guard.GuardException;
+import dev.cairn.guard.InputGuard;
 import dev.cairn.memory.ConversationMemory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
@@ -27,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <ol>
  *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; here we read its principal;</li>
  *   <li>validate: read the body (size-limited), parse it, check the fields Cairn interprets;</li>
+ *   <li>guard input: users' and tools' messages scanned under the workspace's policy; a blocked
+ *       request ends here with 400 {@code content_blocked}, redacted text replaces the original;</li>
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
  *       recalled memory joins the prompt;</li>
@@ -37,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>record: usage ledger and metrics, and the thread's new turns into memory.</li>
  * </ol>
  *
- * Later steps (rate limits, guards) slot in here, each as one call.
+ * Later steps (rate limits, output guard) slot in here, each as one call.
  */
 @Component
 public class GatewayPipeline {
@@ -53,14 +57,16 @@ public class GatewayPipeline {
     private final ExchangeAudit audit;
     private final ExchangeRecorder recorder;
     private final ConversationMemory memory;
+    private final InputGuard guard;
     private final long maxBodyBytes;
 
     public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
-                           CairnProperties properties) {
+                           InputGuard guard, CairnProperties properties) {
         this.router = router;
         this.audit = audit;
         this.recorder = recorder;
         this.memory = memory;
+        this.guard = guard;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
@@ -70,6 +76,7 @@ public class GatewayPipeline {
         try {
             ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
             audit.capture(exchange, request, chat.body());
+            screenInput(exchange, chat.body());
             exchange.target = router.route(chat.model(), exchange.principal);
             router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
             exchange.memory = memory.prepare(exchange.principal, chat.body(), request.getHeader(ConversationMemory.THREAD_HEADER),
@@ -134,6 +141,13 @@ public class GatewayPipeline {
         }
         JsonNode content = choices.path(0).path("message").path("content");
         return content.isString() ? content.stringValue() : null;
+    }
+
+    private void screenInput(Exchange exchange, ObjectNode body) {
+        exchange.guard = guard.screen(exchange.principal.workspace(), body);
+        if (exchange.guard.blocked()) {
+            throw GuardException.blocked(exchange.guard.blockingCategory(), exchange.requestId);
+        }
     }
 
     private void stream(Exchange exchange, ChatRequest chat, ObjectNode upstream, SseResponse sse) {

@@ -44,6 +44,19 @@ public class GatewayMetrics {
     private record TokenKey(String model, String type) {
     }
 
+    private record VerdictKey(String scanner, String category, String action) {
+    }
+
+    private final ConcurrentMap<VerdictKey, Counter> verdicts = new ConcurrentHashMap<>();
+
+    /** One guard verdict: {@code cairn_guard_verdicts_total{scanner,category,action}}. */
+    public void guardVerdict(String scanner, String category, String action) {
+        verdicts.computeIfAbsent(new VerdictKey(scanner, category, action), k -> Counter.builder("cairn.guard.verdicts")
+                .description("Guard findings by scanner, category and the action the policy took")
+                .tag("scanner", k.scanner()).tag("category", k.category()).tag("action", k.action())
+                .register(registry)).increment();
+    }
+
     public void request(String route, String model, int status, long nanos) {
         requests.computeIfAbsent(new RequestKey(route, label(model), status), k -> Counter.builder("cairn.requests")
                 .description("Requests by route, model and status")
