@@ -23,33 +23,54 @@ public final class InjectionScanner implements Scanner {
 
     public static final String NAME = "injection";
 
-    private record Rule(String category, double score, Pattern pattern) {
+    /**
+     * A rule and words one of which any match contains: a text with none of them skips the
+     * regular expression, which keeps a 2 KB prompt's scan cheap.
+     */
+    private record Rule(String category, double score, List<String> triggers, Pattern pattern) {
+
+        boolean mayMatch(String text) {
+            for (String trigger : triggers) {
+                if (text.contains(trigger)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final String ALL = "(?:(?:all|any|every|the|your|my|these|those|of|previous|prior|above|earlier|preceding|"
             + "initial|original|system|developer|existing|current)\\s+)*";
     private static final List<Rule> RULES = List.of(
-            new Rule("instruction_override", 0.95, Pattern.compile(
+            new Rule("instruction_override", 0.95, List.of("ignore", "disregard", "forget", "skip", "override", "bypass", "drop", "abandon", "neglect"),
+                    Pattern.compile(
                     "\\b(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect)\\s+" + ALL
                             + "(?:instructions?|prompts?|rules|directions?|guidelines|guidance|context|messages?|orders|commands|constraints)\\b")),
-            new Rule("instruction_override", 0.7, Pattern.compile(
+            new Rule("instruction_override", 0.7, List.of("instruction", "from now on"),
+                    Pattern.compile(
                     "\\b(?:new|updated|real|actual)\\s+instructions?\\s*:|\\bfrom\\s+now\\s+on,?\\s+(?:you\\s+(?:will|must|shall|are)|ignore|only)")),
-            new Rule("instruction_override", 0.8, Pattern.compile(
+            new Rule("instruction_override", 0.8, List.of("follow"),
+                    Pattern.compile(
                     "\\b(?:do\\s+not|don't|never)\\s+follow\\s+" + ALL + "(?:instructions?|rules|guidelines)\\b")),
-            new Rule("persona_switch", 0.9, Pattern.compile(
+            new Rule("persona_switch", 0.9, List.of("anything now", "dan mode", "developer mode", "jailbr", "you are"),
+                    Pattern.compile(
                     "\\bdo\\s+anything\\s+now\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|on)\\b|\\bjailbr(?:oken|eak)\\b"
                             + "|\\byou\\s+are\\s+(?:now\\s+)?(?:no\\s+longer\\s+bound|free\\s+from|freed\\s+from|an?\\s+(?:unrestricted|unfiltered|uncensored))")),
-            new Rule("persona_switch", 0.75, Pattern.compile(
+            new Rule("persona_switch", 0.75, List.of("pretend", "act ", "behave", "respond", "without"),
+                    Pattern.compile(
                     "\\b(?:pretend|act|behave|respond)\\s+(?:to\\s+be|as\\s+if\\s+you\\s+(?:are|were)|as)\\s+(?:an?\\s+)?"
                             + "(?:unrestricted|unfiltered|uncensored|evil|amoral|rogue)\\b|\\bwithout\\s+(?:any\\s+)?(?:restrictions|filters|censorship|ethical\\s+guidelines)\\b")),
-            new Rule("system_prompt_extraction", 0.9, Pattern.compile(
+            new Rule("system_prompt_extraction", 0.9, List.of("reveal", "print", "show", "repeat", "output", "display", "leak", "dump", "recite", "tell me", "give me", "what"),
+                    Pattern.compile(
                     "\\b(?:reveal|print|show|repeat|output|display|leak|dump|recite|tell\\s+me|give\\s+me|what\\s+(?:is|are|was|were))\\s+"
                             + "(?:me\\s+)?(?:your\\s+(?:(?:full|entire|exact|original|initial|hidden|secret|system)\\s+)*"
                             + "(?:system\\s+prompt|prompt|instructions|system\\s+message|rules)"
                             + "|the\\s+(?:(?:full|entire|exact|original|initial|hidden|secret)\\s+)*system\\s+(?:prompt|message|instructions))\\b")),
-            new Rule("system_prompt_extraction", 0.8, Pattern.compile(
+            new Rule("system_prompt_extraction", 0.8, List.of("repeat", "print", "output"),
+                    Pattern.compile(
                     "\\b(?:repeat|print|output)\\s+(?:all\\s+)?(?:the\\s+)?(?:text|words|everything)\\s+(?:above|before\\s+this)\\b")),
-            new Rule("delimiter_injection", 0.9, Pattern.compile(
+            new Rule("delimiter_injection", 0.9, List.of("<|", "inst]", "sys", "system", "assistant", "end of"),
+                    Pattern.compile(
                     "<\\|(?:im_start|im_end|system|endoftext|eot_id|start_header_id)\\|>|\\[/?inst\\]|<<\\s*/?sys\\s*>>"
                             + "|(?m)^\\s*(?:#{1,3}\\s*)?(?:system|assistant)\\s*:\\s*\\S|\\bend\\s+of\\s+(?:user\\s+)?(?:input|prompt|instructions)\\b")));
 
@@ -69,6 +90,9 @@ public final class InjectionScanner implements Scanner {
         ReadingView view = ReadingView.of(text);
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : RULES) {
+            if (!rule.mayMatch(view.text)) {
+                continue;
+            }
             Matcher m = rule.pattern().matcher(view.text);
             while (m.find()) {
                 findings.add(new Finding(NAME, rule.category(), rule.score(), view.span(m.start(), m.end())));
@@ -92,6 +116,9 @@ public final class InjectionScanner implements Scanner {
         }
         String rot13 = rot13(view.text);
         for (Rule rule : RULES) {
+            if (!rule.mayMatch(rot13)) {
+                continue;
+            }
             Matcher m = rule.pattern().matcher(rot13);
             while (m.find()) {
                 findings.add(new Finding(NAME, rule.category(), rule.score() * 0.95, view.span(m.start(), m.end())));

@@ -77,21 +77,37 @@ public final class PiiScanner implements Scanner {
 
     @Override
     public List<Finding> scan(String text, Direction direction) {
+        // Patterns run only when the text has what every match of them needs (an @, enough digits,
+        // a colon): most prompts have little of it, and counting is far cheaper than a regex pass.
         List<Finding> findings = new ArrayList<>();
-        Matches.each(EMAIL_ADDRESS, text, m -> add(findings, "email", EMAIL, m.start(), m.end()));
-        Matches.each(INTERNATIONAL_PHONE, text, m -> phone(findings, m, 8));
-        Matches.each(NORTH_AMERICAN_PHONE, text, m -> phone(findings, m, 10));
-        // Ten digits at least: nine in groups of 3-2-4 is the shape of a US SSN, not a phone.
-        Matches.each(TRUNK_PHONE, text, m -> phone(findings, m, 10));
-        Matches.each(CARD, text, m -> card(findings, m));
-        Matches.each(IBAN_START, text, m -> iban(findings, text, m));
-        Matches.each(SSN, text, m -> ssn(findings, m));
-        Matches.each(IPV4, text, m -> ipv4(findings, m));
-        Matches.each(IPV6_CANDIDATE, text, m -> {
-            if (isIpv6(m.group())) {
-                add(findings, "ip_address", IP_ADDRESS, m.start(), m.end());
+        int digitCount = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (isDigit(text.charAt(i))) {
+                digitCount++;
             }
-        });
+        }
+        if (text.indexOf('@') >= 0) {
+            Matches.each(EMAIL_ADDRESS, text, m -> add(findings, "email", EMAIL, m.start(), m.end()));
+        }
+        if (digitCount >= 8) {
+            Matches.each(INTERNATIONAL_PHONE, text, m -> phone(findings, m, 8));
+            Matches.each(NORTH_AMERICAN_PHONE, text, m -> phone(findings, m, 10));
+            // Ten digits at least: nine in groups of 3-2-4 is the shape of a US SSN, not a phone.
+            Matches.each(TRUNK_PHONE, text, m -> phone(findings, m, 10));
+            Matches.each(CARD, text, m -> card(findings, m));
+            Matches.each(IBAN_START, text, m -> iban(findings, text, m));
+            Matches.each(SSN, text, m -> ssn(findings, m));
+        }
+        if (digitCount >= 4 && text.indexOf('.') >= 0) {
+            Matches.each(IPV4, text, m -> ipv4(findings, m));
+        }
+        if (text.indexOf(':') >= 0) {
+            Matches.each(IPV6_CANDIDATE, text, m -> {
+                if (isIpv6(m.group())) {
+                    add(findings, "ip_address", IP_ADDRESS, m.start(), m.end());
+                }
+            });
+        }
         return Matches.inTextOrder(findings);
     }
 

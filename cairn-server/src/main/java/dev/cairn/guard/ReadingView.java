@@ -76,6 +76,9 @@ final class ReadingView {
         if (leet != null && besideLetter(original, at)) {
             return String.valueOf(leet);
         }
+        if (cp < 0x80) {
+            return String.valueOf((char) Character.toLowerCase(cp)); // ASCII is its own NFKC form
+        }
         return Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
