@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class Guard {
 
-    private final List<Scanner> input = List.of(new InjectionScanner(), new UnicodeScanner(), new PiiScanner(), new SecretScanner());
     private final List<Scanner> output = List.of(new UnicodeScanner(), new PiiScanner(), new SecretScanner());
+    private final List<Scanner> input = java.util.stream.Stream.concat(java.util.stream.Stream.of(new InjectionScanner()),
+            output.stream()).toList();
     private final GuardPolicies policies;
 
     public Guard(GuardPolicies policies) {

@@ -29,54 +29,70 @@ public class InputGuard {
         if (messages == null || !messages.isArray()) {
             return InputScreening.NONE;
         }
-        Redactor redactor = new Redactor();
-        List<Verdict> verdicts = new ArrayList<>();
-        Action overall = Action.ALLOW;
+        Screen screen = new Screen(workspace);
         ArrayNode screened = JsonBodies.JSON.createArrayNode();
         boolean changed = false;
         for (JsonNode message : messages) {
             String role = message.path("role").asString("");
-            if (!role.equals("user") && !role.equals("tool")) {
-                screened.add(message);
-                continue;
-            }
             JsonNode content = message.get("content");
-            ObjectNode copy = null;
-            if (content != null && content.isString()) {
-                GuardResult result = guard.scan(workspace, content.stringValue(), Scanner.Direction.INPUT, redactor);
-                verdicts.addAll(result.verdicts());
-                overall = overall.atLeast(result.action());
-                if (!result.redactedText().equals(content.stringValue())) {
-                    copy = ((ObjectNode) message).deepCopy();
-                    copy.put("content", result.redactedText());
-                }
-            } else if (content != null && content.isArray()) {
-                ArrayNode parts = JsonBodies.JSON.createArrayNode();
-                boolean partChanged = false;
-                for (JsonNode part : content) {
-                    if ("text".equals(part.path("type").asString("")) && part.path("text").isString()) {
-                        GuardResult result = guard.scan(workspace, part.get("text").stringValue(), Scanner.Direction.INPUT, redactor);
-                        verdicts.addAll(result.verdicts());
-                        overall = overall.atLeast(result.action());
-                        if (!result.redactedText().equals(part.get("text").stringValue())) {
-                            parts.add(((ObjectNode) part).deepCopy().put("text", result.redactedText()));
-                            partChanged = true;
-                            continue;
-                        }
-                    }
-                    parts.add(part);
-                }
-                if (partChanged) {
-                    copy = ((ObjectNode) message).deepCopy();
-                    copy.set("content", parts);
-                }
+            JsonNode newContent = role.equals("user") || role.equals("tool") ? screenContent(screen, content) : content;
+            if (newContent != content) {
+                ObjectNode copy = ((ObjectNode) message).deepCopy();
+                copy.set("content", newContent);
+                screened.add(copy);
+                changed = true;
+            } else {
+                screened.add(message);
             }
-            screened.add(copy != null ? copy : message);
-            changed |= copy != null;
         }
-        if (changed && overall != Action.BLOCK) {
+        if (changed && screen.action != Action.BLOCK) {
             body.set("messages", screened);
         }
-        return new InputScreening(List.copyOf(verdicts), overall);
+        return new InputScreening(List.copyOf(screen.verdicts), screen.action);
+    }
+
+    /** The content with redactions applied, or the same node when nothing in it changed. */
+    private JsonNode screenContent(Screen screen, JsonNode content) {
+        if (content != null && content.isString()) {
+            String redacted = screen.text(content.stringValue());
+            return redacted.equals(content.stringValue()) ? content : JsonBodies.JSON.getNodeFactory().stringNode(redacted);
+        }
+        if (content == null || !content.isArray()) {
+            return content;
+        }
+        ArrayNode parts = JsonBodies.JSON.createArrayNode();
+        boolean changed = false;
+        for (JsonNode part : content) {
+            if ("text".equals(part.path("type").asString("")) && part.path("text").isString()) {
+                String text = part.get("text").stringValue();
+                String redacted = screen.text(text);
+                if (!redacted.equals(text)) {
+                    parts.add(((ObjectNode) part).deepCopy().put("text", redacted));
+                    changed = true;
+                    continue;
+                }
+            }
+            parts.add(part);
+        }
+        return changed ? parts : content;
+    }
+
+    /** One request's scan: its verdicts, the most severe action, and one redactor for all its texts. */
+    private final class Screen {
+        final String workspace;
+        final Redactor redactor = new Redactor();
+        final List<Verdict> verdicts = new ArrayList<>();
+        Action action = Action.ALLOW;
+
+        Screen(String workspace) {
+            this.workspace = workspace;
+        }
+
+        String text(String text) {
+            GuardResult result = guard.scan(workspace, text, Scanner.Direction.INPUT, redactor);
+            verdicts.addAll(result.verdicts());
+            action = action.atLeast(result.action());
+            return result.redactedText();
+        }
     }
 }
