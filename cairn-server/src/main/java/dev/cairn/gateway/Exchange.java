@@ -2,6 +2,7 @@ package dev.cairn.gateway;
 
 import dev.cairn.access.Principal;
 import dev.cairn.guard.InputScreening;
+import dev.cairn.guard.OutputScreen;
 import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
@@ -29,6 +30,8 @@ final class Exchange {
     long upstreamNanos;
     /** The input guard's verdicts on the request's messages. */
     InputScreening guard = InputScreening.NONE;
+    /** The answer's guard; null when the workspace's policy leaves answers alone. */
+    OutputScreen output;
     /** The thread the request named and the memory injected into its prompt. */
     Recollection memory = Recollection.NONE;
 

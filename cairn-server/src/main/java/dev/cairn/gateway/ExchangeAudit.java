@@ -1,11 +1,13 @@
 package dev.cairn.gateway;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditException;
 import dev.cairn.audit.AuditLog;
+import dev.cairn.guard.Verdict;
 import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -107,14 +109,13 @@ class ExchangeAudit {
         if (exchange.requestParameters != null) {
             data.set("request", exchange.requestParameters);
         }
-        if (!exchange.guard.verdicts().isEmpty()) {
-            // Every verdict, with its span in the message it was found in: which text was flagged,
-            // redacted or blocked can be seen in the sealed messages by whoever may unseal them.
+        List<Verdict> outputVerdicts = exchange.output == null ? List.of() : exchange.output.verdicts();
+        if (!exchange.guard.verdicts().isEmpty() || !outputVerdicts.isEmpty()) {
+            // Every verdict, with its span in the message or answer it was found in: which text was
+            // flagged, redacted or blocked can be seen in the sealed content by whoever may unseal it.
             ArrayNode verdicts = data.putArray("guard");
-            exchange.guard.verdicts().forEach(v -> verdicts.addObject()
-                    .put("scanner", v.finding().scanner()).put("category", v.finding().category())
-                    .put("score", v.finding().score()).put("action", v.action().wireName())
-                    .put("start", v.finding().span().start()).put("end", v.finding().span().end()));
+            exchange.guard.verdicts().forEach(v -> putVerdict(verdicts, v, "input"));
+            outputVerdicts.forEach(v -> putVerdict(verdicts, v, "output"));
         }
         if (exchange.memory.hasThread()) {
             // Ids only: what the answer was given can be looked up, and erased, in memory itself.
@@ -167,5 +168,12 @@ class ExchangeAudit {
             response.put("embeddings", body.get("data").size());
             response.put("dimensions", body.get("data").path(0).path("embedding").size());
         }
+    }
+
+    private static void putVerdict(ArrayNode verdicts, Verdict v, String direction) {
+        verdicts.addObject().put("direction", direction)
+                .put("scanner", v.finding().scanner()).put("category", v.finding().category())
+                .put("score", v.finding().score()).put("action", v.action().wireName())
+                .put("start", v.finding().span().start()).put("end", v.finding().span().end());
     }
 }

@@ -38,8 +38,12 @@ class ExchangeRecorder {
                 usage.promptTokens(), usage.completionTokens(), cost, elapsed / 1e6, exchange.upstreamNanos / 1e6,
                 exchange.trace.traceId()));
         metrics.request(exchange.route, model, exchange.status, elapsed);
-        exchange.guard.verdicts().forEach(v -> metrics.guardVerdict(v.finding().scanner(), v.finding().category(),
+        exchange.guard.verdicts().forEach(v -> metrics.guardVerdict("input", v.finding().scanner(), v.finding().category(),
                 v.action().wireName()));
+        if (exchange.output != null) {
+            exchange.output.verdicts().forEach(v -> metrics.guardVerdict("output", v.finding().scanner(), v.finding().category(),
+                    v.action().wireName()));
+        }
         if (provider != null && exchange.upstreamNanos > 0) {
             metrics.upstream(provider, exchange.upstreamNanos);
         }

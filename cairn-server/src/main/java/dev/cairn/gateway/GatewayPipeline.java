@@ -7,6 +7,7 @@ import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditException;
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.InputGuard;
+import dev.cairn.guard.OutputGuard;
 import dev.cairn.memory.ConversationMemory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
@@ -34,14 +35,19 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
  *       recalled memory joins the prompt;</li>
+ *   <li>open the answer's guard: plant the canary, when the workspace wants one;</li>
  *   <li>call the provider, streaming chunk by chunk when asked;</li>
+ *   <li>guard output: the answer scanned under the workspace's policy as it passes (a stream
+ *       holds back only what may be a finding still arriving); blocked answers become a 400 or a
+ *       stream's last error event, redacted values placeholders, the caller's own values restored
+ *       when asked;</li>
  *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
  *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
  *   <li>respond;</li>
  *   <li>record: usage ledger and metrics, and the thread's new turns into memory.</li>
  * </ol>
  *
- * Later steps (rate limits, output guard) slot in here, each as one call.
+ * Later steps (rate limits) slot in here, each as one call.
  */
 @Component
 public class GatewayPipeline {
@@ -58,15 +64,17 @@ public class GatewayPipeline {
     private final ExchangeRecorder recorder;
     private final ConversationMemory memory;
     private final InputGuard guard;
+    private final OutputGuard outputGuard;
     private final long maxBodyBytes;
 
     public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
-                           InputGuard guard, CairnProperties properties) {
+                           InputGuard guard, OutputGuard outputGuard, CairnProperties properties) {
         this.router = router;
         this.audit = audit;
         this.recorder = recorder;
         this.memory = memory;
         this.guard = guard;
+        this.outputGuard = outputGuard;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
@@ -84,6 +92,8 @@ public class GatewayPipeline {
             if (!exchange.memory.injectedIds().isEmpty()) {
                 response.setHeader(MEMORY_ITEMS_HEADER, String.join(",", exchange.memory.injectedIds()));
             }
+            exchange.output = outputGuard.open(exchange.principal.workspace(), chat.body(), exchange.guard,
+                    request.getHeader(OutputGuard.RESTORE_HEADER));
             exchange.stream = chat.stream();
             ObjectNode upstream = chat.body();
             upstream.put("model", exchange.target.upstreamModel());
@@ -91,8 +101,10 @@ public class GatewayPipeline {
                 stream(exchange, chat, upstream, sse);
             } else {
                 exchange.responseBody = timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
+                byte[] answer = exchange.output == null ? exchange.responseBody
+                        : ScreenedAnswer.screen(exchange.responseBody, exchange.output, exchange.requestId);
                 audit.record(exchange);
-                respondJson(response, exchange.responseBody);
+                respondJson(response, answer);
             }
         } catch (ClientGoneException | IOException e) {
             // The client's connection failed while we read its body or wrote the answer.
@@ -127,6 +139,9 @@ public class GatewayPipeline {
     }
 
     private static String answerText(Exchange exchange) {
+        if (exchange.output != null) {
+            return exchange.output.screenedText(0);
+        }
         JsonNode choices;
         if (exchange.transcript != null) {
             choices = exchange.transcript.choices();
@@ -154,7 +169,8 @@ public class GatewayPipeline {
         // Always ask for a usage chunk so the ledger has token counts; StreamUsage hides it again
         // from clients that did not ask.
         upstream.withObject("stream_options").put("include_usage", true);
-        StreamUsage usage = new StreamUsage(sse, chat.clientWantsUsage());
+        ScreenedStream screened = exchange.output == null ? null : new ScreenedStream(sse, exchange.output, exchange.requestId);
+        StreamUsage usage = new StreamUsage(screened == null ? sse : screened, chat.clientWantsUsage());
         ChunkSink sink = usage;
         if (audit.enabled() || exchange.memory.hasThread()) {
             exchange.transcript = new StreamTranscript(usage);
@@ -163,6 +179,9 @@ public class GatewayPipeline {
         long start = System.nanoTime();
         try {
             exchange.target.provider().streamChat(upstream, exchange.trace, sink);
+            if (screened != null) {
+                screened.finish();
+            }
         } finally {
             exchange.upstreamNanos = System.nanoTime() - start;
             exchange.usage = usage.usage();

@@ -1,8 +1,10 @@
 package dev.cairn.guard;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.springframework.stereotype.Component;
 
@@ -15,8 +17,7 @@ import org.springframework.stereotype.Component;
 public class Guard {
 
     private final List<Scanner> output = List.of(new UnicodeScanner(), new PiiScanner(), new SecretScanner());
-    private final List<Scanner> input = java.util.stream.Stream.concat(java.util.stream.Stream.of(new InjectionScanner()),
-            output.stream()).toList();
+    private final List<Scanner> input = Stream.concat(Stream.of(new InjectionScanner()), output.stream()).toList();
     private final GuardPolicies policies;
 
     public Guard(GuardPolicies policies) {
@@ -29,23 +30,37 @@ public class Guard {
     }
 
     public GuardResult scan(String workspace, String text, Scanner.Direction direction, Redactor redactor) {
+        List<Verdict> verdicts = judge(workspace, text, direction);
+        Action overall = Action.ALLOW;
+        for (Verdict verdict : verdicts) {
+            overall = overall.atLeast(verdict.action());
+        }
+        List<Finding> toRedact = Verdict.toRedact(verdicts);
+        return new GuardResult(overall, verdicts, toRedact.isEmpty() ? text : redactor.redact(text, toRedact).text());
+    }
+
+    /** Every finding in the text with the action the workspace's policy gives it, in text order; nothing is changed. */
+    public List<Verdict> judge(String workspace, String text, Scanner.Direction direction) {
         Map<String, PolicyRule> policy = policies.forWorkspace(workspace);
         List<Verdict> verdicts = new ArrayList<>();
-        List<Finding> toRedact = new ArrayList<>();
-        Action overall = Action.ALLOW;
         for (Scanner scanner : direction == Scanner.Direction.INPUT ? input : output) {
             PolicyRule rule = policy.get(scanner.name());
             for (Finding finding : scanner.scan(text, direction)) {
-                Action action = rule.actionFor(finding);
-                verdicts.add(new Verdict(finding, action));
-                overall = overall.atLeast(action);
-                if (action == Action.REDACT) {
-                    toRedact.add(finding);
-                }
+                verdicts.add(new Verdict(finding, rule.actionFor(finding)));
             }
         }
-        verdicts.sort((a, b) -> Integer.compare(a.finding().span().start(), b.finding().span().start()));
-        String redacted = toRedact.isEmpty() ? text : redactor.redact(text, toRedact).text();
-        return new GuardResult(overall, List.copyOf(verdicts), redacted);
+        verdicts.sort(Comparator.comparingInt(v -> v.finding().span().start()));
+        return verdicts;
+    }
+
+    /** The workspace's rule for one scanner, e.g. {@link Canary#SCANNER}. */
+    public PolicyRule rule(String workspace, String scanner) {
+        return policies.forWorkspace(workspace).get(scanner);
+    }
+
+    /** Whether an answer needs scanning at all: some output scanner's action is more than {@code allow}. */
+    public boolean screensOutput(String workspace) {
+        Map<String, PolicyRule> policy = policies.forWorkspace(workspace);
+        return output.stream().anyMatch(s -> policy.get(s.name()).action() != Action.ALLOW);
     }
 }

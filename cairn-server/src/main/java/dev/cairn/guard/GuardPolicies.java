@@ -17,9 +17,11 @@ public class GuardPolicies {
     /**
      * Secure by default: injections and secrets are the findings that cost most when they pass
      * (an obeyed instruction, a leaked key), so they are blocked and redacted; PII and hidden
-     * Unicode are flagged for the record, since they are often legitimate.
+     * Unicode are flagged for the record, since they are often legitimate. The canary changes the
+     * system prompt, so it is planted only where a policy asks for it.
      */
     static final Map<String, PolicyRule> DEFAULTS = Map.of(
+            Canary.SCANNER, new PolicyRule(Action.ALLOW, 1.0),
             InjectionScanner.NAME, new PolicyRule(Action.BLOCK, 0.7),
             SecretScanner.NAME, new PolicyRule(Action.REDACT, 0.8),
             PiiScanner.NAME, new PolicyRule(Action.FLAG, 0.8),

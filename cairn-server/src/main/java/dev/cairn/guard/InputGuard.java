@@ -48,7 +48,7 @@ public class InputGuard {
         if (changed && screen.action != Action.BLOCK) {
             body.set("messages", screened);
         }
-        return new InputScreening(List.copyOf(screen.verdicts), screen.action);
+        return new InputScreening(List.copyOf(screen.verdicts), screen.action, screen.redactor);
     }
 
     /** The content with redactions applied, or the same node when nothing in it changed. */

@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * What the input guard decided about a chat request's messages: every verdict (for the audit
- * entry and metrics) and the most severe action. A blocked request names the first blocking
- * category.
+ * entry and metrics), the most severe action, and the redactor that made the request's
+ * placeholders (null when nothing was scanned), which the answer's guard goes on using. A
+ * blocked request names the first blocking category.
  */
-public record InputScreening(List<Verdict> verdicts, Action action) {
+public record InputScreening(List<Verdict> verdicts, Action action, Redactor redactor) {
 
-    public static final InputScreening NONE = new InputScreening(List.of(), Action.ALLOW);
+    public static final InputScreening NONE = new InputScreening(List.of(), Action.ALLOW, null);
 
     public boolean blocked() {
         return action == Action.BLOCK;

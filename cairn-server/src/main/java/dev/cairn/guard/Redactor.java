@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Replaces findings with typed placeholders ({@code [EMAIL_1]}, {@code [OPENAI_KEY_2]}) and puts the
@@ -19,8 +17,6 @@ import java.util.regex.Pattern;
  * for use from several threads at once.
  */
 public final class Redactor {
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\[[A-Z0-9_]+_\\d+\\]");
 
     private final Map<String, String> placeholders = new HashMap<>();
     private final Map<String, String> originals = new HashMap<>();
@@ -45,13 +41,16 @@ public final class Redactor {
 
     /** The text with every placeholder this redactor handed out replaced by its original; others are left. */
     public String restore(String text) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder(text.length());
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(originals.getOrDefault(m.group(), m.group())));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return restorer().restore(text);
+    }
+
+    /**
+     * Restores the placeholders handed out so far, and only those: taken after the prompt is
+     * redacted, it gives the caller back its own values in the answer, while a value the model
+     * itself let slip and the answer's guard redacted later stays redacted.
+     */
+    public Restorer restorer() {
+        return new Restorer(Map.copyOf(originals));
     }
 
     /**

@@ -44,16 +44,16 @@ public class GatewayMetrics {
     private record TokenKey(String model, String type) {
     }
 
-    private record VerdictKey(String scanner, String category, String action) {
+    private record VerdictKey(String direction, String scanner, String category, String action) {
     }
 
     private final ConcurrentMap<VerdictKey, Counter> verdicts = new ConcurrentHashMap<>();
 
-    /** One guard verdict: {@code cairn_guard_verdicts_total{scanner,category,action}}. */
-    public void guardVerdict(String scanner, String category, String action) {
-        verdicts.computeIfAbsent(new VerdictKey(scanner, category, action), k -> Counter.builder("cairn.guard.verdicts")
-                .description("Guard findings by scanner, category and the action the policy took")
-                .tag("scanner", k.scanner()).tag("category", k.category()).tag("action", k.action())
+    /** One guard verdict: {@code cairn_guard_verdicts_total{direction,scanner,category,action}}. */
+    public void guardVerdict(String direction, String scanner, String category, String action) {
+        verdicts.computeIfAbsent(new VerdictKey(direction, scanner, category, action), k -> Counter.builder("cairn.guard.verdicts")
+                .description("Guard findings by direction (input, output), scanner, category and the action the policy took")
+                .tag("direction", k.direction()).tag("scanner", k.scanner()).tag("category", k.category()).tag("action", k.action())
                 .register(registry)).increment();
     }
 

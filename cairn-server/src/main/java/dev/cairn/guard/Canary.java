@@ -1,0 +1,73 @@
+package dev.cairn.guard;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import dev.cairn.platform.JsonBodies;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A canary for system-prompt leaks: a random word, new for every request, planted in the system
+ * prompt. No answer has a reason to contain it, so one that does has repeated the system prompt.
+ * Planted only when the workspace's {@code canary} rule is more than {@code allow}.
+ *
+ * <p>64 random bits: a model cannot guess it and an innocent answer cannot contain it by chance.
+ * It is matched case-insensitively, since a model that repeats a prompt may change the case.
+ */
+public record Canary(String word) {
+
+    public static final String SCANNER = "canary";
+    public static final String CATEGORY = "system_prompt_leak";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static Canary random() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return new Canary("cairn-canary-" + HexFormat.of().formatHex(bytes));
+    }
+
+    /**
+     * Adds the canary to the request's first system (or developer) message, or as a system message
+     * of its own at the start when there is none. Changes the body in place.
+     */
+    void plant(ObjectNode body) {
+        String line = "<!-- " + word + " -->";
+        ArrayNode messages = (ArrayNode) body.get("messages");
+        for (JsonNode message : messages) {
+            String role = message.path("role").asString("");
+            if (!(role.equals("system") || role.equals("developer")) || !(message instanceof ObjectNode object)) {
+                continue;
+            }
+            JsonNode content = object.get("content");
+            if (content != null && content.isString()) {
+                object.put("content", content.stringValue() + "\n" + line);
+                return;
+            }
+            if (content != null && content.isArray()) {
+                ((ArrayNode) content).addObject().put("type", "text").put("text", line);
+                return;
+            }
+        }
+        ObjectNode system = JsonBodies.JSON.createObjectNode().put("role", "system").put("content", line);
+        messages.insert(0, system);
+    }
+
+    /** Every place the text contains the canary's word. */
+    List<Finding> find(String text) {
+        List<Finding> found = new ArrayList<>();
+        String lower = text.toLowerCase(Locale.ROOT);
+        // toLowerCase(ROOT) keeps positions for the word's ASCII letters; a text whose length it
+        // changes (rare non-ASCII case mappings) is searched as it is.
+        String haystack = lower.length() == text.length() ? lower : text;
+        for (int at = haystack.indexOf(word); at >= 0; at = haystack.indexOf(word, at + word.length())) {
+            found.add(new Finding(SCANNER, CATEGORY, 1.0, new Span(at, at + word.length())));
+        }
+        return found;
+    }
+}

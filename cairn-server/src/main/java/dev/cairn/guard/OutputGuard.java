@@ -1,0 +1,60 @@
+package dev.cairn.guard;
+
+import java.util.Locale;
+
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.RequestException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The guard's step for answers: decides per request whether the answer is screened at all, plants
+ * the canary when the workspace's {@code canary} rule asks for one, and opens the request's
+ * {@link OutputScreen}. Whether the caller gets its own redacted values back in the answer is
+ * {@code cairn.guard.restore}, overridden per request by {@value #RESTORE_HEADER}.
+ */
+@Component
+public class OutputGuard {
+
+    public static final String RESTORE_HEADER = "Cairn-Guard-Restore";
+
+    private final Guard guard;
+    private final boolean restoreByDefault;
+
+    public OutputGuard(Guard guard, CairnProperties properties) {
+        this.guard = guard;
+        this.restoreByDefault = properties.guard().restore();
+    }
+
+    /**
+     * The request's answer guard, or null when the workspace's policy leaves answers alone and
+     * nothing is to be restored. Plants the canary in {@code upstream} (the body the provider gets).
+     *
+     * @param restoreHeader the {@value #RESTORE_HEADER} header, or null
+     */
+    public OutputScreen open(String workspace, ObjectNode upstream, InputScreening input, String restoreHeader) {
+        Canary canary = null;
+        if (guard.rule(workspace, Canary.SCANNER).action() != Action.ALLOW) {
+            canary = Canary.random();
+            canary.plant(upstream);
+        }
+        Restorer restorer = input.redactor() != null && restores(restoreHeader) ? input.redactor().restorer() : Restorer.NONE;
+        if (canary == null && restorer.isEmpty() && !guard.screensOutput(workspace)) {
+            return null;
+        }
+        Redactor redactor = input.redactor() != null ? input.redactor() : new Redactor();
+        return new OutputScreen(guard, workspace, redactor, canary, restorer);
+    }
+
+    private boolean restores(String header) {
+        if (header == null) {
+            return restoreByDefault;
+        }
+        return switch (header.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "1" -> true;
+            case "false", "off", "0" -> false;
+            default -> throw RequestException.invalid("invalid_value", RESTORE_HEADER,
+                    RESTORE_HEADER + " must be true or false");
+        };
+    }
+}
