@@ -43,8 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       when asked;</li>
  *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
  *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
+ *   <li>remember: the thread's new turns into memory, before the answer ends, so the next turn sees them;</li>
  *   <li>respond;</li>
- *   <li>record: usage ledger and metrics, and the thread's new turns into memory.</li>
+ *   <li>record: usage ledger and metrics.</li>
  * </ol>
  *
  * Later steps (rate limits) slot in here, each as one call.
@@ -104,6 +105,7 @@ public class GatewayPipeline {
                 byte[] answer = exchange.output == null ? exchange.responseBody
                         : ScreenedAnswer.screen(exchange.responseBody, exchange.output, exchange.requestId);
                 audit.record(exchange);
+                rememberTurns(exchange);
                 respondJson(response, answer);
             }
         } catch (ClientGoneException | IOException e) {
@@ -122,11 +124,13 @@ public class GatewayPipeline {
         } finally {
             audit.recordQuietly(exchange);
             recorder.record(exchange);
-            rememberTurns(exchange);
         }
     }
 
-    /** Stores the thread's new turns once the client has its answer; a failure here costs the memory, not the answer. */
+    /**
+     * Stores the thread's new turns before the client has the end of its answer, so that its next
+     * turn finds them; a failure here costs the memory, not the answer.
+     */
     private void rememberTurns(Exchange exchange) {
         if (!exchange.memory.hasThread() || exchange.status != 200) {
             return;
@@ -187,6 +191,7 @@ public class GatewayPipeline {
             exchange.usage = usage.usage();
         }
         audit.record(exchange);
+        rememberTurns(exchange);
         sse.done();
     }
 

@@ -55,7 +55,7 @@ class GatewayGuardTest extends CairnServerTest {
         assertThat(sent.get(1).get("content").asString()).isEqualTo("Why does [OPENAI_KEY_1] fail, and does [OPENAI_KEY_1] expire?");
 
         String metrics = get("/metrics", ADMIN_KEY).body();
-        assertThat(metrics).containsPattern("cairn_guard_verdicts_total\\{action=\"redact\",category=\"openai_key\",scanner=\"secrets\"} [1-9]");
+        assertThat(metrics).containsPattern("cairn_guard_verdicts_total\\{action=\"redact\",category=\"openai_key\",direction=\"input\",scanner=\"secrets\"} [1-9]");
     }
 
     @Test

@@ -57,6 +57,8 @@ public abstract class CairnServerTest {
         registry.add("cairn.pricing[0].input", () -> "2.5");
         registry.add("cairn.pricing[0].output", () -> "10");
         registry.add("cairn.gateway.max-body-size", () -> "64KB");
+        registry.add("cairn.guard.workspaces.guard-canary.canary.action", () -> "block");
+        registry.add("cairn.guard.workspaces.guard-out-block.secrets.action", () -> "block");
     }
 
     @BeforeEach
