@@ -5,8 +5,9 @@
 #   bench/guard.sh ../shared/data/guard
 #
 # bench/.../GuardBench.java runs inside Cairn's own runnable jar (its launcher adds the bench
-# classes), so it scans with exactly the scanners Cairn ships. A prompt counts as flagged when the
-# injection or Unicode scanner reports a finding with a score of at least THRESHOLD.
+# classes), so it scans with exactly the scanners and the injection model Cairn ships. A prompt
+# counts as flagged when the injection or Unicode scanner reports a finding with a score of at
+# least THRESHOLD; rules alone, the learned model alone and both are reported side by side.
 #
 # Knobs (environment): THRESHOLD SKIP_BUILD=1
 set -euo pipefail
@@ -36,28 +37,50 @@ log "scanning the labelled prompts in $data"
 report="$(cat "$results/guard.json")"
 r() { jq -r "$1" <<< "$report"; }
 verdict() { awk "BEGIN{exit !($1)}" && echo "**pass**" || echo "**FAIL**"; }
-detection=$(r '."injecguard-valid".all.detection_rate')
-fpr=$(r '."injecguard-valid".all.false_positive_rate')
-over=$(r '."notinject-one".all.false_positive_rate')
-rows=$(jq -r 'to_entries[] | select(.value | type == "object") | .key as $file | .value.by_source | to_entries[] |
-  "| \($file) | \(.key) | \(.value.detected)/\(.value.positives) | \(.value.false_positives)/\(.value.negatives) |"' <<< "$report")
+detection=$(r '.combined."injecguard-valid".all.detection_rate')
+fpr=$(r '.combined."injecguard-valid".all.false_positive_rate')
+over=$(r '.combined."notinject-one".all.false_positive_rate')
+ways() { # file metric -> "rules | learned | combined" cells
+  for way in rules learned combined; do
+    printf '%s (%s/%s) | ' "$(r ".$way.\"$1\".all.$2_rate")" "$(r ".$way.\"$1\".all.$3")" "$(r ".$way.\"$1\".all.$4")"
+  done
+}
+rows=$(jq -r '.rules | to_entries[] | .key as $file | .value.by_source | keys[] as $source | [$file, $source] | @tsv' <<< "$report" |
+  while IFS=$'\t' read -r file source; do
+    cells=""
+    for way in rules learned combined; do
+      c=$(jq -r --arg f "$file" --arg s "$source" --arg w "$way" '.[$w][$f].by_source[$s] |
+        if .positives > 0 then "\(.detected)/\(.positives)" else "\(.false_positives)/\(.negatives) flagged" end' <<< "$report")
+      cells="$cells $c |"
+    done
+    echo "| $file | $source |$cells"
+  done)
 
 section=$(cat <<MD
 <!-- guard: begin (written by bench/guard.sh; rerun it to refresh) -->
 ## Guard: injection detection
 
-Written by \`bench/guard.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$root" rev-parse --short HEAD)\`$(git -C "$root" status --porcelain -- cairn-server bench 2>/dev/null | grep -q . && echo " with uncommitted changes" || true).
-Command: \`bench/guard.sh $1  (THRESHOLD=$THRESHOLD)\`. Scanners: \`InjectionScanner\` and \`UnicodeScanner\`
-(rules only; no learned scoring yet). The data only measures: no rule was written from its rows.
+Written by \`bench/guard.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$root" rev-parse --short HEAD)\`$(git -C "$root" status --porcelain -- cairn-server bench training 2>/dev/null | grep -q . && echo " with uncommitted changes" || true).
+Command: \`bench/guard.sh $1  (THRESHOLD=$THRESHOLD)\`. A prompt counts as flagged when the injection or
+Unicode scanner reports a finding scoring at least the threshold (the default policy's). Three ways: the
+rules alone, the learned model alone, and both, as Cairn ships them (the targets apply to this one).
+The learned model is trained only on Cairn's own corpus (\`training/guard\`, see its README); these
+files only measure: no rule, template or setting was taken from their rows.
 
-| Target | Measured | Verdict |
+| Target (rules + learned) | Measured | Verdict |
 |---|---|---|
-| injecguard-valid: detection ≥ 0.70 on label 1 | $detection ($(r '."injecguard-valid".all.detected')/$(r '."injecguard-valid".all.positives')) | $(verdict "$detection >= 0.70") |
-| injecguard-valid: false positives ≤ 0.05 on label 0 | $fpr ($(r '."injecguard-valid".all.false_positives')/$(r '."injecguard-valid".all.negatives')) | $(verdict "$fpr <= 0.05") |
-| notinject-one: ≤ 0.05 wrongly flagged | $over ($(r '."notinject-one".all.false_positives')/$(r '."notinject-one".all.negatives')) | $(verdict "$over <= 0.05") |
+| injecguard-valid: detection ≥ 0.70 on label 1 | $detection ($(r '.combined."injecguard-valid".all.detected')/$(r '.combined."injecguard-valid".all.positives')) | $(verdict "$detection >= 0.70") |
+| injecguard-valid: false positives ≤ 0.05 on label 0 | $fpr ($(r '.combined."injecguard-valid".all.false_positives')/$(r '.combined."injecguard-valid".all.negatives')) | $(verdict "$fpr <= 0.05") |
+| notinject-one: ≤ 0.05 wrongly flagged | $over ($(r '.combined."notinject-one".all.false_positives')/$(r '.combined."notinject-one".all.negatives')) | $(verdict "$over <= 0.05") |
 
-| File | Source | detected / injections | flagged / benign |
-|---|---|---:|---:|
+| Measure | rules | learned | rules + learned |
+|---|---|---|---|
+| injecguard-valid detection | $(ways injecguard-valid detection detected positives)
+| injecguard-valid false positives | $(ways injecguard-valid false_positive false_positives negatives)
+| notinject-one wrongly flagged | $(ways notinject-one false_positive false_positives negatives)
+
+| File | Source | rules | learned | rules + learned |
+|---|---|---|---|---|
 $rows
 <!-- guard: end -->
 MD

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.cairn.guard.learned.InjectionModel;
+import dev.cairn.platform.CairnProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,11 +20,23 @@ import org.springframework.stereotype.Component;
 public class Guard {
 
     private final List<Scanner> output = List.of(new UnicodeScanner(), new PiiScanner(), new SecretScanner());
-    private final List<Scanner> input = Stream.concat(Stream.of(new InjectionScanner()), output.stream()).toList();
+    private final List<Scanner> input;
     private final GuardPolicies policies;
 
+    /** Rules only: for tests and tools that do not need the learned injection model. */
     public Guard(GuardPolicies policies) {
+        this(policies, (InjectionModel) null);
+    }
+
+    /** With the shipped injection model unless {@code cairn.guard.learned-scoring} is off. */
+    @Autowired
+    public Guard(GuardPolicies policies, CairnProperties properties) {
+        this(policies, properties.guard().learnedScoring() ? InjectionModel.shipped() : null);
+    }
+
+    public Guard(GuardPolicies policies, InjectionModel model) {
         this.policies = policies;
+        this.input = Stream.concat(Stream.of(new InjectionScanner(model)), output.stream()).toList();
     }
 
     /** Scans with a fresh {@link Redactor}; a request that redacts both ways passes its own. */

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.cairn.guard.learned.InjectionModel;
+import dev.cairn.guard.learned.TextFeatures;
+
 /**
  * Prompt injection and jailbreak rules, matched on the text as a model reads it
  * ({@link ReadingView}: invisible characters dropped, look-alikes and leetspeak folded), on
@@ -17,7 +20,9 @@ import java.util.regex.Pattern;
  *
  * <p>The rules come from the published attack families (OWASP LLM01, the DAN prompts, chat
  * template tokens), not from any evaluation set: they are the floor the issue asks for, and what
- * they miss is measured, not patched row by row.
+ * they miss is measured, not patched row by row. Above them, an {@link InjectionModel} trained on
+ * Cairn's own corpus ({@code training/guard}) scores the whole text; its finding has the category
+ * {@value #LEARNED} and the probability as its score.
  */
 public final class InjectionScanner implements Scanner {
 
@@ -80,6 +85,25 @@ public final class InjectionScanner implements Scanner {
     private static final Pattern COMPACT_OVERRIDE = Pattern.compile(
             "(?:ignore|disregard|forget|bypass)(?:all|any|the|your|previous|prior|above)*(?:instructions?|prompts?|rules)");
 
+    /** The learned scorer's category: what the model finds has no rule, so no rule's name. */
+    public static final String LEARNED = "learned";
+    /** Model scores below this are not findings: they would fill the audit with near-certain negatives. */
+    static final double LEARNED_FLOOR = 0.5;
+    /** Texts of fewer words are left to the rules: one or two words say too little for the model to judge. */
+    static final int LEARNED_MIN_WORDS = 5;
+
+    private final InjectionModel model;
+
+    /** Rules only. */
+    public InjectionScanner() {
+        this(null);
+    }
+
+    /** Rules and, when {@code model} is not null, the learned score of the whole text. */
+    public InjectionScanner(InjectionModel model) {
+        this.model = model;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -88,6 +112,21 @@ public final class InjectionScanner implements Scanner {
     @Override
     public List<Finding> scan(String text, Direction direction) {
         ReadingView view = ReadingView.of(text);
+        List<Finding> findings = rules(text, view);
+        if (model != null) {
+            // The whole text, as a model reads it (look-alikes and leetspeak folded). Scoring
+            // paragraphs on their own was tried and dropped: on templates held out of training it
+            // flagged harmless paragraphs of longer documents.
+            TextFeatures features = TextFeatures.of(view.text);
+            double p = features.words() < LEARNED_MIN_WORDS ? 0 : model.probability(features);
+            if (p >= LEARNED_FLOOR) {
+                findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));
+            }
+        }
+        return findings;
+    }
+
+    private List<Finding> rules(String text, ReadingView view) {
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : RULES) {
             if (!rule.mayMatch(view.text)) {
@@ -109,7 +148,7 @@ public final class InjectionScanner implements Scanner {
         while (encoded.find()) {
             String decoded = decodedText(encoded.group());
             if (decoded != null) {
-                for (Finding inner : scan(decoded, direction)) {
+                for (Finding inner : rules(decoded, ReadingView.of(decoded))) {
                     findings.add(new Finding(NAME, inner.category(), inner.score() * 0.95, new Span(encoded.start(), encoded.end())));
                 }
             }
@@ -126,7 +165,7 @@ public final class InjectionScanner implements Scanner {
         }
         findings.sort((a, b) -> a.span().start() != b.span().start() ? Integer.compare(a.span().start(), b.span().start())
                 : Double.compare(b.score(), a.score()));
-        return dedupe(findings);
+        return new ArrayList<>(dedupe(findings));
     }
 
     /** The segment's text when it is base64 of mostly printable UTF-8, else null. */

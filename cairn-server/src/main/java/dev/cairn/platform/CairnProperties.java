@@ -200,10 +200,11 @@ public record CairnProperties(
      * Guardrail policy: for each scanner ({@code injection}, {@code unicode}, {@code pii},
      * {@code secrets}) the action taken on findings scoring at least its threshold. {@code policy}
      * applies to every workspace; {@code workspaces.<name>} overrides it scanner by scanner.
-     * {@code restore} puts the caller's redacted values back in answers.
+     * {@code restore} puts the caller's redacted values back in answers; {@code learned-scoring}
+     * adds the trained injection model to the injection rules.
      */
     public record Guard(Map<String, GuardRule> policy, Map<String, Map<String, GuardRule>> workspaces,
-                        @DefaultValue("false") boolean restore) {
+                        @DefaultValue("false") boolean restore, @DefaultValue("true") boolean learnedScoring) {
 
         public Guard {
             policy = policy == null ? Map.of() : Map.copyOf(policy);

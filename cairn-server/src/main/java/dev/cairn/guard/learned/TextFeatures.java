@@ -1,0 +1,96 @@
+package dev.cairn.guard.learned;
+
+import java.util.Arrays;
+
+/**
+ * A text as the learned injection model sees it: the set of its words and word pairs (lower case;
+ * letters and digits make words, and a few punctuation marks that chat-template and code tricks
+ * use count as words), each hashed into one of {@link #DIMENSIONS} slots. Binary and scaled to
+ * unit length, so that a long text does not score higher for being long.
+ *
+ * <p>Hashing keeps the model a flat array with no vocabulary to ship; collisions at 2^18 slots for
+ * a few tens of thousands of distinct features cost next to nothing. (Character 4-grams were
+ * tried and dropped: on templates held out of training they added false positives.)
+ */
+public record TextFeatures(int[] slots, float value, int words) {
+
+    public static final int DIMENSIONS = 1 << 18;
+    /** Words looked at: the first 4,096, some 20 KB of text; the scanner scores longer texts in windows. */
+    private static final int MAX_WORDS = 4096;
+
+    public static TextFeatures of(CharSequence text) {
+        Slots slots = new Slots(2 * MAX_WORDS);
+        int[] words = new int[MAX_WORDS];
+        int count = 0;
+        int hash = 0;
+        int start = -1;
+        for (int i = 0; i <= text.length() && count < MAX_WORDS; i++) {
+            char c = i < text.length() ? text.charAt(i) : ' ';
+            if (Character.isLetterOrDigit(c)) {
+                hash = mix(hash, Character.toLowerCase(c));
+                start = start < 0 ? i : start;
+                continue;
+            }
+            if (start >= 0) {
+                words[count++] = hash;
+                hash = 0;
+                start = -1;
+            }
+            if (isMark(c) && count < MAX_WORDS) {
+                words[count++] = mix(0x5bd1e995, c);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            slots.add(slot(words[i]));
+            if (i + 1 < count) {
+                slots.add(slot(mix(words[i] * 31 + 0x9e3779b9, words[i + 1])));
+            }
+        }
+        int[] unique = slots.distinct();
+        return new TextFeatures(unique, unique.length == 0 ? 0f : (float) (1 / Math.sqrt(unique.length)), count);
+    }
+
+    /** Characters that carry meaning in injections: template tokens, fences, roles, headers. */
+    private static boolean isMark(char c) {
+        return c == '<' || c == '>' || c == '|' || c == '[' || c == ']' || c == '#' || c == '`' || c == ':' || c == '"' || c == '{';
+    }
+
+    private static int mix(int hash, int value) {
+        int h = (hash ^ value) * 0x01000193;
+        return h ^ (h >>> 15);
+    }
+
+    private static int slot(int hash) {
+        int h = hash * 0x9e3779b1;
+        return (h ^ (h >>> 16)) & (DIMENSIONS - 1);
+    }
+
+    /** A growing list of slots. */
+    private static final class Slots {
+        private int[] items;
+        private int size;
+
+        Slots(int capacity) {
+            items = new int[capacity];
+        }
+
+        void add(int slot) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = slot;
+        }
+
+        int[] distinct() {
+            int[] sorted = Arrays.copyOf(items, size);
+            Arrays.sort(sorted);
+            int n = 0;
+            for (int i = 0; i < sorted.length; i++) {
+                if (n == 0 || sorted[n - 1] != sorted[i]) {
+                    sorted[n++] = sorted[i];
+                }
+            }
+            return Arrays.copyOf(sorted, n);
+        }
+    }
+}
