@@ -1,15 +1,20 @@
 package dev.cairn.guard;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import dev.cairn.platform.CairnProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Each workspace's guard policy: Cairn's defaults, overridden by {@code cairn.guard.policy}, then
- * by {@code cairn.guard.workspaces.<name>}, scanner by scanner. Checked at start, so a typo in an
- * action or a threshold outside [0, 1] stops Cairn rather than weakening a policy quietly.
+ * by {@code cairn.guard.workspaces.<name>}, then by the rules an admin set through the API
+ * ({@link PolicyOverrides}), scanner by scanner. The configuration is checked at start, so a typo in
+ * an action or a threshold outside [0, 1] stops Cairn rather than weakening a policy quietly.
  */
 @Component
 public class GuardPolicies {
@@ -29,16 +34,90 @@ public class GuardPolicies {
 
     private final Map<String, PolicyRule> base;
     private final Map<String, Map<String, PolicyRule>> byWorkspace = new LinkedHashMap<>();
+    private final CairnProperties.Guard config;
+    private final PolicyOverrides overrides;
+    /** The admin layer merged over the configured policies for one snapshot; redone when the snapshot changes. */
+    private volatile Merged merged = new Merged(null, Map.of());
 
+    private record Merged(PolicyOverrides.Snapshot snapshot, Map<String, Map<String, PolicyRule>> byWorkspace) {
+    }
+
+    /** The configured policies alone, without an admin layer (tests, benchmarks). */
     public GuardPolicies(CairnProperties properties) {
+        this(properties, PolicyOverrides.NONE);
+    }
+
+    @Autowired
+    public GuardPolicies(CairnProperties properties, PolicyOverrides overrides) {
         CairnProperties.Guard config = properties.guard();
+        this.config = config;
+        this.overrides = overrides;
         this.base = merge(DEFAULTS, config.policy(), "cairn.guard.policy");
         config.workspaces().forEach((workspace, rules) ->
                 byWorkspace.put(workspace, merge(base, rules, "cairn.guard.workspaces." + workspace)));
     }
 
+    /** The rule of each scanner for this workspace; on the hot path, so it reads memory only. */
     public Map<String, PolicyRule> forWorkspace(String workspace) {
+        Map<String, PolicyRule> admin = merged().byWorkspace().get(workspace);
+        return admin != null ? admin : configured(workspace);
+    }
+
+    /** The workspace's policy as it applies now, each rule with the layer it comes from. */
+    public EffectivePolicy describe(String workspace) {
+        return describe(workspace, overrides.current().workspaces().get(workspace));
+    }
+
+    /** The same with these admin rules (null: none) in place of the current ones: the policy before or after a change. */
+    EffectivePolicy describe(String workspace, PolicyOverrides.Workspace admin) {
+        Map<String, CairnProperties.Guard.GuardRule> own = config.workspaces().getOrDefault(workspace, Map.of());
+        Map<String, EffectivePolicy.Rule> rules = new HashMap<>();
+        configured(workspace).forEach((scanner, rule) -> {
+            RuleOverride override = admin == null ? null : admin.rules().get(scanner);
+            EffectivePolicy.Source source = override != null ? EffectivePolicy.Source.ADMIN
+                    : own.containsKey(scanner) || config.policy().containsKey(scanner) ? EffectivePolicy.Source.CONFIG
+                    : EffectivePolicy.Source.DEFAULT;
+            rules.put(scanner, new EffectivePolicy.Rule(override == null ? rule : override.over(rule), source));
+        });
+        return new EffectivePolicy(workspace, rules, admin);
+    }
+
+    /** The policy of every workspace without rules of its own. */
+    public EffectivePolicy describeBase() {
+        Map<String, EffectivePolicy.Rule> rules = new HashMap<>();
+        base.forEach((scanner, rule) -> rules.put(scanner, new EffectivePolicy.Rule(rule,
+                config.policy().containsKey(scanner) ? EffectivePolicy.Source.CONFIG : EffectivePolicy.Source.DEFAULT)));
+        return new EffectivePolicy(null, rules, null);
+    }
+
+    /** The workspaces with rules of their own, configured or set by an admin, in name order. */
+    public SortedSet<String> workspacesWithRules() {
+        SortedSet<String> names = new TreeSet<>(config.workspaces().keySet());
+        names.addAll(overrides.current().workspaces().keySet());
+        return names;
+    }
+
+    private Map<String, PolicyRule> configured(String workspace) {
         return byWorkspace.getOrDefault(workspace, base);
+    }
+
+    private Merged merged() {
+        PolicyOverrides.Snapshot snapshot = overrides.current();
+        Merged current = merged;
+        if (current.snapshot() == snapshot) {
+            return current;
+        }
+        Map<String, Map<String, PolicyRule>> rules = new HashMap<>();
+        snapshot.workspaces().forEach((workspace, admin) -> {
+            Map<String, PolicyRule> policy = new HashMap<>(configured(workspace));
+            // A stored rule for a scanner this version lacks (one was renamed or removed) has nothing to apply to.
+            admin.rules().forEach((scanner, override) -> policy.computeIfPresent(scanner, (name, rule) -> override.over(rule)));
+            rules.put(workspace, Map.copyOf(policy));
+        });
+        // Two threads may merge the same snapshot at once; both results are equal, either may stay.
+        Merged next = new Merged(snapshot, Map.copyOf(rules));
+        merged = next;
+        return next;
     }
 
     private static Map<String, PolicyRule> merge(Map<String, PolicyRule> under, Map<String, CairnProperties.Guard.GuardRule> over,
