@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.cairn.guard.Guard;
 import dev.cairn.guard.GuardPolicies;
+import dev.cairn.guard.learned.InjectionModel;
 import dev.cairn.guard.GuardResult;
 import dev.cairn.guard.Scanner;
 import dev.cairn.platform.CairnProperties;
@@ -49,13 +50,17 @@ public class GuardScanBench {
     @Param({"code-question", "pii-secrets", "injection", "mixed-unicode"})
     public String prompt;
 
+    /** With the learned injection model (as Cairn ships) or rules only, so its cost shows on its own. */
+    @Param({"true", "false"})
+    public boolean learned;
+
     private Guard guard;
     private String text;
 
     @Setup
     public void setUp() {
         CairnProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("cairn", CairnProperties.class);
-        guard = new Guard(new GuardPolicies(defaults));
+        guard = new Guard(new GuardPolicies(defaults), learned ? InjectionModel.shipped() : null);
         text = read("guard-prompts/" + prompt + ".txt");
         // Said once per fork, so the report shows that each prompt makes the scanners work as intended.
         GuardResult result = guard.scan("bench", text, Scanner.Direction.INPUT);
