@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.GatewayMetrics;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,10 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
 public class GuardController {
 
     private final Guard guard;
+    private final GatewayMetrics metrics;
     private final long maxBodyBytes;
 
-    public GuardController(Guard guard, CairnProperties properties) {
+    public GuardController(Guard guard, GatewayMetrics metrics, CairnProperties properties) {
         this.guard = guard;
+        this.metrics = metrics;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
@@ -44,6 +47,7 @@ public class GuardController {
             default -> throw RequestException.invalid("invalid_value", "direction", "'direction' must be input or output");
         };
         GuardResult result = guard.scan(Principal.of(request).workspace(), text.stringValue(), scanned);
+        result.verdicts().forEach(v -> metrics.guardVerdict(direction, v.finding().scanner(), v.finding().category(), v.action().wireName()));
         ObjectNode json = JsonBodies.JSON.createObjectNode();
         json.put("action", result.action().wireName());
         ArrayNode verdicts = json.putArray("verdicts");

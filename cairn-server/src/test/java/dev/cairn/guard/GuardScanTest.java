@@ -43,6 +43,8 @@ class GuardScanTest extends CairnServerTest {
         assertThat(email.get("action").asString()).isEqualTo("flag");
         assertThat(email.get("verdicts").get(0).get("category").asString()).isEqualTo("email");
         assertThat(email.has("redacted_text")).isFalse();
+        assertThat(get("/metrics", ADMIN_KEY).body()).containsPattern(
+                "cairn_guard_verdicts_total\\{action=\"flag\",category=\"email\",direction=\"output\",scanner=\"pii\"} [1-9]");
 
         // Answers are not scanned for injection: quoting an attack is not making one.
         JsonNode quoted = scan(key, """
