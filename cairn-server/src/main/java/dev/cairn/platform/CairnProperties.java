@@ -257,7 +257,8 @@ public record CairnProperties(
 
         /**
          * A key's own limits, naming the key by {@code id} or by {@code name}. A list rather than a
-         * map because map keys lose characters such as {@code _} in Spring's binding.
+         * map because key names may hold characters (spaces, {@code /}) that map keys lose in
+         * Spring's binding.
          */
         public record KeyLimit(String id, String name, Long requestsPerMinute, Long tokensPerMinute, Long requestsPerDay,
                                Long tokensPerDay, BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd) {
