@@ -8,6 +8,7 @@ import io.lettuce.core.RedisException;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +38,7 @@ class Buckets {
     private final LimitMetrics metrics;
     private volatile boolean redisWasDown;
 
+    @Autowired
     Buckets(CairnProperties properties, LimitMetrics metrics) {
         this(new LocalBuckets(), redis(properties), properties.limits().onRedisFailure() == RedisFailure.FAIL_OPEN, metrics);
     }

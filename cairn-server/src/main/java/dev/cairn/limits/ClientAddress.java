@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import dev.cairn.platform.CairnProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,7 @@ class ClientAddress {
 
     private final List<Range> trusted;
 
+    @Autowired
     ClientAddress(CairnProperties properties) {
         this(properties.limits().trustedProxies());
     }
