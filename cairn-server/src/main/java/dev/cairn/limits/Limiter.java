@@ -38,6 +38,8 @@ public class Limiter {
     /** Set on a request once its headers are written, so errors raised later do not write them again. */
     static final String HEADERS_WRITTEN = Limiter.class.getName() + ".headers";
     static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings");
+    /** The status of a request whose client left before the end (nginx's "client closed request"). */
+    private static final int CLIENT_GONE = 499;
     /** Longer end-user ids are hashed into bucket names, so a client cannot blow up key sizes. */
     private static final int MAX_USER_LENGTH = 128;
 
@@ -105,9 +107,10 @@ public class Limiter {
 
     /**
      * Squares an admitted request with what it really used, whatever its outcome: token buckets get
-     * the difference between the tokens reported and the estimate (a refund when fewer; a failed
-     * call that reported none gives the whole estimate back, a successful one that reported none
-     * keeps it), and the budgets get its cost. Never throws: it runs after the answer.
+     * the difference between the tokens reported and the estimate (a refund when fewer; a call that
+     * failed and reported none gives the whole estimate back, while one that succeeded, or whose
+     * client left before the usage arrived, keeps it), and the budgets get its cost. Never throws:
+     * it runs after the answer.
      */
     public void settle(Admission admission, int status, long promptTokens, long completionTokens) {
         if (admission == null || admission == Admission.NONE) {
@@ -115,7 +118,8 @@ public class Limiter {
         }
         try {
             long used = promptTokens + completionTokens;
-            if (used == 0 && status == 200) {
+            if (used == 0 && (status == 200 || status == CLIENT_GONE)) {
+                // No counts: the answer (or the part a departed client left running) keeps its estimate.
                 used = admission.estimatedTokens;
             }
             long difference = used - admission.estimatedTokens;
