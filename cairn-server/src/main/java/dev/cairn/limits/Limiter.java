@@ -94,6 +94,9 @@ public class Limiter {
             }
             draws.add(new Draw(bucket, isTokens ? estimate : 1));
         }
+        if (draws.isEmpty()) {
+            return new Admission(null, List.of(), 0, budgets, requestedModel, pricedModel); // budgets only
+        }
         Buckets.Taken taken = buckets.take(draws);
         writeHeaders(request, response, taken.levels());
         if (!taken.admitted()) {
@@ -147,9 +150,9 @@ public class Limiter {
                 || response.isCommitted() || !(request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal principal)) {
             return;
         }
-        Rules limits = rules.of(principal);
-        if (limits.any()) {
-            writeHeaders(request, response, buckets.peek(buckets(limits, principal, request, null)));
+        List<Bucket> known = buckets(rules.of(principal), principal, request, null);
+        if (!known.isEmpty()) {
+            writeHeaders(request, response, buckets.peek(known));
         }
     }
 
