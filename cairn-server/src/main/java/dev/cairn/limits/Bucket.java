@@ -5,7 +5,7 @@ package dev.cairn.limits;
  * allows a burst of {@code limit} and then {@code limit} per window. {@code id} names it wherever it
  * is kept (a map key in this process, a Redis key after the prefix); {@code subject} says whose it is.
  */
-public record Bucket(String id, Dimension dimension, String subject, Measure measure, Window window, long limit) {
+record Bucket(String id, Dimension dimension, String subject, Measure measure, Window window, long limit) {
 
     /** Microseconds per unit: one unit comes back after this long. */
     double interval() {

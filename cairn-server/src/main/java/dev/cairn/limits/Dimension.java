@@ -1,7 +1,7 @@
 package dev.cairn.limits;
 
 /** Who a request is counted against: its key, its workspace, its end user ({@code user}) or its client address. */
-public enum Dimension {
+enum Dimension {
     KEY("key"), WORKSPACE("workspace"), USER("user"), IP("ip");
 
     private final String wireName;
@@ -11,7 +11,7 @@ public enum Dimension {
     }
 
     /** The name in configuration, metrics and error messages. */
-    public String wireName() {
+    String wireName() {
         return wireName;
     }
 }

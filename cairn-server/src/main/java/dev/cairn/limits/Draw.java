@@ -1,5 +1,5 @@
 package dev.cairn.limits;
 
 /** What one request takes from (or, negative, gives back to) one bucket. */
-public record Draw(Bucket bucket, long amount) {
+record Draw(Bucket bucket, long amount) {
 }

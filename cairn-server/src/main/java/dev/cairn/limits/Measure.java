@@ -1,7 +1,7 @@
 package dev.cairn.limits;
 
 /** What a bucket counts, with the suffix of its {@code x-ratelimit-*} headers. */
-public enum Measure {
+enum Measure {
     REQUESTS("requests"), TOKENS("tokens");
 
     private final String wireName;
@@ -10,7 +10,7 @@ public enum Measure {
         this.wireName = wireName;
     }
 
-    public String wireName() {
+    String wireName() {
         return wireName;
     }
 }

@@ -3,7 +3,7 @@ package dev.cairn.limits;
 import java.util.concurrent.TimeUnit;
 
 /** The period over which a bucket's limit refills, with the abbreviation OpenAI uses for it (RPM, TPD, …). */
-public enum Window {
+enum Window {
     MINUTE("minute", 'M', TimeUnit.MINUTES.toMicros(1)),
     DAY("day", 'D', TimeUnit.DAYS.toMicros(1));
 
@@ -17,11 +17,11 @@ public enum Window {
         this.micros = micros;
     }
 
-    public String wireName() {
+    String wireName() {
         return wireName;
     }
 
-    public long micros() {
+    long micros() {
         return micros;
     }
 
