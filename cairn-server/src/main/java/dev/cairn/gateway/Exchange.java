@@ -3,6 +3,7 @@ package dev.cairn.gateway;
 import dev.cairn.access.Principal;
 import dev.cairn.guard.InputScreening;
 import dev.cairn.guard.OutputScreen;
+import dev.cairn.limits.Admission;
 import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
@@ -34,6 +35,8 @@ final class Exchange {
     OutputScreen output;
     /** The thread the request named and the memory injected into its prompt. */
     Recollection memory = Recollection.NONE;
+    /** What the rate limits took for the request, settled with its real usage at the end. */
+    Admission admission = Admission.NONE;
 
     // What the audit entry needs, kept as the request and answer go by.
     /** Whose content this is: {@code Cairn-Subject}, else the request's {@code user}; null for the workspace. */

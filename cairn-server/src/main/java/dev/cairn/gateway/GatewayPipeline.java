@@ -8,6 +8,7 @@ import dev.cairn.audit.AuditException;
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.InputGuard;
 import dev.cairn.guard.OutputGuard;
+import dev.cairn.limits.Limiter;
 import dev.cairn.memory.ConversationMemory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
@@ -33,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>guard input: users' and tools' messages scanned under the workspace's policy; a blocked
  *       request ends here with 400 {@code content_blocked}, redacted text replaces the original;</li>
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
+ *   <li>rate-limit: the key's, workspace's, end user's and address's buckets and the budgets admit
+ *       the request or end it with 429 (x-ratelimit-* headers either way); settled with the real
+ *       token usage and cost after the answer;</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
  *       recalled memory joins the prompt;</li>
  *   <li>open the answer's guard: plant the canary, when the workspace wants one;</li>
@@ -48,7 +52,6 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>record: usage ledger and metrics.</li>
  * </ol>
  *
- * Later steps (rate limits) slot in here, each as one call.
  */
 @Component
 public class GatewayPipeline {
@@ -66,16 +69,18 @@ public class GatewayPipeline {
     private final ConversationMemory memory;
     private final InputGuard guard;
     private final OutputGuard outputGuard;
+    private final Limiter limits;
     private final long maxBodyBytes;
 
     public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
-                           InputGuard guard, OutputGuard outputGuard, CairnProperties properties) {
+                           InputGuard guard, OutputGuard outputGuard, Limiter limits, CairnProperties properties) {
         this.router = router;
         this.audit = audit;
         this.recorder = recorder;
         this.memory = memory;
         this.guard = guard;
         this.outputGuard = outputGuard;
+        this.limits = limits;
         this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
@@ -88,6 +93,7 @@ public class GatewayPipeline {
             screenInput(exchange, chat.body());
             exchange.target = router.route(chat.model(), exchange.principal);
             router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
+            exchange.admission = limits.admit(request, response, chat.body(), chat.model(), exchange.target.qualifiedModel());
             exchange.memory = memory.prepare(exchange.principal, chat.body(), request.getHeader(ConversationMemory.THREAD_HEADER),
                     request.getHeader(ConversationMemory.MEMORY_HEADER), chat.model());
             if (!exchange.memory.injectedIds().isEmpty()) {
@@ -124,6 +130,7 @@ public class GatewayPipeline {
         } finally {
             audit.recordQuietly(exchange);
             recorder.record(exchange);
+            settleLimits(exchange);
         }
     }
 
@@ -201,6 +208,8 @@ public class GatewayPipeline {
             EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
             audit.capture(exchange, request, embeddings.body());
             exchange.target = router.route(embeddings.model(), exchange.principal);
+            exchange.admission = limits.admit(request, response, embeddings.body(), embeddings.model(),
+                    exchange.target.qualifiedModel());
             ObjectNode upstream = embeddings.body();
             upstream.put("model", exchange.target.upstreamModel());
             exchange.responseBody = timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
@@ -213,7 +222,13 @@ public class GatewayPipeline {
         } finally {
             audit.recordQuietly(exchange);
             recorder.record(exchange);
+            settleLimits(exchange);
         }
+    }
+
+    /** After the usage ledger has the request, so that a budget's next sum cannot miss its cost. */
+    private void settleLimits(Exchange exchange) {
+        limits.settle(exchange.admission, exchange.status, exchange.usage.promptTokens(), exchange.usage.completionTokens());
     }
 
     private static Exchange start(String route, HttpServletRequest request, HttpServletResponse response) {

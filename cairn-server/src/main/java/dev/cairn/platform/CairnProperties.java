@@ -1,5 +1,6 @@
 package dev.cairn.platform;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,8 @@ public record CairnProperties(
         @DefaultValue Jobs jobs,
         @DefaultValue Memory memory,
         @DefaultValue Redis redis,
-        @DefaultValue Guard guard) {
+        @DefaultValue Guard guard,
+        @DefaultValue Limits limits) {
 
     public CairnProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -213,6 +215,61 @@ public record CairnProperties(
 
         /** One scanner's action ({@code allow}, {@code flag}, {@code redact}, {@code block}) and threshold (0–1). */
         public record GuardRule(String action, Double threshold) {
+        }
+    }
+
+    /**
+     * Rate limits and spend budgets of the model-calling routes. {@code defaults} holds the limits of
+     * each dimension (every key, every workspace, every end user, every client address);
+     * {@code workspaces.<name>} overrides them for one workspace and {@code keys} for single keys,
+     * field by field, where 0 lifts an inherited limit. Buckets live in this process, or in Redis
+     * ({@code cairn.redis.url}) so that several processes enforce one limit.
+     */
+    public record Limits(@DefaultValue("auto") Store store,
+                         @DefaultValue("fail-open") RedisFailure onRedisFailure,
+                         @DefaultValue("cairn:limits:") String redisPrefix,
+                         List<String> trustedProxies,
+                         @DefaultValue("5s") Duration budgetRefresh,
+                         @DefaultValue Dimensions defaults,
+                         Map<String, Dimensions> workspaces,
+                         List<KeyLimit> keys) {
+
+        public Limits {
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            workspaces = workspaces == null ? Map.of() : Map.copyOf(workspaces);
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+
+        /** Where buckets live: Redis when {@code cairn.redis.url} is set ({@code auto}), or always this process or Redis. */
+        public enum Store { AUTO, LOCAL, REDIS }
+
+        /** What happens while Redis is unreachable: this process's own buckets decide, or requests are refused (503). */
+        public enum RedisFailure { FAIL_OPEN, FAIL_CLOSED }
+
+        /** The limits of each dimension a request is counted in. */
+        public record Dimensions(Limit key, Limit workspace, Limit user, Limit ip) {
+        }
+
+        /**
+         * One dimension's limits; null inherits, 0 means none. Budgets (US dollars) apply to keys and
+         * workspaces only.
+         */
+        public record Limit(Long requestsPerMinute, Long tokensPerMinute, Long requestsPerDay, Long tokensPerDay,
+                            BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd) {
+        }
+
+        /**
+         * A key's own limits, naming the key by {@code id} or by {@code name}. A list rather than a
+         * map because key names may hold characters (spaces, {@code /}) that map keys lose in
+         * Spring's binding.
+         */
+        public record KeyLimit(String id, String name, Long requestsPerMinute, Long tokensPerMinute, Long requestsPerDay,
+                               Long tokensPerDay, BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd) {
+
+            public Limit limit() {
+                return new Limit(requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay, dailyBudgetUsd,
+                        monthlyBudgetUsd);
+            }
         }
     }
 }

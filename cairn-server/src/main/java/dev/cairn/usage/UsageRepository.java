@@ -80,4 +80,31 @@ public class UsageRepository {
                 rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("cost"),
                 rs.getDouble("latency"))).list();
     }
+
+    /** Whose spending {@link #spent} sums: one key's or one workspace's. */
+    public enum Spender {
+        KEY("key_id"), WORKSPACE("workspace");
+
+        final String column;
+
+        Spender(String column) {
+            this.column = column;
+        }
+    }
+
+    /** Costs in nano-dollars since the start of a month and since the start of a day within it. */
+    public record Spent(long sinceMonthStart, long sinceDayStart) {
+    }
+
+    /**
+     * What one key or workspace spent from {@code monthStart} on, and from {@code dayStart} on
+     * ({@code dayStart} not before {@code monthStart}): one indexed range scan for both, for budgets.
+     */
+    public Spent spent(Spender spender, String id, Instant monthStart, Instant dayStart) {
+        return jdbc.sql("SELECT COALESCE(SUM(cost_nano_usd), 0) AS month,"
+                        + " COALESCE(SUM(CASE WHEN created_at >= ? THEN cost_nano_usd ELSE 0 END), 0) AS day"
+                        + " FROM usage_events WHERE " + spender.column + " = ? AND created_at >= ?")
+                .param(dayStart.toEpochMilli()).param(id).param(monthStart.toEpochMilli())
+                .query((rs, row) -> new Spent(rs.getLong("month"), rs.getLong("day"))).single();
+    }
 }

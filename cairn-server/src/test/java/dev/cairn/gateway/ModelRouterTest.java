@@ -20,7 +20,7 @@ class ModelRouterTest {
     private static CairnProperties properties(Map<String, CairnProperties.Provider> providers, Map<String, String> aliases) {
         return new CairnProperties(8080, Path.of("data"), new CairnProperties.Db(null, null, null, 4, "FULL"),
                 new CairnProperties.Gateway(DataSize.ofMegabytes(4), 4096), providers, aliases, List.of(), null,
-                new CairnProperties.Logging(false), new CairnProperties.Metrics(false), null, null, null, null, null);
+                new CairnProperties.Logging(false), new CairnProperties.Metrics(false), null, null, null, null, null, null);
     }
 
     private static CairnProperties.Provider openai(String baseUrl, String apiKey) {

@@ -1,0 +1,54 @@
+package dev.cairn.limits;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+
+import dev.cairn.platform.ApiError;
+import dev.cairn.platform.CairnException;
+
+/**
+ * A request refused by a limit: 429 {@code rate_limit_exceeded} (type {@code requests} or
+ * {@code tokens}, as OpenAI answers) for a rate limit, 429 {@code budget_exceeded} (type
+ * {@code insufficient_quota}) for a spent budget, 503 when the shared buckets cannot be reached and
+ * the configuration says to fail closed. The message names the limit that was hit.
+ */
+public final class LimitException extends CairnException {
+
+    private LimitException(ApiError error) {
+        super(error);
+    }
+
+    static LimitException rateLimited(Level level, long requested) {
+        Bucket bucket = level.bucket();
+        return new LimitException(new ApiError(429, bucket.measure().wireName(), "rate_limit_exceeded", null,
+                "Rate limit reached for " + bucket.describe() + ": limit " + bucket.limit() + ", remaining "
+                        + level.remaining() + ", requested " + requested + ". Try again in "
+                        + ResetTimes.format(level.waitMicros()) + "."));
+    }
+
+    static LimitException tooLarge(Bucket bucket, long requested) {
+        return new LimitException(new ApiError(429, bucket.measure().wireName(), "rate_limit_exceeded", null,
+                "Request too large for " + bucket.describe() + ": limit " + bucket.limit() + ", requested " + requested
+                        + " (the prompt's tokens plus max_tokens or max_completion_tokens). Send fewer tokens or ask for"
+                        + " a shorter answer."));
+    }
+
+    static LimitException budgetExceeded(Spending.Scope scope, Spending.Period period, long spentNanoUsd,
+                                         long budgetNanoUsd, long renewsInMicros) {
+        return new LimitException(new ApiError(429, "insufficient_quota", "budget_exceeded", null,
+                "The " + period.adjective() + " budget of " + scope.owner().wireName() + " " + scope.id()
+                        + " is spent: $" + dollars(spentNanoUsd) + " of $" + dollars(budgetNanoUsd) + " this UTC "
+                        + period.noun() + ". It renews in " + ResetTimes.format(renewsInMicros) + "."));
+    }
+
+    static LimitException storeUnavailable(Duration retry) {
+        return new LimitException(new ApiError(503, "server_error", "rate_limits_unavailable", null,
+                "Rate limits are kept in Redis, which cannot be reached, and cairn.limits.on-redis-failure is"
+                        + " fail-closed; retry in " + retry.toSeconds() + " s"));
+    }
+
+    private static String dollars(long nanoUsd) {
+        return BigDecimal.valueOf(nanoUsd, 9).setScale(4, RoundingMode.HALF_UP).toPlainString();
+    }
+}
