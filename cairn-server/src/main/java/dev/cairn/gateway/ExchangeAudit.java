@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditException;
 import dev.cairn.audit.AuditLog;
+import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
 import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
@@ -109,13 +110,14 @@ class ExchangeAudit {
         if (exchange.requestParameters != null) {
             data.set("request", exchange.requestParameters);
         }
-        List<Verdict> outputVerdicts = exchange.output == null ? List.of() : exchange.output.verdicts();
+        List<OutputScreen.Located> outputVerdicts = exchange.output == null ? List.of() : exchange.output.verdicts();
         if (!exchange.guard.verdicts().isEmpty() || !outputVerdicts.isEmpty()) {
             // Every verdict, with its span in the message or answer it was found in: which text was
             // flagged, redacted or blocked can be seen in the sealed content by whoever may unseal it.
             ArrayNode verdicts = data.putArray("guard");
-            exchange.guard.verdicts().forEach(v -> putVerdict(verdicts, v, "input"));
-            outputVerdicts.forEach(v -> putVerdict(verdicts, v, "output"));
+            exchange.guard.verdicts().forEach(v -> putVerdict(verdicts.addObject().put("direction", "input"), v));
+            outputVerdicts.forEach(located -> putVerdict(verdicts.addObject().put("direction", "output")
+                    .put("choice", located.part().choice()).put("field", located.part().path()), located.verdict()));
         }
         if (exchange.memory.hasThread()) {
             // Ids only: what the answer was given can be looked up, and erased, in memory itself.
@@ -170,9 +172,8 @@ class ExchangeAudit {
         }
     }
 
-    private static void putVerdict(ArrayNode verdicts, Verdict v, String direction) {
-        verdicts.addObject().put("direction", direction)
-                .put("scanner", v.finding().scanner()).put("category", v.finding().category())
+    private static void putVerdict(ObjectNode into, Verdict v) {
+        into.put("scanner", v.finding().scanner()).put("category", v.finding().category())
                 .put("score", v.finding().score()).put("action", v.action().wireName())
                 .put("start", v.finding().span().start()).put("end", v.finding().span().end());
     }

@@ -41,8 +41,8 @@ class ExchangeRecorder {
         exchange.guard.verdicts().forEach(v -> metrics.guardVerdict("input", v.finding().scanner(), v.finding().category(),
                 v.action().wireName()));
         if (exchange.output != null) {
-            exchange.output.verdicts().forEach(v -> metrics.guardVerdict("output", v.finding().scanner(), v.finding().category(),
-                    v.action().wireName()));
+            exchange.output.verdicts().forEach(located -> metrics.guardVerdict("output", located.verdict().finding().scanner(),
+                    located.verdict().finding().category(), located.verdict().action().wireName()));
         }
         if (provider != null && exchange.upstreamNanos > 0) {
             metrics.upstream(provider, exchange.upstreamNanos);

@@ -89,6 +89,7 @@ public class GatewayPipeline {
         SseResponse sse = new SseResponse(response);
         try {
             ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
+            boolean restore = outputGuard.restoreAsked(request.getHeader(OutputGuard.RESTORE_HEADER));
             audit.capture(exchange, request, chat.body());
             screenInput(exchange, chat.body());
             exchange.target = router.route(chat.model(), exchange.principal);
@@ -99,8 +100,7 @@ public class GatewayPipeline {
             if (!exchange.memory.injectedIds().isEmpty()) {
                 response.setHeader(MEMORY_ITEMS_HEADER, String.join(",", exchange.memory.injectedIds()));
             }
-            exchange.output = outputGuard.open(exchange.principal.workspace(), chat.body(), exchange.guard,
-                    request.getHeader(OutputGuard.RESTORE_HEADER));
+            exchange.output = outputGuard.open(exchange.principal.workspace(), chat.body(), exchange.guard, restore);
             exchange.stream = chat.stream();
             ObjectNode upstream = chat.body();
             upstream.put("model", exchange.target.upstreamModel());

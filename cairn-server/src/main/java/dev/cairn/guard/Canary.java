@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import dev.cairn.platform.JsonBodies;
 import tools.jackson.databind.JsonNode;
@@ -34,11 +33,13 @@ public record Canary(String word) {
 
     /**
      * Adds the canary to the request's first system (or developer) message, or as a system message
-     * of its own at the start when there is none. Changes the body in place.
+     * of its own at the start when there is none. The body gets a new messages array with a copy
+     * of the message it changes: the old one may be what the audit entry records as sent.
      */
     void plant(ObjectNode body) {
         String line = "<!-- " + word + " -->";
-        ArrayNode messages = (ArrayNode) body.get("messages");
+        ArrayNode messages = ((ArrayNode) body.get("messages")).deepCopy();
+        body.set("messages", messages);
         for (JsonNode message : messages) {
             String role = message.path("role").asString("");
             if (!(role.equals("system") || role.equals("developer")) || !(message instanceof ObjectNode object)) {
@@ -54,19 +55,18 @@ public record Canary(String word) {
                 return;
             }
         }
-        ObjectNode system = JsonBodies.JSON.createObjectNode().put("role", "system").put("content", line);
-        messages.insert(0, system);
+        messages.insert(0, JsonBodies.JSON.createObjectNode().put("role", "system").put("content", line));
     }
 
-    /** Every place the text contains the canary's word. */
+    /** Every place the text contains the canary's word, in any case. */
     List<Finding> find(String text) {
         List<Finding> found = new ArrayList<>();
-        String lower = text.toLowerCase(Locale.ROOT);
-        // toLowerCase(ROOT) keeps positions for the word's ASCII letters; a text whose length it
-        // changes (rare non-ASCII case mappings) is searched as it is.
-        String haystack = lower.length() == text.length() ? lower : text;
-        for (int at = haystack.indexOf(word); at >= 0; at = haystack.indexOf(word, at + word.length())) {
-            found.add(new Finding(SCANNER, CATEGORY, 1.0, new Span(at, at + word.length())));
+        char first = word.charAt(0);
+        for (int at = 0; at + word.length() <= text.length(); at++) {
+            if (Character.toLowerCase(text.charAt(at)) == first && text.regionMatches(true, at, word, 0, word.length())) {
+                found.add(new Finding(SCANNER, CATEGORY, 1.0, new Span(at, at + word.length())));
+                at += word.length() - 1;
+            }
         }
         return found;
     }

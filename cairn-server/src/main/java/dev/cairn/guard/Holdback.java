@@ -14,24 +14,27 @@ package dev.cairn.guard;
  *
  * Everything before that can go. A tail that grows past {@link #MAX} (a long run without
  * whitespace, an unterminated key block) is let go down to {@link #KEEP} characters, so a stream
- * never stalls; the scan of the whole window then keeps any finding that crosses the cut whole.
+ * never stalls; a finding that this cut splits is still acted on, its rest redacted or blocked
+ * when it arrives.
  */
 final class Holdback {
 
     static final int MAX = 8192;
     static final int KEEP = 1024;
     private static final int GROUP = 8;
+    private static final int GROUPED = 48;
 
     private Holdback() {
     }
 
-    /** The length of the prefix of {@code pending} that may be sent now. */
-    static int safeEnd(CharSequence pending) {
+    /** How much of the pending text may go: its first {@code end} chars; {@code forced} when the holdback gave up. */
+    record Cut(int end, boolean forced) {
+    }
+
+    /** The prefix of {@code pending} that may be sent now. */
+    static Cut safeEnd(CharSequence pending) {
         int end = Math.min(tokenStart(pending), openKeyBlock(pending));
-        if (pending.length() - end > MAX) {
-            end = pending.length() - KEEP;
-        }
-        return end;
+        return pending.length() - end > MAX ? new Cut(pending.length() - KEEP, true) : new Cut(end, false);
     }
 
     /** Where the trailing unfinished token begins, taking in the short groups written before it. */
@@ -45,14 +48,17 @@ final class Holdback {
         if (!groupLike) {
             return end; // a word no group can continue: the groups before it, if any, are complete
         }
-        // Walk back over "group " pieces: 1..GROUP digits, capitals or number punctuation, then one space.
-        while (end > 1 && text.charAt(end - 1) == ' ') {
+        // Walk back over "group " pieces: 1..GROUP digits, capitals or number punctuation, then one
+        // space; as far as the longest grouped finding (an IBAN: 34 characters and its spaces).
+        int limit = Math.max(0, end - GROUPED);
+        while (end > 1 && end > limit && text.charAt(end - 1) == ' ') {
             int space = end - 1;
             int start = space;
             while (start > 0 && isGroupChar(text.charAt(start - 1)) && space - start < GROUP) {
                 start--;
             }
-            boolean wholeGroup = start < space && (start == 0 || Character.isWhitespace(text.charAt(start - 1)));
+            // A group begins after anything but a letter or digit: "4111, (030, `4111, **4111.
+            boolean wholeGroup = start < space && (start == 0 || !Character.isLetterOrDigit(text.charAt(start - 1)));
             if (!wholeGroup) {
                 break;
             }
@@ -62,7 +68,7 @@ final class Holdback {
     }
 
     private static boolean isGroupChar(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '+' || c == '(' || c == ')' || c == '-' || c == '.';
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/';
     }
 
     /** Where an unterminated {@code -----BEGIN} block starts, or the text's length when there is none. */

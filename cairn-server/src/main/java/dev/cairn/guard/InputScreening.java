@@ -1,6 +1,5 @@
 package dev.cairn.guard;
 
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,11 +16,8 @@ public record InputScreening(List<Verdict> verdicts, Action action, Redactor red
         return action == Action.BLOCK;
     }
 
-    /** The first blocking rule's category; the learned score's only when no rule blocked, since a rule says more. */
+    /** The first blocking rule's category; the learned score's only when no rule blocked. */
     public String blockingCategory() {
-        return verdicts.stream().filter(v -> v.action() == Action.BLOCK)
-                .min(Comparator.comparing((Verdict v) -> v.finding().category().equals(InjectionScanner.LEARNED))
-                        .thenComparingInt(v -> v.finding().span().start()))
-                .map(v -> v.finding().category()).orElse(null);
+        return Verdict.blockingCategory(verdicts);
     }
 }

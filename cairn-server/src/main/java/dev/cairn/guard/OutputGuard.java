@@ -30,15 +30,15 @@ public class OutputGuard {
      * The request's answer guard, or null when the workspace's policy leaves answers alone and
      * nothing is to be restored. Plants the canary in {@code upstream} (the body the provider gets).
      *
-     * @param restoreHeader the {@value #RESTORE_HEADER} header, or null
+     * @param restore whether the caller gets its own redacted values back ({@link #restoreAsked})
      */
-    public OutputScreen open(String workspace, ObjectNode upstream, InputScreening input, String restoreHeader) {
+    public OutputScreen open(String workspace, ObjectNode upstream, InputScreening input, boolean restore) {
         Canary canary = null;
         if (guard.rule(workspace, Canary.SCANNER).action() != Action.ALLOW) {
             canary = Canary.random();
             canary.plant(upstream);
         }
-        Restorer restorer = input.redactor() != null && restores(restoreHeader) ? input.redactor().restorer() : Restorer.NONE;
+        Restorer restorer = input.redactor() != null && restore ? input.redactor().restorer() : Restorer.NONE;
         if (canary == null && restorer.isEmpty() && !guard.screensOutput(workspace)) {
             return null;
         }
@@ -46,15 +46,15 @@ public class OutputGuard {
         return new OutputScreen(guard, workspace, redactor, canary, restorer);
     }
 
-    private boolean restores(String header) {
+    /** The {@value #RESTORE_HEADER} header read (null: {@code cairn.guard.restore}); a value other than true or false is a 400. */
+    public boolean restoreAsked(String header) {
         if (header == null) {
             return restoreByDefault;
         }
         return switch (header.trim().toLowerCase(Locale.ROOT)) {
             case "true", "on", "1" -> true;
             case "false", "off", "0" -> false;
-            default -> throw RequestException.invalid("invalid_value", RESTORE_HEADER,
-                    RESTORE_HEADER + " must be true or false");
+            default -> throw RequestException.invalid("invalid_value", RESTORE_HEADER, RESTORE_HEADER + " must be true or false");
         };
     }
 }

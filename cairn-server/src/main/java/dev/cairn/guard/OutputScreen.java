@@ -2,20 +2,56 @@ package dev.cairn.guard;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The answer's guard for one request: scans what the model says under the workspace's output
  * policy and looks for the request's canary, redacting with the request's own {@link Redactor} so
- * that a value keeps its placeholder both ways. Keeps every verdict (spans are positions in the
- * model's answer as it came) and, per choice, the text as it passed the guard, for memory. A
- * streamed answer goes through one {@link StreamScreen} per choice.
+ * that a value keeps its placeholder both ways. Every text of the answer is screened as its own
+ * {@link Part}: each choice's content and refusal, and each tool call's arguments. Keeps every
+ * verdict with its part (spans are positions in the part's text as the model gave it) and each
+ * choice's content as it passed, for memory. A streamed part goes through its own
+ * {@link StreamScreen}.
  *
  * <p>Blocking is the caller's to do: it asks {@link #blocked()} after each piece. Confined to the
  * request's thread.
  */
 public final class OutputScreen {
+
+    /**
+     * One text of the answer: a choice's {@code content} or {@code refusal}, or the arguments of
+     * one of its tool calls ({@code call} is the tool call's index, -1 for the others).
+     */
+    public record Part(int choice, String field, int call) {
+
+        public static Part content(int choice) {
+            return new Part(choice, "content", -1);
+        }
+
+        public static Part refusal(int choice) {
+            return new Part(choice, "refusal", -1);
+        }
+
+        public static Part toolArguments(int choice, int call) {
+            return new Part(choice, "arguments", call);
+        }
+
+        public boolean isToolArguments() {
+            return call >= 0;
+        }
+
+        /** Where the text is in a choice's message: {@code content}, {@code tool_calls[0].function.arguments}. */
+        public String path() {
+            return isToolArguments() ? "tool_calls[" + call + "].function.arguments" : field;
+        }
+    }
+
+    /** A verdict on the answer and the part it was found in. */
+    public record Located(Part part, Verdict verdict) {
+    }
 
     private final Guard guard;
     private final String workspace;
@@ -23,8 +59,10 @@ public final class OutputScreen {
     private final Canary canary;
     private final PolicyRule canaryRule;
     private final Restorer restorer;
-    private final List<Verdict> verdicts = new ArrayList<>();
-    private final Map<Integer, StringBuilder> screened = new HashMap<>();
+    private final List<Located> verdicts = new ArrayList<>();
+    /** What was recorded, by part, start and category: a finding seen again in a later window counts once. */
+    private final Set<String> recorded = new HashSet<>();
+    private final Map<Integer, StringBuilder> contents = new HashMap<>();
     private Action action = Action.ALLOW;
 
     OutputScreen(Guard guard, String workspace, Redactor redactor, Canary canary, Restorer restorer) {
@@ -36,13 +74,13 @@ public final class OutputScreen {
         this.restorer = restorer;
     }
 
-    /** A whole answer's text (one choice of an answer that was not streamed), as it may pass. */
-    public String screen(int choice, String text) {
-        return pass(choice, text, 0, text.length(), 0);
+    /** A whole text of an answer that was not streamed, as it may pass (redacted, not restored). */
+    public String screen(Part part, String text) {
+        return pass(part, text, judge(text), 0, text.length(), 0);
     }
 
-    public StreamScreen stream(int choice) {
-        return new StreamScreen(this, choice);
+    public StreamScreen stream(Part part) {
+        return new StreamScreen(this, part);
     }
 
     /** The caller's own values back in place of their placeholders, when the request asked for that. */
@@ -59,16 +97,16 @@ public final class OutputScreen {
     }
 
     public String blockingCategory() {
-        return verdicts.stream().filter(v -> v.action() == Action.BLOCK).map(v -> v.finding().category()).findFirst().orElse(null);
+        return Verdict.blockingCategory(verdicts.stream().map(Located::verdict).toList());
     }
 
-    public List<Verdict> verdicts() {
+    public List<Located> verdicts() {
         return List.copyOf(verdicts);
     }
 
-    /** What passed the guard of a choice's text (redacted, not restored); null when nothing of it passed. */
+    /** What passed the guard of a choice's content (redacted, not restored); null when nothing of it passed. */
     public String screenedText(int choice) {
-        StringBuilder text = screened.get(choice);
+        StringBuilder text = contents.get(choice);
         return text == null ? null : text.toString();
     }
 
@@ -82,33 +120,34 @@ public final class OutputScreen {
     }
 
     /**
-     * Lets {@code window[from, to)} pass: its verdicts (those starting in it) are recorded at
-     * {@code offset} (where {@code from} is in the whole answer) and its redactions applied.
+     * Lets {@code window[from, to)} pass: the verdicts that reach into it are recorded at
+     * {@code offset} (where {@code from} is in the part's whole text) and its redactions applied.
+     * A finding that began in text already sent (possible only when a stream's holdback had to
+     * give up, or missed a way of writing a number) is still recorded and acted on: its blocking
+     * stops the rest, its redaction covers the part not yet sent.
      */
-    String pass(int choice, String window, int from, int to, int offset) {
-        return pass(choice, window, judge(window), from, to, offset);
-    }
-
-    String pass(int choice, String window, List<Verdict> found, int from, int to, int offset) {
-        List<Verdict> here = new ArrayList<>();
+    String pass(Part part, String window, List<Verdict> found, int from, int to, int offset) {
+        List<Finding> toRedact = new ArrayList<>();
         for (Verdict verdict : found) {
-            int start = verdict.finding().span().start();
-            if (start >= from && start < to) {
-                here.add(verdict.shifted(-from));
-                verdicts.add(verdict.shifted(offset - from));
+            Span span = verdict.finding().span();
+            if (span.end() <= from || span.start() >= to) {
+                continue;
+            }
+            Verdict placed = verdict.shifted(offset - from);
+            if (recorded.add(part + "@" + placed.finding().span().start() + ":" + verdict.finding().category())) {
+                verdicts.add(new Located(part, placed));
                 action = action.atLeast(verdict.action());
+            }
+            if (verdict.action() == Action.REDACT) {
+                toRedact.add(new Finding(verdict.finding().scanner(), verdict.finding().category(), verdict.finding().score(),
+                        new Span(Math.max(span.start(), from) - from, Math.min(span.end(), to) - from)));
             }
         }
         String piece = window.substring(from, to);
-        List<Finding> toRedact = Verdict.toRedact(here);
-        String passed = toRedact.isEmpty() ? piece : redactor.redact(piece, clip(toRedact, piece.length())).text();
-        screened.computeIfAbsent(choice, c -> new StringBuilder()).append(passed);
+        String passed = toRedact.isEmpty() ? piece : redactor.redact(piece, toRedact).text();
+        if (part.equals(Part.content(part.choice()))) {
+            contents.computeIfAbsent(part.choice(), c -> new StringBuilder()).append(passed);
+        }
         return passed;
-    }
-
-    /** Findings that run past the piece (only possible when a stream's holdback gave up) end with it. */
-    private static List<Finding> clip(List<Finding> findings, int length) {
-        return findings.stream().map(f -> f.span().end() <= length ? f
-                : new Finding(f.scanner(), f.category(), f.score(), new Span(f.span().start(), length))).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.guard;
 
+import java.util.Comparator;
 import java.util.List;
 
 /** A finding and what the workspace's policy does about it. */
@@ -10,6 +11,14 @@ public record Verdict(Finding finding, Action action) {
         Span span = finding.span();
         return new Verdict(new Finding(finding.scanner(), finding.category(), finding.score(),
                 new Span(span.start() + by, span.end() + by)), action);
+    }
+
+    /** The first blocking rule's category; the learned score's only when no rule blocked, since a rule says more. */
+    static String blockingCategory(List<Verdict> verdicts) {
+        return verdicts.stream().filter(v -> v.action() == Action.BLOCK)
+                .min(Comparator.comparing((Verdict v) -> v.finding().category().equals(InjectionScanner.LEARNED))
+                        .thenComparingInt(v -> v.finding().span().start()))
+                .map(v -> v.finding().category()).orElse(null);
     }
 
     static List<Finding> toRedact(List<Verdict> verdicts) {

@@ -102,7 +102,8 @@ class GatewayOutputGuardTest extends CairnServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> lines = response.body().lines().filter(l -> !l.isEmpty()).toList();
         assertThat(lines.getFirst()).contains("Here");
-        assertThat(lines.get(lines.size() - 2)).contains("\"content_blocked\"").contains("github_token");
+        String requestId = response.headers().firstValue("Cairn-Request-Id").orElseThrow();
+        assertThat(lines.get(lines.size() - 2)).contains("\"content_blocked\"").contains("github_token").contains(requestId);
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(response.body()).doesNotContain("ghp_");
 
@@ -111,6 +112,7 @@ class GatewayOutputGuardTest extends CairnServerTest {
             throw new AssertionError("expected the answer to be blocked");
         } catch (BadRequestException e) {
             assertThat(e.code()).contains("content_blocked");
+            assertThat(e.getMessage()).contains("github_token").contains("(request req_");
         }
     }
 
@@ -133,6 +135,11 @@ class GatewayOutputGuardTest extends CairnServerTest {
         assertThat(json(leaked).get("error").get("message").asString()).contains(Canary.CATEGORY);
         String system = UPSTREAM.last().json().get("messages").get(0).get("content").asString();
         assertThat(system).startsWith("You are a bank's assistant.\n<!-- cairn-canary-").hasSize("You are a bank's assistant.\n".length() + 38);
+        String auditor = createKeyWithRole("guard-canary", "auditor");
+        JsonNode sent = json(get("/v1/audit/requests/" + leaked.headers().firstValue("Cairn-Request-Id").orElseThrow(), auditor))
+                .path("content").path("messages");
+        assertThat(sent.get(0).get("content").asString()).as("the audit entry keeps the prompt as the client sent it")
+                .isEqualTo("You are a bank's assistant.");
 
         // Every request gets a new canary; an answer without it passes; a request without a system prompt gets one.
         answerWith(List.of("I help with bank questions."));
@@ -179,5 +186,57 @@ class GatewayOutputGuardTest extends CairnServerTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body.formatted(false, OPENAI))).build());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("error").get("param").asString()).isEqualTo(OutputGuard.RESTORE_HEADER);
+    }
+
+    @Test
+    void everyTextOfEveryChoiceIsScreenedAndLogprobsDoNotTellWhatWasRedacted() {
+        String key = createKey("guard-out-parts");
+        String slack = "xoxb-" + "1234567890-abcdefghijKLMNOP";
+        UPSTREAM.handler((exchange, request) -> {
+            FakeUpstream.sseHeaders(exchange);
+            OutputStream out = exchange.getResponseBody();
+            String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-fake\",\"choices\":[";
+            FakeUpstream.event(out, head + """
+                    {"index":0,"delta":{"role":"assistant","content":"Token: "},"logprobs":{"content":[{"token":"Token","logprob":-0.1,"bytes":null,"top_logprobs":[]},{"token":": ","logprob":-0.1,"bytes":null,"top_logprobs":[]}],"refusal":null},"finish_reason":null}]}""");
+            FakeUpstream.event(out, head + """
+                    {"index":0,"delta":{"content":"%s"},"logprobs":{"content":[{"token":"%s","logprob":-0.2,"bytes":null,"top_logprobs":[]}],"refusal":null},"finish_reason":null}]}"""
+                    .formatted(GITHUB, GITHUB));
+            FakeUpstream.event(out, head + """
+                    {"index":1,"delta":{"role":"assistant","refusal":"I won't share %s"},"finish_reason":null}]}""".formatted(OPENAI));
+            FakeUpstream.event(out, head + """
+                    {"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"post","arguments":"{\\"token\\": \\"xoxb-"}}]},"finish_reason":null}]}""");
+            FakeUpstream.event(out, head + """
+                    {"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"%s\\"}"}}]},"finish_reason":null}]}"""
+                    .formatted(slack.substring(5)));
+            FakeUpstream.event(out, head + """
+                    {"index":0,"delta":{},"finish_reason":"tool_calls"},{"index":1,"delta":{},"finish_reason":"stop"}]}""");
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        });
+        HttpResponse<String> response = post("/v1/chat/completions", key, """
+                {"model":"fake/gpt-fake","stream":true,"n":2,"logprobs":true,"messages":[{"role":"user","content":"go"}]}""");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain(GITHUB.substring(4), OPENAI.substring(8), slack.substring(5));
+
+        StringBuilder content = new StringBuilder();
+        StringBuilder refusal = new StringBuilder();
+        StringBuilder arguments = new StringBuilder();
+        StringBuilder tokens = new StringBuilder();
+        response.body().lines().filter(l -> l.startsWith("data: {")).map(l -> FakeUpstream.JSON.readTree(l.substring(6)))
+                .flatMap(chunk -> chunk.path("choices").valueStream()).forEach(choice -> {
+                    JsonNode delta = choice.path("delta");
+                    (choice.path("index").asInt() == 0 ? content : refusal).append(delta.path(choice.path("index").asInt() == 0 ? "content" : "refusal").asString(""));
+                    delta.path("tool_calls").forEach(call -> arguments.append(call.path("function").path("arguments").asString("")));
+                    choice.path("logprobs").path("content").forEach(entry -> tokens.append(entry.path("token").asString()));
+                });
+        assertThat(content.toString()).isEqualTo("Token: [GITHUB_TOKEN_1]");
+        assertThat(refusal.toString()).isEqualTo("I won't share [OPENAI_KEY_1]");
+        assertThat(arguments.toString()).isEqualTo("{\"token\": \"[SLACK_TOKEN_1]\"}");
+        assertThat(tokens.toString()).as("the redacted token's log-probability is dropped, the others kept").isEqualTo("Token: ");
+
+        String auditor = createKeyWithRole("guard-out-parts", "auditor");
+        JsonNode guard = json(get("/v1/audit/requests/" + response.headers().firstValue("Cairn-Request-Id").orElseThrow(), auditor))
+                .get("entry").path("data").path("guard");
+        assertThat(guard.valueStream().map(v -> v.path("choice").asInt() + ":" + v.path("field").asString() + ":" + v.path("category").asString()))
+                .containsExactlyInAnyOrder("0:content:github_token", "1:refusal:openai_key", "0:tool_calls[0].function.arguments:slack_token");
     }
 }

@@ -21,7 +21,8 @@ class StreamScreenTest {
     private static final String GITHUB = "ghp_" + "R2d2C3p0L1k3S4n5H6n7B8b9F0e1L2u3K4e5";
     private static final String PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----";
     private static final String ANSWER = "Sure. Use the token " + GITHUB + " for the API, mail ops@example.org, pay with "
-            + "4111 1111 1111 1111 or IBAN DE89 3704 0044 0532 0130 00, and keep this:\n" + PEM + "\nThat is all.";
+            + "4111 1111 1111 1111 or IBAN DE89 3704 0044 0532 0130 00, and keep this:\n" + PEM + "\nIn JSON: {\"card\": \"5500 0000 0000 0004\"},"
+            + " in code `4012 8888 8888 1881`, in bold **DE44 5001 0517 5407 3249 31**. That is all.";
 
     private static Guard guard(Map<String, String> config) {
         CairnProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
@@ -36,7 +37,7 @@ class StreamScreenTest {
     }
 
     private static String streamed(OutputScreen screen, List<String> pieces) {
-        StreamScreen stream = screen.stream(0);
+        StreamScreen stream = screen.stream(OutputScreen.Part.content(0));
         StringBuilder out = new StringBuilder();
         pieces.forEach(p -> out.append(stream.accept(p)));
         return out.append(stream.finish()).toString();
@@ -44,9 +45,10 @@ class StreamScreenTest {
 
     @Test
     void everyCutIntoTwoOrThreePiecesGivesTheUnstreamedResult() {
-        String whole = screen(REDACTING, null).screen(0, ANSWER);
-        assertThat(whole).contains("[GITHUB_TOKEN_1]", "[EMAIL_1]", "[PAYMENT_CARD_1]", "[IBAN_1]", "[PRIVATE_KEY_1]")
-                .doesNotContain("ghp_", "4111", "MIIE");
+        String whole = screen(REDACTING, null).screen(OutputScreen.Part.content(0), ANSWER);
+        assertThat(whole).contains("[GITHUB_TOKEN_1]", "[EMAIL_1]", "[PAYMENT_CARD_1]", "[IBAN_1]", "[PRIVATE_KEY_1]",
+                        "[PAYMENT_CARD_2]", "[PAYMENT_CARD_3]", "[IBAN_2]")
+                .doesNotContain("ghp_", "4111", "MIIE", "5500", "4012", "DE44");
         for (int i = 0; i <= ANSWER.length(); i++) {
             assertThat(streamed(screen(REDACTING, null), List.of(ANSWER.substring(0, i), ANSWER.substring(i))))
                     .as("cut at %d", i).isEqualTo(whole);
@@ -66,7 +68,7 @@ class StreamScreenTest {
     @Test
     void tokenSizedChunksGiveTheUnstreamedResultAndTheSameVerdicts() {
         OutputScreen whole = screen(REDACTING, null);
-        String expected = whole.screen(0, ANSWER);
+        String expected = whole.screen(OutputScreen.Part.content(0), ANSWER);
         for (int size = 1; size <= 7; size++) {
             OutputScreen stream = screen(REDACTING, null);
             List<String> pieces = new java.util.ArrayList<>();
@@ -81,7 +83,7 @@ class StreamScreenTest {
 
     @Test
     void onlyAPossibleFindingIsHeldBack() {
-        StreamScreen stream = screen(REDACTING, null).stream(0);
+        StreamScreen stream = screen(REDACTING, null).stream(OutputScreen.Part.content(0));
         assertThat(stream.accept("The answer is forty")).isEqualTo("The answer is ");
         assertThat(stream.accept("-two, as ")).isEqualTo("forty-two, as ");
         // A word that may be the start of a key waits for its end; so do groups of digits.
@@ -93,11 +95,28 @@ class StreamScreenTest {
 
     @Test
     void aLongRunWithoutWhitespaceIsNotHeldForever() {
-        StreamScreen stream = screen(REDACTING, null).stream(0);
+        StreamScreen stream = screen(REDACTING, null).stream(OutputScreen.Part.content(0));
         String run = "x".repeat(Holdback.MAX + 10);
         String released = stream.accept(run);
         assertThat(released).hasSize(run.length() - Holdback.KEEP);
         assertThat(released + stream.finish()).isEqualTo(run);
+    }
+
+    @Test
+    void aKeyLongerThanTheHoldbackDoesNotStallTheStreamAndItsRestStaysRedacted() {
+        OutputScreen screen = screen(REDACTING, null);
+        StreamScreen stream = screen.stream(OutputScreen.Part.content(0));
+        String key = "sk-proj-" + "Ab1".repeat(4000);
+        StringBuilder out = new StringBuilder(stream.accept("key: "));
+        int placeholderAt = -1;
+        for (int at = 0; at < key.length(); at += 100) {
+            out.append(stream.accept(key.substring(at, Math.min(key.length(), at + 100))));
+            placeholderAt = placeholderAt < 0 && out.indexOf("[OPENAI_KEY_1]") >= 0 ? at : placeholderAt;
+        }
+        assertThat(placeholderAt).as("the stream went on while the key still arrived").isBetween(0, key.length() - 1000);
+        out.append(stream.accept(" done")).append(stream.finish());
+        assertThat(out.toString()).startsWith("key: [OPENAI_KEY_1]").endsWith(" done").doesNotContain("Ab1");
+        assertThat(screen.verdicts()).hasSize(1);
     }
 
     @Test
@@ -125,15 +144,15 @@ class StreamScreenTest {
         OutputScreen screen = new OutputScreen(REDACTING, "w", redactor, null, redactor.restorer());
         String answer = "Rotate [OPENAI_KEY_1] now; the leaked one was " + GITHUB + ".";
         for (int i = 0; i <= answer.length(); i++) {
-            OutputScreen fresh = new OutputScreen(REDACTING, "w", copyOf(redactor, key, finding), null, redactor.restorer());
+            OutputScreen fresh = new OutputScreen(REDACTING, "w", redactedOnce(key, finding), null, redactor.restorer());
             assertThat(streamed(fresh, List.of(answer.substring(0, i), answer.substring(i))))
                     .as("cut at %d", i).isEqualTo("Rotate " + key + " now; the leaked one was [GITHUB_TOKEN_1].");
         }
-        assertThat(screen.restore(screen.screen(0, answer))).isEqualTo("Rotate " + key + " now; the leaked one was [GITHUB_TOKEN_1].");
+        assertThat(screen.restore(screen.screen(OutputScreen.Part.content(0), answer))).isEqualTo("Rotate " + key + " now; the leaked one was [GITHUB_TOKEN_1].");
     }
 
     /** A redactor in the state the prompt left it in, so each run numbers its placeholders alike. */
-    private static Redactor copyOf(Redactor original, String key, Finding finding) {
+    private static Redactor redactedOnce(String key, Finding finding) {
         Redactor copy = new Redactor();
         copy.redact(key, List.of(finding));
         return copy;
