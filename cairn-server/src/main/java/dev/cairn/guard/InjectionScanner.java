@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.cairn.guard.learned.InjectionModel;
@@ -29,10 +28,20 @@ public final class InjectionScanner implements Scanner {
     public static final String NAME = "injection";
 
     /**
-     * A rule and words one of which any match contains: a text with none of them skips the
-     * regular expression, which keeps a 2 KB prompt's scan cheap.
+     * A rule, with what keeps its scan of a 2 KB prompt cheap. Leads: the words and symbols the
+     * pattern opens with, where its matches begin; line leads: what a match of its multi-line
+     * {@code ^} branch begins with after the line's white space. The pattern is tried only where
+     * {@link RuleStarts} finds those, not at every position of the text. Triggers: words one of which
+     * the text must contain for the rule to find anything, as the rules were first written to skip
+     * a pattern cheaply. Not quite every match contains one ("from&nbsp;&nbsp;now on" with two spaces
+     * does not contain "from now on"), so they stay: leaving them out would change what is found.
      */
-    private record Rule(String category, double score, List<String> triggers, Pattern pattern) {
+    private record Rule(String category, double score, List<String> triggers, List<String> leads, List<String> lineLeads,
+            Pattern pattern) {
+
+        Rule(String category, double score, List<String> triggers, List<String> leads, Pattern pattern) {
+            this(category, score, triggers, leads, List.of(), pattern);
+        }
 
         boolean mayMatch(String text) {
             for (String trigger : triggers) {
@@ -46,35 +55,41 @@ public final class InjectionScanner implements Scanner {
 
     private static final String ALL = "(?:(?:all|any|every|the|your|my|these|those|of|previous|prior|above|earlier|preceding|"
             + "initial|original|system|developer|existing|current)\\s+)*";
+    private static final List<String> OVERRIDE_VERBS = List.of("ignore", "disregard", "forget", "skip", "override", "bypass", "drop", "abandon", "neglect");
     private static final List<Rule> RULES = List.of(
-            new Rule("instruction_override", 0.95, List.of("ignore", "disregard", "forget", "skip", "override", "bypass", "drop", "abandon", "neglect"),
+            new Rule("instruction_override", 0.95, OVERRIDE_VERBS, OVERRIDE_VERBS,
                     Pattern.compile(
-                    "\\b(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect)\\s+" + ALL
+                    "\\b(?:" + String.join("|", OVERRIDE_VERBS) + ")\\s+" + ALL
                             + "(?:instructions?|prompts?|rules|directions?|guidelines|guidance|context|messages?|orders|commands|constraints)\\b")),
-            new Rule("instruction_override", 0.7, List.of("instruction", "from now on"),
+            new Rule("instruction_override", 0.7, List.of("instruction", "from now on"), List.of("new", "updated", "real", "actual", "from"),
                     Pattern.compile(
                     "\\b(?:new|updated|real|actual)\\s+instructions?\\s*:|\\bfrom\\s+now\\s+on,?\\s+(?:you\\s+(?:will|must|shall|are)|ignore|only)")),
-            new Rule("instruction_override", 0.8, List.of("follow"),
+            new Rule("instruction_override", 0.8, List.of("follow"), List.of("do", "don't", "never"),
                     Pattern.compile(
                     "\\b(?:do\\s+not|don't|never)\\s+follow\\s+" + ALL + "(?:instructions?|rules|guidelines)\\b")),
             new Rule("persona_switch", 0.9, List.of("anything now", "dan mode", "developer mode", "jailbr", "you are"),
+                    List.of("do", "dan", "developer", "jailbr", "you"),
                     Pattern.compile(
                     "\\bdo\\s+anything\\s+now\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|on)\\b|\\bjailbr(?:oken|eak)\\b"
                             + "|\\byou\\s+are\\s+(?:now\\s+)?(?:no\\s+longer\\s+bound|free\\s+from|freed\\s+from|an?\\s+(?:unrestricted|unfiltered|uncensored))")),
             new Rule("persona_switch", 0.75, List.of("pretend", "act ", "behave", "respond", "without"),
+                    List.of("pretend", "act", "behave", "respond", "without"),
                     Pattern.compile(
                     "\\b(?:pretend|act|behave|respond)\\s+(?:to\\s+be|as\\s+if\\s+you\\s+(?:are|were)|as)\\s+(?:an?\\s+)?"
                             + "(?:unrestricted|unfiltered|uncensored|evil|amoral|rogue)\\b|\\bwithout\\s+(?:any\\s+)?(?:restrictions|filters|censorship|ethical\\s+guidelines)\\b")),
-            new Rule("system_prompt_extraction", 0.9, List.of("reveal", "print", "show", "repeat", "output", "display", "leak", "dump", "recite", "tell me", "give me", "what"),
+            new Rule("system_prompt_extraction", 0.9,
+                    List.of("reveal", "print", "show", "repeat", "output", "display", "leak", "dump", "recite", "tell me", "give me", "what"),
+                    List.of("reveal", "print", "show", "repeat", "output", "display", "leak", "dump", "recite", "tell", "give", "what"),
                     Pattern.compile(
                     "\\b(?:reveal|print|show|repeat|output|display|leak|dump|recite|tell\\s+me|give\\s+me|what\\s+(?:is|are|was|were))\\s+"
                             + "(?:me\\s+)?(?:your\\s+(?:(?:full|entire|exact|original|initial|hidden|secret|system)\\s+)*"
                             + "(?:system\\s+prompt|prompt|instructions|system\\s+message|rules)"
                             + "|the\\s+(?:(?:full|entire|exact|original|initial|hidden|secret)\\s+)*system\\s+(?:prompt|message|instructions))\\b")),
-            new Rule("system_prompt_extraction", 0.8, List.of("repeat", "print", "output"),
+            new Rule("system_prompt_extraction", 0.8, List.of("repeat", "print", "output"), List.of("repeat", "print", "output"),
                     Pattern.compile(
                     "\\b(?:repeat|print|output)\\s+(?:all\\s+)?(?:the\\s+)?(?:text|words|everything)\\s+(?:above|before\\s+this)\\b")),
             new Rule("delimiter_injection", 0.9, List.of("<|", "inst]", "sys", "system", "assistant", "end of"),
+                    List.of("<|", "[inst]", "[/inst]", "<<", "end"), List.of("#", "system", "assistant"),
                     Pattern.compile(
                     "<\\|(?:im_start|im_end|system|endoftext|eot_id|start_header_id)\\|>|\\[/?inst\\]|<<\\s*/?sys\\s*>>"
                             + "|(?m)^\\s*(?:#{1,3}\\s*)?(?:system|assistant)\\s*:\\s*\\S|\\bend\\s+of\\s+(?:user\\s+)?(?:input|prompt|instructions)\\b")));
@@ -84,6 +99,9 @@ public final class InjectionScanner implements Scanner {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
     private static final Pattern COMPACT_OVERRIDE = Pattern.compile(
             "(?:ignore|disregard|forget|bypass)(?:all|any|the|your|previous|prior|above)*(?:instructions?|prompts?|rules)");
+
+    private static final RuleStarts STARTS = new RuleStarts(RULES.stream().map(Rule::leads).toList(),
+            RULES.stream().map(Rule::lineLeads).toList());
 
     /** The learned scorer's category: what the model finds has no rule, so no rule's name. */
     public static final String LEARNED = "learned";
@@ -128,44 +146,69 @@ public final class InjectionScanner implements Scanner {
 
     private List<Finding> rules(String text, ReadingView view) {
         List<Finding> findings = new ArrayList<>();
-        for (Rule rule : RULES) {
-            if (!rule.mayMatch(view.text)) {
-                continue;
-            }
-            Matcher m = rule.pattern().matcher(view.text);
-            while (m.find()) {
-                findings.add(new Finding(NAME, rule.category(), rule.score(), view.span(m.start(), m.end())));
-            }
-        }
-        Matcher spaced = SPACED.matcher(view.text);
-        while (spaced.find()) {
+        RuleStarts.Found starts = STARTS.find(view.text);
+        matchRules(view.text, starts.plain(), 1, view, findings);
+        Matches.each(SPACED, view.text, starts.spaced(), spaced -> {
             String letters = spaced.group().replaceAll("[^a-z]", "");
             if (COMPACT_OVERRIDE.matcher(letters).find()) {
                 findings.add(new Finding(NAME, "instruction_override", 0.9, view.span(spaced.start(), spaced.end())));
             }
-        }
-        Matcher encoded = BASE64.matcher(text);
-        while (encoded.find()) {
+        });
+        Matches.each(BASE64, text, base64Starts(text), encoded -> {
             String decoded = decodedText(encoded.group());
             if (decoded != null) {
                 for (Finding inner : rules(decoded, ReadingView.of(decoded))) {
                     findings.add(new Finding(NAME, inner.category(), inner.score() * 0.95, new Span(encoded.start(), encoded.end())));
                 }
             }
-        }
-        String rot13 = rot13(view.text);
-        for (Rule rule : RULES) {
-            if (!rule.mayMatch(rot13)) {
-                continue;
-            }
-            Matcher m = rule.pattern().matcher(rot13);
-            while (m.find()) {
-                findings.add(new Finding(NAME, rule.category(), rule.score() * 0.95, view.span(m.start(), m.end())));
-            }
+        });
+        if (starts.anyRot13()) {
+            matchRules(RuleStarts.rot13(view.text), starts.rot13(), 0.95, view, findings);
         }
         findings.sort((a, b) -> a.span().start() != b.span().start() ? Integer.compare(a.span().start(), b.span().start())
                 : Double.compare(b.score(), a.score()));
         return new ArrayList<>(dedupe(findings));
+    }
+
+    /**
+     * Every rule's matches in {@code text} (the view or its rot13, which has the view's spans), tried
+     * at {@code starts}, scores times {@code weight}. A rule whose triggers are not in the text finds
+     * nothing; that is asked only once it has matched, since it rarely does and the search costs.
+     */
+    private static void matchRules(String text, Starts[] starts, double weight, ReadingView view, List<Finding> findings) {
+        for (int r = 0; r < RULES.size(); r++) {
+            Rule rule = RULES.get(r);
+            List<Finding> found = new ArrayList<>(0);
+            Matches.each(rule.pattern(), text, starts[r], m ->
+                    found.add(new Finding(NAME, rule.category(), rule.score() * weight, view.span(m.start(), m.end()))));
+            if (!found.isEmpty() && rule.mayMatch(text)) {
+                findings.addAll(found);
+            }
+        }
+    }
+
+    /**
+     * Where a base64 segment can begin: at the start of a run of 16 or more base64 chars. A shorter
+     * run has no match, and a match takes its whole run, so none begins inside one.
+     */
+    private static Starts base64Starts(String text) {
+        Starts starts = new Starts();
+        int run = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && isBase64(text.charAt(i))) {
+                run++;
+            } else {
+                if (run >= 16) {
+                    starts.add(i - run);
+                }
+                run = 0;
+            }
+        }
+        return starts;
+    }
+
+    private static boolean isBase64(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
     }
 
     /** The segment's text when it is base64 of mostly printable UTF-8, else null. */
@@ -179,14 +222,6 @@ public final class InjectionScanner implements Scanner {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static String rot13(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            out.append(c >= 'a' && c <= 'z' ? (char) ('a' + (c - 'a' + 13) % 26) : c);
-        }
-        return out.toString();
     }
 
     /** One finding per category and span: the same phrase can match a rule in two views. */

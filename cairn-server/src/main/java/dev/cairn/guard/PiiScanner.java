@@ -54,6 +54,8 @@ public final class PiiScanner implements Scanner {
     private static final Pattern IPV4 = Pattern.compile(
             "(?<![\\w.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?!\\w|\\.\\d)");
 
+    private static final String DIGITS = "0123456789";
+
     private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:]{2,39}(?![\\w:]|\\.\\w)");
 
     // IBAN lengths by country (ISO 13616 registry): the EU and EEA, the UK and Switzerland, and the
@@ -78,37 +80,100 @@ public final class PiiScanner implements Scanner {
     @Override
     public List<Finding> scan(String text, Direction direction) {
         // Patterns run only when the text has what every match of them needs (an @, enough digits,
-        // a colon): most prompts have little of it, and counting is far cheaper than a regex pass.
+        // a colon), and then only where a match can begin: most prompts have little of it, and one
+        // pass over the chars is far cheaper than a regular expression tried at every position.
+        Places places = Places.of(text);
         List<Finding> findings = new ArrayList<>();
-        int digitCount = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (isDigit(text.charAt(i))) {
-                digitCount++;
-            }
-        }
-        if (text.indexOf('@') >= 0) {
-            Matches.each(EMAIL_ADDRESS, text, m -> add(findings, "email", EMAIL, m.start(), m.end()));
-        }
-        if (digitCount >= 8) {
-            Matches.each(INTERNATIONAL_PHONE, text, m -> phone(findings, m, 8));
-            Matches.each(NORTH_AMERICAN_PHONE, text, m -> phone(findings, m, 10));
+        Matches.each(EMAIL_ADDRESS, text, places.emails(), m -> add(findings, "email", EMAIL, m.start(), m.end()));
+        if (places.digits() >= 8) {
+            Starts digitRuns = places.numbers().where(text, DIGITS);
+            Matches.each(INTERNATIONAL_PHONE, text, places.numbers().where(text, "+"), m -> phone(findings, m, 8));
+            Matches.each(NORTH_AMERICAN_PHONE, text, places.numbers().where(text, "(23456789"), m -> phone(findings, m, 10));
             // Ten digits at least: nine in groups of 3-2-4 is the shape of a US SSN, not a phone.
-            Matches.each(TRUNK_PHONE, text, m -> phone(findings, m, 10));
-            Matches.each(CARD, text, m -> card(findings, m));
-            Matches.each(IBAN_START, text, m -> iban(findings, text, m));
-            Matches.each(SSN, text, m -> ssn(findings, m));
+            Matches.each(TRUNK_PHONE, text, places.numbers().where(text, "0"), m -> phone(findings, m, 10));
+            Matches.each(CARD, text, digitRuns, m -> card(findings, m));
+            Matches.each(IBAN_START, text, places.ibans(), m -> iban(findings, text, m));
+            Matches.each(SSN, text, digitRuns, m -> ssn(findings, m));
         }
-        if (digitCount >= 4 && text.indexOf('.') >= 0) {
-            Matches.each(IPV4, text, m -> ipv4(findings, m));
+        if (places.digits() >= 4 && text.indexOf('.') >= 0) {
+            Matches.each(IPV4, text, places.numbers().where(text, DIGITS), m -> ipv4(findings, m));
         }
-        if (text.indexOf(':') >= 0) {
-            Matches.each(IPV6_CANDIDATE, text, m -> {
-                if (isIpv6(m.group())) {
-                    add(findings, "ip_address", IP_ADDRESS, m.start(), m.end());
-                }
-            });
-        }
+        Matches.each(IPV6_CANDIDATE, text, places.ipv6(), m -> {
+            if (isIpv6(m.group())) {
+                add(findings, "ip_address", IP_ADDRESS, m.start(), m.end());
+            }
+        });
         return Matches.inTextOrder(findings);
+    }
+
+    /**
+     * Where the patterns can begin. Each number pattern's look-behind forbids a digit (or a word
+     * char) before its first digit, so a number begins where a digit follows a non-digit, or at a
+     * {@code +} or {@code (} before a digit; an IBAN's country code sits just before such a digit.
+     * An e-mail address begins where the run of local-part chars before an {@code @} begins, and an
+     * IPv6 candidate where a run of hex digits and colons with a colon in it begins: the look-behinds
+     * forbid those chars before a match, so none begins inside its run.
+     */
+    private record Places(int digits, Starts numbers, Starts ibans, Starts emails, Starts ipv6) {
+
+        static Places of(String text) {
+            Starts numbers = new Starts();
+            Starts ibans = new Starts();
+            int digits = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (isDigit(c)) {
+                    digits++;
+                    if (i == 0 || !isDigit(text.charAt(i - 1))) {
+                        numbers.add(i);
+                        if (i >= 2 && isUpper(text.charAt(i - 1)) && isUpper(text.charAt(i - 2))) {
+                            ibans.add(i - 2);
+                        }
+                    }
+                } else if ((c == '+' || c == '(') && i + 1 < text.length() && isDigit(text.charAt(i + 1))) {
+                    numbers.add(i);
+                }
+            }
+            Starts emails = new Starts();
+            for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+                int start = at;
+                while (start > 0 && isLocalPart(text.charAt(start - 1))) {
+                    start--;
+                }
+                if (start < at) {
+                    emails.add(start);
+                }
+            }
+            Starts ipv6 = new Starts();
+            int runEnd = 0; // where the last run walked ends: each run is walked once
+            for (int colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+                if (colon >= runEnd) {
+                    int start = colon;
+                    while (start > 0 && isHexOrColon(text.charAt(start - 1))) {
+                        start--;
+                    }
+                    ipv6.add(start);
+                    runEnd = colon + 1;
+                    while (runEnd < text.length() && isHexOrColon(text.charAt(runEnd))) {
+                        runEnd++;
+                    }
+                }
+            }
+            return new Places(digits, numbers, ibans, emails, ipv6);
+        }
+
+        private static boolean isUpper(char c) {
+            return c >= 'A' && c <= 'Z';
+        }
+
+        /** {@code [A-Za-z0-9._%+-]}: what the local part of an e-mail address is made of. */
+        private static boolean isLocalPart(char c) {
+            return (c >= 'a' && c <= 'z') || isUpper(c) || isDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+        }
+
+        private static boolean isHexOrColon(char c) {
+            return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':';
+        }
     }
 
     private void phone(List<Finding> findings, Matcher m, int minDigits) {

@@ -1,8 +1,8 @@
 package dev.cairn.guard;
 
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A text as a model would read it rather than as a filter sees it: invisible characters dropped,
@@ -12,17 +12,17 @@ import java.util.Map;
  */
 final class ReadingView {
 
-    /** Cyrillic and Greek letters that look like Latin ones. */
-    private static final Map<Integer, Character> HOMOGLYPHS = Map.ofEntries(
-            Map.entry(0x0430, 'a'), Map.entry(0x0435, 'e'), Map.entry(0x043E, 'o'), Map.entry(0x0440, 'p'),
-            Map.entry(0x0441, 'c'), Map.entry(0x0443, 'y'), Map.entry(0x0445, 'x'), Map.entry(0x0456, 'i'),
-            Map.entry(0x0458, 'j'), Map.entry(0x0455, 's'), Map.entry(0x04BB, 'h'), Map.entry(0x0501, 'd'),
-            Map.entry(0x03BF, 'o'), Map.entry(0x03B1, 'a'), Map.entry(0x03B5, 'e'), Map.entry(0x03B9, 'i'),
-            Map.entry(0x03BD, 'v'), Map.entry(0x03C1, 'p'), Map.entry(0x03C4, 't'), Map.entry(0x03BA, 'k'));
-    private static final Map<Character, Character> LEET = Map.of(
-            '0', 'o', '1', 'i', '3', 'e', '4', 'a', '5', 's', '7', 't', '@', 'a', '$', 's', '!', 'i');
+    /**
+     * What each BMP char outside ASCII folds to when that is a single char (NFKC, then lower case):
+     * most of them (accented Latin, Cyrillic, CJK) do, and the Normalizer costs far more than a
+     * look-up. Filled as chars are met; 0 is not yet known, {@link #SEVERAL} folds to several chars
+     * (or to U+FFFF itself) and is worked out each time. Threads that race fill in the same value.
+     */
+    private static final char[] BMP_FOLDS = new char[0x10000];
+    private static final char SEVERAL = '\uFFFF';
 
     final String text;
+    /** For each char of {@link #text}, the index of the original char it came from (the array may run on past the text). */
     private final int[] origin;
     private final int originalLength;
 
@@ -33,31 +33,59 @@ final class ReadingView {
     }
 
     static ReadingView of(String original) {
-        StringBuilder out = new StringBuilder(original.length());
-        int[] origin = new int[original.length() * 2 + 8];
-        int n = 0;
+        Builder view = new Builder(original.length());
         for (int i = 0; i < original.length(); ) {
+            char c = original.charAt(i);
+            if (c < 0x80) {
+                // ASCII is visible, looks like no other letter and is its own NFKC form.
+                char leet = leet(c);
+                view.add(leet != 0 && besideLetter(original, i) ? leet : lowerAscii(c), i);
+                i++;
+                continue;
+            }
             int cp = original.codePointAt(i);
-            int width = Character.charCount(cp);
             if (!invisible(cp)) {
-                String folded = fold(original, i, cp);
-                for (int k = 0; k < folded.length(); k++) {
-                    if (n == origin.length) {
-                        origin = java.util.Arrays.copyOf(origin, origin.length * 2);
+                char lookalike = homoglyph(Character.toLowerCase(cp));
+                char single = lookalike != 0 ? lookalike : cp < 0x10000 ? bmpFold(cp) : SEVERAL;
+                if (single != SEVERAL) {
+                    view.add(single, i);
+                } else {
+                    String folded = normalized(cp);
+                    for (int k = 0; k < folded.length(); k++) {
+                        view.add(folded.charAt(k), i);
                     }
-                    origin[n++] = i;
-                    out.append(folded.charAt(k));
                 }
             }
-            i += width;
+            i += Character.charCount(cp);
         }
-        return new ReadingView(out.toString(), java.util.Arrays.copyOf(origin, n), original.length());
+        return new ReadingView(new String(view.chars, 0, view.size), view.origin, original.length());
+    }
+
+    /** The view's chars as they are folded, each with the index of the original char it came from. */
+    private static final class Builder {
+        char[] chars;
+        int[] origin;
+        int size;
+
+        Builder(int capacity) {
+            chars = new char[capacity + 8];
+            origin = new int[capacity + 8];
+        }
+
+        void add(char c, int from) {
+            if (size == chars.length) { // chars before folded to several each
+                chars = Arrays.copyOf(chars, size * 2);
+                origin = Arrays.copyOf(origin, size * 2);
+            }
+            chars[size] = c;
+            origin[size++] = from;
+        }
     }
 
     /** The span in the original text of the view's chars {@code [start, end)}. */
     Span span(int start, int end) {
         int from = origin[start];
-        int to = end < origin.length ? origin[end] : originalLength;
+        int to = end < text.length() ? origin[end] : originalLength;
         return new Span(from, Math.max(from + 1, to));
     }
 
@@ -66,19 +94,57 @@ final class ReadingView {
                 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x180E || cp == 0xAD;
     }
 
-    private static String fold(String original, int at, int cp) {
-        Character lookalike = HOMOGLYPHS.get(Character.toLowerCase(cp));
-        if (lookalike != null) {
-            return String.valueOf(lookalike);
+    /** Cyrillic and Greek letters (lower case) that look like Latin ones, and what they look like; else 0. */
+    private static char homoglyph(int lower) {
+        return switch (lower) {
+            case 0x0430, 0x03B1 -> 'a';
+            case 0x0435, 0x03B5 -> 'e';
+            case 0x043E, 0x03BF -> 'o';
+            case 0x0440, 0x03C1 -> 'p';
+            case 0x0441 -> 'c';
+            case 0x0443 -> 'y';
+            case 0x0445 -> 'x';
+            case 0x0456, 0x03B9 -> 'i';
+            case 0x0458 -> 'j';
+            case 0x0455 -> 's';
+            case 0x04BB -> 'h';
+            case 0x0501 -> 'd';
+            case 0x03BD -> 'v';
+            case 0x03C4 -> 't';
+            case 0x03BA -> 'k';
+            default -> 0;
+        };
+    }
+
+    /** The letter a leetspeak digit or symbol stands for; else 0. */
+    private static char leet(char c) {
+        return switch (c) {
+            case '0' -> 'o';
+            case '1', '!' -> 'i';
+            case '3' -> 'e';
+            case '4', '@' -> 'a';
+            case '5', '$' -> 's';
+            case '7' -> 't';
+            default -> 0;
+        };
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /** The BMP char's fold when it is one char, else {@link #SEVERAL}. */
+    private static char bmpFold(int cp) {
+        char known = BMP_FOLDS[cp];
+        if (known == 0) {
+            String folded = normalized(cp);
+            known = folded.length() == 1 && folded.charAt(0) != 0 ? folded.charAt(0) : SEVERAL;
+            BMP_FOLDS[cp] = known;
         }
-        char single = cp < 0x10000 ? (char) cp : 0;
-        Character leet = LEET.get(single);
-        if (leet != null && besideLetter(original, at)) {
-            return String.valueOf(leet);
-        }
-        if (cp < 0x80) {
-            return String.valueOf((char) Character.toLowerCase(cp)); // ASCII is its own NFKC form
-        }
+        return known;
+    }
+
+    private static String normalized(int cp) {
         return Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 

@@ -65,46 +65,56 @@ public final class SecretScanner implements Scanner {
 
     @Override
     public List<Finding> scan(String text, Direction direction) {
-        // Each pattern runs only when the literal every match of it contains is in the text: most
+        // Each pattern is tried only where the literal every match of it begins with occurs: most
         // prompts hold no secret, and a substring search is far cheaper than a regex pass.
         List<Finding> findings = new ArrayList<>();
-        if (text.contains("sk-ant-")) {
-            Matches.each(ANTHROPIC_KEY, text, m -> add(findings, "anthropic_key", PREFIXED, m));
-        }
-        if (text.contains("sk-")) {
-            Matches.each(OPENAI_KEY, text, m -> add(findings, "openai_key", PREFIXED, m));
-        }
+        Matches.each(ANTHROPIC_KEY, text, Starts.of(text, "sk-ant-"), m -> add(findings, "anthropic_key", PREFIXED, m));
+        Matches.each(OPENAI_KEY, text, Starts.of(text, "sk-"), m -> add(findings, "openai_key", PREFIXED, m));
         List<Span> accessKeys = new ArrayList<>();
-        if (text.contains("AKIA") || text.contains("ASIA")) {
-            Matches.each(AWS_ACCESS_KEY, text, m -> {
-                add(findings, "aws_access_key", PREFIXED, m);
-                accessKeys.add(new Span(m.start(), m.end()));
-            });
-        }
+        Matches.each(AWS_ACCESS_KEY, text, Starts.of(text, "AKIA", "ASIA"), m -> {
+            add(findings, "aws_access_key", PREFIXED, m);
+            accessKeys.add(new Span(m.start(), m.end()));
+        });
         if (!accessKeys.isEmpty() || text.contains("ecret") || text.contains("ECRET")) {
-            Matches.each(AWS_SECRET_CANDIDATE, text, m -> {
+            Matches.each(AWS_SECRET_CANDIDATE, text, fortyCharRuns(text), m -> {
                 if (nearAny(m, accessKeys) || labelled(text, m.start())) {
                     add(findings, "aws_secret_key", AWS_SECRET, m);
                 }
             });
         }
-        if (text.contains("gh") || text.contains("github_pat_")) {
-            Matches.each(GITHUB_TOKEN, text, m -> add(findings, "github_token", PREFIXED, m));
-        }
-        if (text.contains("xox")) {
-            Matches.each(SLACK_TOKEN, text, m -> add(findings, "slack_token", PREFIXED, m));
-        }
-        if (text.contains("eyJ")) {
-            Matches.each(JWT_CANDIDATE, text, m -> {
-                if (isJwtHeader(m.group(1))) {
-                    add(findings, "jwt", PREFIXED, m);
-                }
-            });
-        }
+        Matches.each(GITHUB_TOKEN, text, Starts.of(text, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                m -> add(findings, "github_token", PREFIXED, m));
+        Matches.each(SLACK_TOKEN, text, Starts.of(text, "xox"), m -> add(findings, "slack_token", PREFIXED, m));
+        Matches.each(JWT_CANDIDATE, text, Starts.of(text, "eyJ"), m -> {
+            if (isJwtHeader(m.group(1))) {
+                add(findings, "jwt", PREFIXED, m);
+            }
+        });
         if (text.contains("PRIVATE KEY-----")) {
-            Matches.each(PRIVATE_KEY, text, m -> add(findings, "private_key", PEM_BLOCK, m));
+            Matches.each(PRIVATE_KEY, text, Starts.of(text, "-----BEGIN "), m -> add(findings, "private_key", PEM_BLOCK, m));
         }
         return Matches.inTextOrder(findings);
+    }
+
+    /** Where a run of exactly 40 base64 chars begins: the only place an AWS secret key candidate can. */
+    private static Starts fortyCharRuns(String text) {
+        Starts starts = new Starts();
+        int run = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && isBase64(text.charAt(i))) {
+                run++;
+            } else {
+                if (run == 40) {
+                    starts.add(i - 40);
+                }
+                run = 0;
+            }
+        }
+        return starts;
+    }
+
+    private static boolean isBase64(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '+';
     }
 
     private static boolean nearAny(Matcher m, List<Span> accessKeys) {

@@ -66,6 +66,9 @@ public final class UnicodeScanner implements Scanner {
     }
 
     private static String category(String text, int at, int cp) {
+        if (cp < 0x180E) {
+            return null; // below the first char of any category, as nearly every char of a prompt is
+        }
         if (cp >= 0xE0000 && cp <= 0xE007F) {
             return "tag_characters";
         }
@@ -118,23 +121,31 @@ public final class UnicodeScanner implements Scanner {
         int i = 0;
         while (i < text.length()) {
             int cp = text.codePointAt(i);
-            if (!Character.isLetter(cp)) {
+            if (!isLetter(cp)) {
                 i += Character.charCount(cp);
                 continue;
             }
             int start = i;
             boolean latin = false;
             boolean lookalike = false;
-            while (i < text.length() && Character.isLetter(text.codePointAt(i))) {
-                Character.UnicodeScript script = Character.UnicodeScript.of(text.codePointAt(i));
-                latin |= script == Character.UnicodeScript.LATIN;
-                lookalike |= script == Character.UnicodeScript.CYRILLIC || script == Character.UnicodeScript.GREEK;
-                i += Character.charCount(text.codePointAt(i));
+            while (i < text.length() && isLetter(cp = text.codePointAt(i))) {
+                if (cp < 0x80) {
+                    latin = true; // an ASCII letter: looking up its script would say Latin, at some cost
+                } else {
+                    Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+                    latin |= script == Character.UnicodeScript.LATIN;
+                    lookalike |= script == Character.UnicodeScript.CYRILLIC || script == Character.UnicodeScript.GREEK;
+                }
+                i += Character.charCount(cp);
             }
             if (latin && lookalike) {
                 findings.add(new Finding(NAME, "homoglyph", 0.8, new Span(start, i)));
             }
         }
         return findings;
+    }
+
+    private static boolean isLetter(int cp) {
+        return cp < 0x80 ? (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') : Character.isLetter(cp);
     }
 }

@@ -19,15 +19,17 @@ public record TextFeatures(int[] slots, float value, int words) {
     private static final int MAX_WORDS = 4096;
 
     public static TextFeatures of(CharSequence text) {
-        Slots slots = new Slots(2 * MAX_WORDS);
-        int[] words = new int[MAX_WORDS];
+        // Each word takes a letter or digit and each mark a char of its own, so a text has no more words than chars.
+        int[] words = new int[Math.min(MAX_WORDS, text.length() + 1)];
+        Slots slots = new Slots(2 * words.length);
         int count = 0;
         int hash = 0;
         int start = -1;
         for (int i = 0; i <= text.length() && count < MAX_WORDS; i++) {
             char c = i < text.length() ? text.charAt(i) : ' ';
-            if (Character.isLetterOrDigit(c)) {
-                hash = mix(hash, Character.toLowerCase(c));
+            // ASCII answered without the Unicode tables, as they would answer: most text is ASCII.
+            if (c < 0x80 ? isAsciiLetterOrDigit(c) : Character.isLetterOrDigit(c)) {
+                hash = mix(hash, c < 0x80 ? lowerAscii(c) : Character.toLowerCase(c));
                 start = start < 0 ? i : start;
                 continue;
             }
@@ -48,6 +50,14 @@ public record TextFeatures(int[] slots, float value, int words) {
         }
         int[] unique = slots.distinct();
         return new TextFeatures(unique, unique.length == 0 ? 0f : (float) (1 / Math.sqrt(unique.length)), count);
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** Characters that carry meaning in injections: template tokens, fences, roles, headers. */

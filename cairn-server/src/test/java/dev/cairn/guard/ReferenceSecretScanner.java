@@ -1,0 +1,143 @@
+package dev.cairn.guard;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.cairn.platform.JsonBodies;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@link SecretScanner} as it was before its scans were sped up (commit 8dc84e6), kept unchanged
+ * but for its name as the oracle {@link ScannerEquivalenceTest} holds the fast one to: every
+ * pattern run with {@code find()} over the whole text. Its own documentation follows.
+ *
+ * Finds credentials in a text: provider API keys, cloud access keys, chat and code-host tokens, JSON
+ * web tokens and PEM private keys.
+ *
+ * <p>Scores: a PEM private-key block cannot be anything else, so it scores 1.0. Prefixed tokens
+ * ({@code sk-ant-}, {@code ghp_}, {@code AKIA}) and JWTs whose header parses are near certain but
+ * carry no check the scanner verifies, so 0.95. An AWS secret key is just 40 base64 characters,
+ * taken only beside an access key id or under a label, so it scores lowest.
+ */
+final class ReferenceSecretScanner implements Scanner {
+
+    public static final String NAME = "secrets";
+
+    static final double PEM_BLOCK = 1.0;
+    static final double PREFIXED = 0.95;
+    static final double AWS_SECRET = 0.85;
+
+    /** How far (in chars) an AWS secret key may be from an access key id and still be taken as its pair. */
+    static final int AWS_PAIR_DISTANCE = 200;
+
+    private static final Pattern ANTHROPIC_KEY = Pattern.compile("(?<![\\w-])sk-ant-[A-Za-z0-9_-]{20,}(?![\\w-])");
+
+    // The lookahead keeps an Anthropic key from also matching here as sk- followed by "ant-...".
+    private static final Pattern OPENAI_KEY = Pattern.compile(
+            "(?<![\\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![\\w-])");
+
+    private static final Pattern AWS_ACCESS_KEY = Pattern.compile("(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])");
+
+    private static final Pattern AWS_SECRET_CANDIDATE = Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
+
+    // aws_secret_access_key = ..., "SecretAccessKey": "...", AWS_SECRET_KEY=...
+    private static final Pattern AWS_SECRET_LABEL = Pattern.compile(
+            "(?i)(?:aws_?)?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?$");
+
+    private static final Pattern GITHUB_TOKEN = Pattern.compile(
+            "(?<!\\w)(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?!\\w)");
+
+    private static final Pattern SLACK_TOKEN = Pattern.compile("(?<![\\w-])xox[abprs]-[A-Za-z0-9-]{10,}(?![\\w-])");
+
+    // A JWT's header and payload are base64url JSON objects, so both start with "eyJ" ('{"'); the
+    // signature is empty when the algorithm is "none".
+    private static final Pattern JWT_CANDIDATE = Pattern.compile(
+            "(?<![\\w.-])(eyJ[A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*(?![\\w.-])");
+
+    private static final Pattern PRIVATE_KEY = Pattern.compile(
+            "-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----.*?-----END ([A-Z0-9]+ )*PRIVATE KEY-----", Pattern.DOTALL);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Finding> scan(String text, Direction direction) {
+        // Each pattern runs only when the literal every match of it contains is in the text: most
+        // prompts hold no secret, and a substring search is far cheaper than a regex pass.
+        List<Finding> findings = new ArrayList<>();
+        if (text.contains("sk-ant-")) {
+            ReferenceMatches.each(ANTHROPIC_KEY, text, m -> add(findings, "anthropic_key", PREFIXED, m));
+        }
+        if (text.contains("sk-")) {
+            ReferenceMatches.each(OPENAI_KEY, text, m -> add(findings, "openai_key", PREFIXED, m));
+        }
+        List<Span> accessKeys = new ArrayList<>();
+        if (text.contains("AKIA") || text.contains("ASIA")) {
+            ReferenceMatches.each(AWS_ACCESS_KEY, text, m -> {
+                add(findings, "aws_access_key", PREFIXED, m);
+                accessKeys.add(new Span(m.start(), m.end()));
+            });
+        }
+        if (!accessKeys.isEmpty() || text.contains("ecret") || text.contains("ECRET")) {
+            ReferenceMatches.each(AWS_SECRET_CANDIDATE, text, m -> {
+                if (nearAny(m, accessKeys) || labelled(text, m.start())) {
+                    add(findings, "aws_secret_key", AWS_SECRET, m);
+                }
+            });
+        }
+        if (text.contains("gh") || text.contains("github_pat_")) {
+            ReferenceMatches.each(GITHUB_TOKEN, text, m -> add(findings, "github_token", PREFIXED, m));
+        }
+        if (text.contains("xox")) {
+            ReferenceMatches.each(SLACK_TOKEN, text, m -> add(findings, "slack_token", PREFIXED, m));
+        }
+        if (text.contains("eyJ")) {
+            ReferenceMatches.each(JWT_CANDIDATE, text, m -> {
+                if (isJwtHeader(m.group(1))) {
+                    add(findings, "jwt", PREFIXED, m);
+                }
+            });
+        }
+        if (text.contains("PRIVATE KEY-----")) {
+            ReferenceMatches.each(PRIVATE_KEY, text, m -> add(findings, "private_key", PEM_BLOCK, m));
+        }
+        return ReferenceMatches.inTextOrder(findings);
+    }
+
+    private static boolean nearAny(Matcher m, List<Span> accessKeys) {
+        for (Span key : accessKeys) {
+            int gap = m.start() >= key.end() ? m.start() - key.end() : key.start() - m.end();
+            if (gap >= 0 && gap <= AWS_PAIR_DISTANCE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean labelled(String text, int start) {
+        int from = Math.max(0, start - 40);
+        return AWS_SECRET_LABEL.matcher(text.substring(from, start)).find();
+    }
+
+    /** Whether the first part decodes to a JSON object naming an algorithm, as every JWT header does. */
+    static boolean isJwtHeader(String part) {
+        try {
+            byte[] json = Base64.getUrlDecoder().decode(part);
+            JsonNode header = JsonBodies.JSON.readTree(new String(json, StandardCharsets.UTF_8));
+            return header.isObject() && header.path("alg").isString();
+        } catch (IllegalArgumentException | JacksonException e) {
+            return false;
+        }
+    }
+
+    private void add(List<Finding> findings, String category, double score, Matcher m) {
+        findings.add(new Finding(name(), category, score, new Span(m.start(), m.end())));
+    }
+}
