@@ -109,6 +109,8 @@ public final class InjectionScanner implements Scanner {
     static final double LEARNED_FLOOR = 0.5;
     /** Texts of fewer words are left to the rules: one or two words say too little for the model to judge. */
     static final int LEARNED_MIN_WORDS = 5;
+    /** How much of the end of a text too long for the model's features is scored on its own. */
+    static final int LEARNED_TAIL = 16 * 1024;
 
     private final InjectionModel model;
 
@@ -137,6 +139,11 @@ public final class InjectionScanner implements Scanner {
             // flagged harmless paragraphs of longer documents.
             TextFeatures features = TextFeatures.of(view.text);
             double p = features.words() < LEARNED_MIN_WORDS ? 0 : model.probability(features);
+            if (features.words() >= TextFeatures.MAX_WORDS) {
+                // The features stop at the first 4,096 words: an injection at the end of a long
+                // document would go unseen, so its last 16 KB are scored too.
+                p = Math.max(p, model.probability(view.text.substring(view.text.length() - LEARNED_TAIL)));
+            }
             if (p >= LEARNED_FLOOR) {
                 findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));
             }

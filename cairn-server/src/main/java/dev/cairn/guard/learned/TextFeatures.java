@@ -15,8 +15,8 @@ import java.util.Arrays;
 public record TextFeatures(int[] slots, float value, int words) {
 
     public static final int DIMENSIONS = 1 << 18;
-    /** Words looked at: the first 4,096, some 20 KB of text; the scanner scores longer texts in windows. */
-    private static final int MAX_WORDS = 4096;
+    /** Words looked at: the first 4,096, some 20 KB of text; the scanner scores a longer text's end as well. */
+    public static final int MAX_WORDS = 4096;
 
     public static TextFeatures of(CharSequence text) {
         // Each word takes a letter or digit and each mark a char of its own, so a text has no more words than chars.
