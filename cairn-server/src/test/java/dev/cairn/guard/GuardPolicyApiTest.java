@@ -112,6 +112,16 @@ class GuardPolicyApiTest extends CairnServerTest {
     }
 
     @Test
+    void aJsonBodyLabelledAsAFormIsStillRead() {
+        // `curl -d` labels its body application/x-www-form-urlencoded, as in the README's example.
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/admin/guard/policies/guard-form")))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":{\"pii\":{\"action\":\"redact\"}}}")).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).get("rules").get("pii").get("action").asString()).isEqualTo("redact");
+    }
+
+    @Test
     void onlyAdminKeysReachTheAdminApi() {
         String user = createKey("policy-api-user");
         String auditor = createKeyWithRole("policy-api-user", "auditor");
