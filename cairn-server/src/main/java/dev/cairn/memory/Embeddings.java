@@ -25,7 +25,8 @@ public class Embeddings {
     private final boolean warmUp;
 
     public Embeddings(CairnProperties properties, MemoryCache shared) {
-        this.warmUp = properties.jobs().workers() > 0; // a server, not a command-line run
+        // A server with memory on, not a command-line run: the model costs some 400 MB of memory once loaded.
+        this.warmUp = properties.memory().enabled() && properties.jobs().workers() > 0;
         CairnProperties.Memory.Embedding config = properties.memory().embedding();
         this.embedder = switch (config.provider()) {
             case "local" -> new LocalEmbedder();
