@@ -21,6 +21,8 @@ import dev.cairn.audit.AuditSequencer;
 import dev.cairn.audit.StoredEntry;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.TileHashSource;
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.WriteGate;
 import org.HdrHistogram.Histogram;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +51,7 @@ public final class LedgerBench {
         long entries = Long.parseLong(args[3]);
         int threads = Integer.parseInt(args[4]);
         try (HikariDataSource db = dataSource(vendor, args[2])) {
-            AuditRepository repository = new AuditRepository(db, JdbcClient.create(db));
+            AuditRepository repository = new AuditRepository(db, JdbcClient.create(db), WriteGate.of(Dialect.of(db)));
             switch (mode) {
                 case "append" -> append(vendor, repository, entries, threads);
                 case "proofs" -> proofs(vendor, repository, entries, threads);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -16,6 +17,8 @@ final class Aead {
     static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int POOLED = 64;
+    private static final ConcurrentLinkedQueue<Cipher> ENCRYPTERS = new ConcurrentLinkedQueue<>();
 
     private Aead() {
     }
@@ -23,12 +26,20 @@ final class Aead {
     static byte[] seal(SecretKey key, byte[] plaintext, String associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
+        // Every audited request seals once: reuse ciphers rather than look one up each time (each
+        // init below takes a fresh nonce, so reuse never repeats one).
+        Cipher cipher = ENCRYPTERS.poll();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            if (cipher == null) {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            }
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = Arrays.copyOf(nonce, NONCE_BYTES + cipher.getOutputSize(plaintext.length));
             cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
+            if (ENCRYPTERS.size() < POOLED) {
+                ENCRYPTERS.offer(cipher);
+            }
             return sealed;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is part of every JDK", e);

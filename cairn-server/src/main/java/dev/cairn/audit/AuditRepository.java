@@ -1,20 +1,24 @@
 package dev.cairn.audit;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
 import dev.cairn.ledger.TileId;
+import dev.cairn.platform.WriteGate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -27,10 +31,12 @@ public class AuditRepository {
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
+    private final WriteGate gate;
 
-    public AuditRepository(DataSource dataSource, JdbcClient jdbc) {
+    public AuditRepository(DataSource dataSource, JdbcClient jdbc, WriteGate gate) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
+        this.gate = gate;
     }
 
     /**
@@ -45,10 +51,13 @@ public class AuditRepository {
         private final PreparedStatement insert;
         private final PreparedStatement insertBlob;
         private final PreparedStatement upsertTile;
+        /** Syncs this connection's commits when SQLite was asked to sync each one; null otherwise. */
+        private final WalSync walSync;
 
         private Writer() throws SQLException {
             connection = dataSource.getConnection();
             try {
+                walSync = syncsItsOwnCommits(connection);
                 connection.setAutoCommit(false);
                 insert = connection.prepareStatement(
                         "INSERT INTO audit_entries (" + ENTRY_COLUMNS + ", leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -61,7 +70,27 @@ public class AuditRepository {
             }
         }
 
+        /**
+         * Runs {@code durable} once the last {@link #append} is on disk, or {@code failed} when that
+         * cannot be known; on SQLite through {@link WalSync}, elsewhere at once, the commit having
+         * been durable already.
+         */
+        public void afterDurable(Runnable durable, Consumer<Exception> failed) {
+            if (walSync == null) {
+                durable.run();
+            } else {
+                walSync.afterCommit(durable, failed);
+            }
+        }
+
         public void append(List<StoredEntry> entries, List<byte[]> leafHashes, List<TileBuilder.Tile> tiles)
+                throws SQLException {
+            try (WriteGate.Held held = gate.hold()) {
+                write(entries, leafHashes, tiles);
+            }
+        }
+
+        private void write(List<StoredEntry> entries, List<byte[]> leafHashes, List<TileBuilder.Tile> tiles)
                 throws SQLException {
             try {
                 boolean blobs = false;
@@ -116,12 +145,49 @@ public class AuditRepository {
 
         @Override
         public void close() {
+            if (walSync != null) {
+                walSync.close();
+            }
             try (connection; insert; insertBlob; upsertTile) {
                 connection.rollback();
+                if (walSync != null) {
+                    // Back to the pool as the pool's other connections are.
+                    connection.setAutoCommit(true);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("PRAGMA synchronous = " + walSync.restoreLevel());
+                    }
+                }
             } catch (SQLException e) {
                 // The connection is going back to the pool or away; nothing is pending on it.
             }
         }
+    }
+
+    /**
+     * On a SQLite connection set to sync every commit (FULL or EXTRA), switches it to NORMAL and
+     * returns the {@link WalSync} that makes its commits durable instead; null on PostgreSQL or
+     * when the operator chose NORMAL, where there is nothing to add.
+     */
+    private static WalSync syncsItsOwnCommits(Connection connection) throws SQLException {
+        if (!connection.getMetaData().getURL().startsWith("jdbc:sqlite:")) {
+            return null;
+        }
+        int level;
+        Path file;
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("PRAGMA synchronous")) {
+                level = rs.next() ? rs.getInt(1) : 0;
+            }
+            try (ResultSet rs = statement.executeQuery("PRAGMA database_list")) {
+                file = rs.next() && rs.getString("file") != null && !rs.getString("file").isEmpty()
+                        ? Path.of(rs.getString("file")) : null;
+            }
+            if (level < 2 || file == null) {
+                return null; // NORMAL or OFF, or an in-memory database: no sync was asked for
+            }
+            statement.execute("PRAGMA synchronous = NORMAL");
+        }
+        return new WalSync(file.resolveSibling(file.getFileName() + "-wal"), level);
     }
 
     /** Opens the writer; the sequencer holds it for as long as it runs. */

@@ -166,10 +166,17 @@ public class AuditSequencer implements SmartLifecycle {
             }
             try {
                 writer.append(rows, leafHashes, tree.drainChanged());
-                head = new TreeHead(tree.size(), tree.rootHash());
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).committed().complete(indexes[i]);
-                }
+                TreeHead committed = new TreeHead(tree.size(), tree.rootHash());
+                List<CompletableFuture<Long>> callers = new ArrayList<>(batch.size());
+                batch.forEach(draft -> callers.add(draft.committed()));
+                // Callers hear of their index, and checkpoints see the new head, only once the
+                // commit is on disk; the next batch need not wait for that.
+                writer.afterDurable(() -> {
+                    advanceHead(committed);
+                    for (int i = 0; i < callers.size(); i++) {
+                        callers.get(i).complete(indexes[i]);
+                    }
+                }, e -> callers.forEach(c -> c.completeExceptionally(e)));
                 return;
             } catch (Exception e) {
                 failure = e;
@@ -188,6 +195,13 @@ public class AuditSequencer implements SmartLifecycle {
         log.error("Could not commit {} audit entries; their requests fail", batch.size(), failure);
         Exception cause = failure;
         batch.forEach(d -> d.committed().completeExceptionally(cause));
+    }
+
+    /** Heads only grow: a sync that reports late must not undo a reload's newer head. */
+    private synchronized void advanceHead(TreeHead committed) {
+        if (head == null || committed.size() > head.size()) {
+            head = committed;
+        }
     }
 
     private void closeWriter() {

@@ -7,7 +7,10 @@ import dev.cairn.limits.Admission;
 import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.Ids;
+import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -47,6 +50,9 @@ final class Exchange {
     ObjectNode requestContent;
     /** A non-streamed answer's body. */
     byte[] responseBody;
+    /** {@link #responseBody} parsed, once, for the steps that read it; see {@link #responseTree()}. */
+    private JsonNode responseTree;
+    private boolean responseParsed;
     /** A streamed answer, put back together. */
     StreamTranscript transcript;
     /** Whether recording in the audit log was attempted, so that it happens once. */
@@ -56,6 +62,25 @@ final class Exchange {
         this.route = route;
         this.principal = principal;
         this.trace = trace;
+    }
+
+    /** The non-streamed answer as the upstream sent it, parsed on first use; null when it is not JSON. */
+    JsonNode responseTree() {
+        if (!responseParsed) {
+            responseParsed = true;
+            try {
+                responseTree = responseBody == null ? null : JsonBodies.JSON.readTree(responseBody);
+            } catch (JacksonException e) {
+                responseTree = null;
+            }
+        }
+        return responseTree;
+    }
+
+    /** Called by a step that changed the parsed answer in place: later readers parse the original again. */
+    void responseTreeChanged() {
+        responseParsed = false;
+        responseTree = null;
     }
 
     void failed(ApiError error) {

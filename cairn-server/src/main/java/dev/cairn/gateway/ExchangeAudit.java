@@ -9,12 +9,10 @@ import dev.cairn.audit.AuditException;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
-import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -149,10 +147,8 @@ class ExchangeAudit {
 
     /** Splits a non-streamed answer: its identity and finish reasons are data, its content personal. */
     private static void answer(Exchange exchange, ObjectNode response, ObjectNode personal) {
-        JsonNode body;
-        try {
-            body = JsonBodies.JSON.readTree(exchange.responseBody);
-        } catch (JacksonException e) {
+        JsonNode body = exchange.responseTree();
+        if (body == null) {
             return;
         }
         for (String field : new String[] {"id", "object", "model", "system_fingerprint"}) {

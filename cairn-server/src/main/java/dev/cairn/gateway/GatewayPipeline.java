@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -108,8 +107,7 @@ public class GatewayPipeline {
                 stream(exchange, chat, upstream, sse);
             } else {
                 exchange.responseBody = timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
-                byte[] answer = exchange.output == null ? exchange.responseBody
-                        : ScreenedAnswer.screen(exchange.responseBody, exchange.output, exchange.requestId);
+                byte[] answer = exchange.output == null ? exchange.responseBody : screenAnswer(exchange);
                 audit.record(exchange);
                 rememberTurns(exchange);
                 respondJson(response, answer);
@@ -156,17 +154,21 @@ public class GatewayPipeline {
         JsonNode choices;
         if (exchange.transcript != null) {
             choices = exchange.transcript.choices();
-        } else if (exchange.responseBody != null) {
-            try {
-                choices = JsonBodies.JSON.readTree(exchange.responseBody).path("choices");
-            } catch (JacksonException e) {
-                return null;
-            }
+        } else if (exchange.responseTree() != null) {
+            choices = exchange.responseTree().path("choices");
         } else {
             return null;
         }
         JsonNode content = choices.path(0).path("message").path("content");
         return content.isString() ? content.stringValue() : null;
+    }
+
+    private static byte[] screenAnswer(Exchange exchange) {
+        byte[] answer = ScreenedAnswer.screen(exchange.responseBody, exchange.responseTree(), exchange.output, exchange.requestId);
+        if (answer != exchange.responseBody) {
+            exchange.responseTreeChanged(); // the audit entry records the answer as the upstream gave it
+        }
+        return answer;
     }
 
     private void screenInput(Exchange exchange, ObjectNode body) {

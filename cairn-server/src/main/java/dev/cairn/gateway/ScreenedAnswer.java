@@ -4,7 +4,6 @@ import dev.cairn.guard.GuardException;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.OutputScreen.Part;
 import dev.cairn.platform.JsonBodies;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,12 +17,13 @@ final class ScreenedAnswer {
     private ScreenedAnswer() {
     }
 
-    /** The body the client gets; throws {@link GuardException} when the guard blocks the answer. */
-    static byte[] screen(byte[] body, OutputScreen screen, String requestId) {
-        JsonNode answer;
-        try {
-            answer = JsonBodies.JSON.readTree(body);
-        } catch (JacksonException e) {
+    /**
+     * The body the client gets: {@code body} itself when the guard changed nothing, else {@code answer}
+     * (the body parsed, changed in place) written out again. Throws {@link GuardException} when the
+     * guard blocks the answer.
+     */
+    static byte[] screen(byte[] body, JsonNode answer, OutputScreen screen, String requestId) {
+        if (answer == null) {
             return body; // not JSON: nothing the guard can read, and the provider already vouched for it
         }
         boolean changed = false;

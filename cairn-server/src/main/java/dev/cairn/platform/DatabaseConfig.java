@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 
+import java.sql.SQLException;
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +23,9 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
+
+    /** How long a SQLite statement waits for another connection's lock before it fails. */
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     @Bean
     DataSource dataSource(CairnProperties properties) {
@@ -30,24 +39,14 @@ public class DatabaseConfig {
             }
             url = "jdbc:sqlite:" + properties.dataDir().resolve("cairn.db");
         }
-        config.setJdbcUrl(url);
         config.setUsername(properties.db().username());
         config.setPassword(properties.db().password());
         config.setPoolName("cairn-db");
         if (url.startsWith("jdbc:sqlite:")) {
-            // Hikari hands these to the SQLite driver as connection properties. busy_timeout makes a
-            // writer that meets another writer wait instead of failing at once. synchronous=FULL
-            // (the default) syncs the WAL at every commit, so a committed audit entry survives a
-            // power cut, not only a crash; group commit keeps that to one sync per batch.
-            config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", sqliteSynchronous(properties.db().sqliteSynchronous()));
-            // WAL checkpoints stay SQLite's own (at 1,000 pages, inside the commit that crosses it):
-            // checkpointing from a background connection instead let the WAL grow without bound
-            // under a constant stream of commits (1.2 GB after 40 s), since it never restarted.
-            config.addDataSourceProperty("busy_timeout", "10000");
-            config.addDataSourceProperty("foreign_keys", "true");
+            config.setDataSource(sqlite(url, properties.db()));
             config.setMaximumPoolSize(Math.min(properties.db().poolSize(), 8));
         } else {
+            config.setJdbcUrl(url);
             config.setMaximumPoolSize(properties.db().poolSize());
         }
         return new HikariDataSource(config);
@@ -56,6 +55,38 @@ public class DatabaseConfig {
     @Bean
     Dialect dialect(DataSource dataSource) {
         return Dialect.of(dataSource);
+    }
+
+    @Bean
+    WriteGate writeGate(Dialect dialect) {
+        return WriteGate.of(dialect);
+    }
+
+    /**
+     * SQLite's connections: WAL, so readers never wait for the single writer; synchronous=FULL (the
+     * default) syncs the WAL at every commit, so a committed audit entry survives a power cut, not
+     * only a crash, and group commit keeps that to one sync per batch. Checkpoints are
+     * {@link SqliteCheckpointer}'s, off the commit path; SQLite's own, inside the commit that
+     * crosses its threshold, stay as a backstop should that thread fall far behind. A connection
+     * that meets another's lock waits for it with {@link SqliteBusyWait}.
+     */
+    private static DataSource sqlite(String url, CairnProperties.Db db) {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, sqliteSynchronous(db.sqliteSynchronous()));
+        sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(SqliteCheckpointer.BACKSTOP_PAGES));
+        sqlite.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(SqliteCheckpointer.WAL_SIZE_LIMIT_BYTES));
+        sqlite.enforceForeignKeys(true);
+        SQLiteDataSource source = new SQLiteDataSource(sqlite) {
+            @Override
+            public SQLiteConnection getConnection(String username, String password) throws SQLException {
+                SQLiteConnection connection = super.getConnection(username, password);
+                SqliteBusyWait.install(connection, BUSY_TIMEOUT);
+                return connection;
+            }
+        };
+        source.setUrl(url);
+        return source;
     }
 
     private static String sqliteSynchronous(String value) {

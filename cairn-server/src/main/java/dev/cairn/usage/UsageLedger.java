@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.cairn.platform.WriteGate;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,26 +16,32 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records usage events off the request path: requests hand events to a bounded queue and one
- * writer thread inserts them in batches gathered over up to 200 ms (one transaction per batch, so
- * SQLite's single writer keeps up at thousands of requests per second). When the queue is full a request waits rather than
- * lose its event; at shutdown the queue is drained before the database closes.
+ * writer thread inserts what has gathered over up to 200 ms, a few hundred rows per transaction,
+ * so that SQLite's single writer keeps up at thousands of requests per second while the audit
+ * log's commits, which requests wait for, never queue behind a long one (both pass the
+ * {@link WriteGate}). When the queue is full a request waits rather than lose its event; at
+ * shutdown the queue is drained before the database closes.
  */
 @Component
 public class UsageLedger {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
     private static final int BATCH = 2000;
+    /** Rows per transaction: about a millisecond of SQLite's time. */
+    private static final int ROWS_PER_TRANSACTION = 200;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final UsageRepository repository;
     private final TransactionTemplate transactions;
+    private final WriteGate gate;
     private final BlockingQueue<UsageEvent> queue = new ArrayBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean running = true;
 
-    public UsageLedger(UsageRepository repository, TransactionTemplate transactions) {
+    public UsageLedger(UsageRepository repository, TransactionTemplate transactions, WriteGate gate) {
         this.repository = repository;
         this.transactions = transactions;
+        this.gate = gate;
         this.writer = Thread.ofPlatform().name("cairn-usage-writer").daemon().start(this::writeLoop);
     }
 
@@ -89,7 +96,9 @@ public class UsageLedger {
                     batch.add(next);
                     queue.drainTo(batch, BATCH - batch.size());
                 }
-                write(batch);
+                for (int from = 0; from < batch.size(); from += ROWS_PER_TRANSACTION) {
+                    write(batch.subList(from, Math.min(batch.size(), from + ROWS_PER_TRANSACTION)));
+                }
                 written += batch.size();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -105,7 +114,7 @@ public class UsageLedger {
 
     private void write(List<UsageEvent> batch) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            try {
+            try (WriteGate.Held held = gate.hold()) {
                 transactions.executeWithoutResult(status -> repository.insertAll(batch));
                 return;
             } catch (RuntimeException e) {

@@ -18,6 +18,8 @@ import dev.cairn.ledger.MemoryTree;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class AuditRetentionTest {
     @Test
     void movesWholeOldBundlesToTheArchiveAndEveryEntryStaysReadableAndProvable() throws Exception {
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()));
+            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()), WriteGate.of(Dialect.of(db.source())));
             AuditSequencer sequencer = new AuditSequencer(repository, 100);
             sequencer.start();
             MemoryTree tree = new MemoryTree();
@@ -81,7 +83,7 @@ class AuditRetentionTest {
     @Test
     void refusesAHotPeriodUnderSixMonthsUnlessForced() {
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()));
+            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()), WriteGate.of(Dialect.of(db.source())));
             AuditArchive archive = new AuditArchive(dir.resolve("archive"));
             assertThatThrownBy(() -> retention(repository, archive, db, Duration.ofDays(90), false))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("183 days");

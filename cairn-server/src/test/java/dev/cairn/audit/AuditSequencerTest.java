@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import dev.cairn.ledger.MemoryTree;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class AuditSequencerTest {
     @MethodSource("databases")
     void sequencesConcurrentEntriesAndPicksUpAfterARestart(TestDatabase db) throws Exception {
         try (db) {
-            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()));
+            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()), WriteGate.of(Dialect.of(db.source())));
             AuditSequencer first = new AuditSequencer(repository, 64);
             first.start();
             List<CompletableFuture<Long>> committed = submitConcurrently(first, 0, 700);
@@ -59,7 +61,7 @@ class AuditSequencerTest {
     @MethodSource("databases")
     void twoWritersOnOneDatabaseBothGetTheirEntriesIn(TestDatabase db) throws Exception {
         try (db) {
-            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()));
+            AuditRepository repository = new AuditRepository(db.source(), JdbcClient.create(db.source()), WriteGate.of(Dialect.of(db.source())));
             AuditSequencer a = new AuditSequencer(repository, 16);
             AuditSequencer b = new AuditSequencer(repository, 16);
             a.start();

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import dev.cairn.limits.Spending.Owner;
 import dev.cairn.limits.Spending.Period;
 import dev.cairn.limits.Spending.Scope;
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import dev.cairn.usage.UsageEvent;
@@ -49,7 +51,7 @@ class SpendingTest {
     void sumsTheDayAndTheMonthOfAKeyOrWorkspaceAndCountsNewCostsWithoutCountingThemTwice(TestDatabase db) throws Exception {
         try (db) {
             UsageRepository repository = new UsageRepository(new JdbcTemplate(db.source()), JdbcClient.create(db.source()));
-            UsageLedger ledger = new UsageLedger(repository, new TransactionTemplate(new DataSourceTransactionManager(db.source())));
+            UsageLedger ledger = new UsageLedger(repository, new TransactionTemplate(new DataSourceTransactionManager(db.source())), WriteGate.of(Dialect.of(db.source())));
             repository.insertAll(List.of(
                     cost(Instant.parse("2026-11-21T00:00:00Z"), "key_a", "ws", 1000),
                     cost(Instant.parse("2026-11-05T12:00:00Z"), "key_a", "ws", 2000),

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.cairn.platform.Dialect;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +72,8 @@ class UsageRepositoryTest {
     void ledgerWritesEveryEventInBatchesAndFlushes(TestDatabase db) throws Exception {
         try (db) {
             UsageRepository repository = new UsageRepository(new JdbcTemplate(db.source()), JdbcClient.create(db.source()));
-            UsageLedger ledger = new UsageLedger(repository, new TransactionTemplate(new DataSourceTransactionManager(db.source())));
+            UsageLedger ledger = new UsageLedger(repository, new TransactionTemplate(new DataSourceTransactionManager(db.source())),
+                    WriteGate.of(Dialect.of(db.source())));
             Instant now = Instant.now();
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {

@@ -1,0 +1,112 @@
+package dev.cairn.audit;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the audit writer's SQLite commits durable without holding SQLite's write lock for the
+ * sync. With synchronous=FULL, SQLite syncs the log inside every commit, so the next batch cannot
+ * begin until the disk has answered (about 0.4 ms here, most of a commit). The audit writer's
+ * connection commits at synchronous=NORMAL instead (consistent, written to the log, not yet
+ * synced), and these threads sync the log file after it: one sync makes every commit before it
+ * durable, so syncs run back to back (two at a time, see {@link #SYNCERS}) while the writer goes on
+ * with the next batch. A commit's callers hear of it only after a sync that began after the
+ * commit, which is what FULL promised. Callbacks of one sync run in commit order; two syncs may
+ * finish out of order, which {@code AuditSequencer} allows for (heads only grow).
+ */
+final class WalSync implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WalSync.class);
+    /**
+     * Syncing threads. With one, a commit that lands while a sync runs waits for that sync and then
+     * for its own; with two, its own sync starts at once (Linux lets syncs of one file overlap, and
+     * a sync waits for pages another one is writing). Measured here: mean wait 0.31 ms with two,
+     * 0.70 ms with one; four did no better than two.
+     */
+    private static final int SYNCERS = 2;
+
+    /** What to do once the commits queued before it are on disk, or when the sync failed. */
+    private record Waiter(Runnable durable, Consumer<Exception> failed) {
+    }
+
+    private final Path walFile;
+    /** The connection's synchronous level before it was set to NORMAL. */
+    private final int restoreLevel;
+    private final LinkedBlockingQueue<Waiter> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    WalSync(Path walFile, int restoreLevel) {
+        this.walFile = walFile;
+        this.restoreLevel = restoreLevel;
+        for (int i = 0; i < SYNCERS; i++) {
+            threads.add(Thread.ofPlatform().name("cairn-audit-sync-" + i).daemon().start(this::loop));
+        }
+    }
+
+    int restoreLevel() {
+        return restoreLevel;
+    }
+
+    /** Runs {@code durable} once the commit just made is on disk; {@code failed} if it may not be. */
+    void afterCommit(Runnable durable, Consumer<Exception> failed) {
+        queue.add(new Waiter(durable, failed));
+    }
+
+    private void loop() {
+        List<Waiter> waiting = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Waiter first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                waiting.add(first);
+                queue.drainTo(waiting);
+                syncAndRelease(waiting);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                waiting.clear();
+            }
+        }
+    }
+
+    private void syncAndRelease(List<Waiter> waiting) {
+        try {
+            // Opened each time: the log file is the one SQLite has now, even if it was replaced.
+            try (FileChannel wal = FileChannel.open(walFile, StandardOpenOption.WRITE)) {
+                wal.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("Syncing the database log {} failed; {} audit commits may not be durable", walFile, waiting.size(), e);
+            waiting.forEach(w -> w.failed().accept(e));
+            return;
+        }
+        waiting.forEach(w -> w.durable().run());
+    }
+
+    /** Syncs what is still waiting, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
