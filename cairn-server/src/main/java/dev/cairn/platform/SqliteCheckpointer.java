@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * Copies SQLite's write-ahead log into the database file from a thread of its own, so that no
  * commit pays for it. SQLite's own checkpoint runs inside the commit that crosses 1,000 pages: a
  * copy of 4 MB and a sync of the database file that every request waiting on that commit (the
- * audit log's, with sync durability) waits for too. Here a PASSIVE checkpoint every 50 ms copies
+ * audit log's, with sync durability) waits for too. Here a PASSIVE checkpoint every 100 ms copies
  * what has been committed without holding anyone up; a passive copy never lets the log start over
  * while commits keep coming, though, so once the log holds {@link #RESTART_PAGES} pages a RESTART
  * checkpoint, taken under the {@link WriteGate} and with little left to copy, makes the next
@@ -34,7 +34,7 @@ public class SqliteCheckpointer implements SmartLifecycle {
     /** A log file that grew past this is cut back to it once it starts over; above the restart size, so that
      * a log that has started over is written in place and syncing it changes no file size. */
     static final long WAL_SIZE_LIMIT_BYTES = 128L << 20;
-    private static final Duration INTERVAL = Duration.ofMillis(500);
+    private static final Duration INTERVAL = Duration.ofMillis(100);
     /** How long a RESTART waits for readers and foreign writers while it holds the gate. */
     private static final Duration RESTART_WAIT = Duration.ofMillis(100);
 

@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records usage events off the request path: requests hand events to a bounded queue and one
- * writer thread inserts what has gathered over up to 200 ms, a few hundred rows per transaction,
+ * writer thread inserts what has gathered over up to 200 ms, 50 rows per transaction,
  * so that SQLite's single writer keeps up at thousands of requests per second while the audit
  * log's commits, which requests wait for, never queue behind a long one (both pass the
  * {@link WriteGate}). When the queue is full a request waits rather than lose its event; at
@@ -27,8 +27,11 @@ public class UsageLedger {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
     private static final int BATCH = 2000;
-    /** Rows per transaction: about a millisecond of SQLite's time. */
-    private static final int ROWS_PER_TRANSACTION = 200;
+    /**
+     * Rows per transaction: a few tenths of a millisecond of SQLite's time, sync included, which
+     * is the most an audit commit waits for it at the gate.
+     */
+    private static final int ROWS_PER_TRANSACTION = 50;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final UsageRepository repository;
