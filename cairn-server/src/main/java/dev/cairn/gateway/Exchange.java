@@ -57,6 +57,8 @@ final class Exchange {
     StreamTranscript transcript;
     /** Whether recording in the audit log was attempted, so that it happens once. */
     boolean audited;
+    /** Whether the pipeline's last steps (usage, metrics, limits) have run, so that they run once. */
+    boolean finished;
 
     Exchange(String route, Principal principal, TraceContext trace) {
         this.route = route;

@@ -47,8 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
  *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
  *   <li>remember: the thread's new turns into memory, before the answer ends, so the next turn sees them;</li>
- *   <li>respond;</li>
- *   <li>record: usage ledger and metrics.</li>
+ *   <li>record: usage ledger, metrics, and the rate limits settled with the real usage, before the
+ *       answer ends too, so that the client's next request meets settled buckets;</li>
+ *   <li>respond.</li>
  * </ol>
  *
  */
@@ -110,6 +111,7 @@ public class GatewayPipeline {
                 byte[] answer = exchange.output == null ? exchange.responseBody : screenAnswer(exchange);
                 audit.record(exchange);
                 rememberTurns(exchange);
+                finish(exchange);
                 respondJson(response, answer);
             }
         } catch (ClientGoneException | IOException e) {
@@ -126,9 +128,7 @@ public class GatewayPipeline {
             }
             sendStreamError(sse, errorOf(failure));
         } finally {
-            audit.recordQuietly(exchange);
-            recorder.record(exchange);
-            settleLimits(exchange);
+            finish(exchange);
         }
     }
 
@@ -201,6 +201,7 @@ public class GatewayPipeline {
         }
         audit.record(exchange);
         rememberTurns(exchange);
+        finish(exchange);
         sse.done();
     }
 
@@ -216,20 +217,30 @@ public class GatewayPipeline {
             upstream.put("model", exchange.target.upstreamModel());
             exchange.responseBody = timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
             audit.record(exchange);
+            finish(exchange);
             respondJson(response, exchange.responseBody);
         } catch (IOException e) {
             clientGone(exchange);
         } catch (RuntimeException e) {
             throw auditFailure(exchange, e);
         } finally {
-            audit.recordQuietly(exchange);
-            recorder.record(exchange);
-            settleLimits(exchange);
+            finish(exchange);
         }
     }
 
-    /** After the usage ledger has the request, so that a budget's next sum cannot miss its cost. */
-    private void settleLimits(Exchange exchange) {
+    /**
+     * The exchange's last steps, once: audited if it was not yet, then usage ledger, metrics and
+     * rate limits. A successful answer runs them before its last bytes go out, so that the
+     * client's next request finds its buckets settled; a failed one on the way out.
+     */
+    private void finish(Exchange exchange) {
+        if (exchange.finished) {
+            return;
+        }
+        exchange.finished = true;
+        audit.recordQuietly(exchange);
+        recorder.record(exchange);
+        // After the usage ledger has the request, so that a budget's next sum cannot miss its cost.
         limits.settle(exchange.admission, exchange.status, exchange.usage.promptTokens(), exchange.usage.completionTokens());
     }
 
