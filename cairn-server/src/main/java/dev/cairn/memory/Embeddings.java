@@ -25,11 +25,11 @@ public class Embeddings {
     private final boolean warmUp;
 
     public Embeddings(CairnProperties properties, MemoryCache shared) {
-        // A server with memory on, not a command-line run: the model costs some 400 MB of memory once loaded.
+        // A server with memory on, not a command-line run: the model costs some 100 MB of memory once loaded.
         this.warmUp = properties.memory().enabled() && properties.jobs().workers() > 0;
         CairnProperties.Memory.Embedding config = properties.memory().embedding();
         this.embedder = switch (config.provider()) {
-            case "local" -> new LocalEmbedder();
+            case "local" -> new LocalEmbedder(properties.dataDir(), config.threads());
             case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());
             default -> throw new IllegalStateException("cairn.memory.embedding.provider must be local or remote, not '"
                     + config.provider() + "'");
