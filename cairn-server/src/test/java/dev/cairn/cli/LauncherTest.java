@@ -33,6 +33,7 @@ class LauncherTest {
         Files.createDirectories(jdk);
         executable(jdk.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
         executable(jdk.resolve("javac"), "#!/bin/sh\n");
+        Files.writeString(root.resolve("jdk/release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"25.0.3\"\n");
         Files.createDirectories(root.resolve(".mvn"));
         Files.writeString(root.resolve(".mvn/select-jdk.sh"), "export JAVA_HOME=\"" + root.resolve("jdk") + "\"\n");
         // No sources in this copy, so the jar counts as fresh and nothing is built.
@@ -62,7 +63,7 @@ class LauncherTest {
     void withoutOperatorOptionsTheHeapIsSizedForAGateway() throws Exception {
         List<String> args = javaArguments(Map.of());
 
-        assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000");
+        assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000", "-XX:TrimNativeHeapInterval=60000");
         assertThat(args.subList(args.indexOf("-jar"), args.size()))
                 .as("the server's own arguments come after the jar").endsWith("serve", "--port", "9399");
     }
@@ -81,6 +82,18 @@ class LauncherTest {
 
         assertThat(args).contains("-XX:MaxRAMPercentage=50", "-XX:InitialRAMPercentage=10")
                 .doesNotContain("-Xmx512m", "-Xms64m");
+    }
+
+    @Test
+    void nativeHeapTrimmingOnlyOnJdksThatKnowTheFlagAndUnlessTheOperatorChose() throws Exception {
+        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:TrimNativeHeapInterval=0")))
+                .contains("-XX:TrimNativeHeapInterval=0").doesNotContain("-XX:TrimNativeHeapInterval=60000");
+        for (String version : List.of("21", "21.0.0")) {
+            Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"" + version + "\"\n");
+            assertThat(javaArguments(Map.of())).as(version).contains("-Xmx512m").noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+        }
+        Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"21.0.5\"\n");
+        assertThat(javaArguments(Map.of())).contains("-XX:TrimNativeHeapInterval=60000");
     }
 
     @Test
