@@ -39,11 +39,13 @@ public class EmbeddingQueue implements JobHandler {
     private final Embeddings embeddings;
     private final VectorIndex vectors;
     private final boolean works;
+    private final boolean memoryEnabled;
 
     /** The queue comes lazily: it collects every handler, this one included, when it is built. */
     public EmbeddingQueue(ObjectProvider<JobQueue> jobs, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors,
                           CairnProperties properties) {
         this.works = properties.jobs().workers() > 0;
+        this.memoryEnabled = properties.memory().enabled();
         this.jobs = jobs;
         this.repository = repository;
         this.embeddings = embeddings;
@@ -69,6 +71,19 @@ public class EmbeddingQueue implements JobHandler {
     void sweepAtStart() {
         if (works) { // not from the command line, which only enqueues
             jobs.getObject().enqueue(KIND, null, "{\"sweep\":true}");
+            warmUpIfUsed();
+        }
+    }
+
+    /**
+     * Loads an in-process model ahead of the first recall when this database already holds memory
+     * items. A deployment that has not used memory yet does not pay for the model (some 100 MB of
+     * resident memory) until it needs it: its first stored item, whose embedding job loads it, or
+     * its first recall.
+     */
+    void warmUpIfUsed() {
+        if (memoryEnabled && repository.hasItems()) {
+            embeddings.warmUpInBackground();
         }
     }
 

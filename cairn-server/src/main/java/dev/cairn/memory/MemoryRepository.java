@@ -227,6 +227,11 @@ public class MemoryRepository {
                 .update();
     }
 
+    /** Whether any workspace holds any item, retired ones included. */
+    public boolean hasItems() {
+        return jdbc.sql("SELECT 1 FROM memory_items LIMIT 1").query(Integer.class).optional().isPresent();
+    }
+
     public boolean deleteItem(String workspace, String id) {
         return jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND id = ?").params(workspace, id).update() == 1;
     }

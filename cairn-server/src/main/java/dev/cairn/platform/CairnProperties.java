@@ -158,13 +158,15 @@ public record CairnProperties(
         /**
          * The embedding model: {@code local} runs all-MiniLM-L6-v2 in process (bundled, offline);
          * {@code remote} calls an OpenAI-compatible {@code /embeddings} endpoint at {@code base-url}.
+         * {@code threads} is how many cores one local embedding call may use.
          */
         public record Embedding(@DefaultValue("local") String provider,
                                 String model,
                                 String baseUrl,
                                 String apiKey,
                                 @DefaultValue("32") int batchSize,
-                                @DefaultValue("10000") int queryCacheSize) {
+                                @DefaultValue("10000") int queryCacheSize,
+                                @DefaultValue("1") int threads) {
         }
 
         /**

@@ -1,0 +1,105 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./cairn} launcher's JVM defaults: a heap sized for a gateway, given only where the
+ * operator's own options say nothing of the kind. The real script runs in a copy of the checkout
+ * whose {@code java} prints the arguments it was given.
+ */
+class LauncherTest {
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void checkout() throws IOException {
+        Files.copy(Path.of("../cairn"), root.resolve("cairn"));
+        Path jdk = root.resolve("jdk/bin");
+        Files.createDirectories(jdk);
+        executable(jdk.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+        executable(jdk.resolve("javac"), "#!/bin/sh\n");
+        Files.writeString(root.resolve("jdk/release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"25.0.3\"\n");
+        Files.createDirectories(root.resolve(".mvn"));
+        Files.writeString(root.resolve(".mvn/select-jdk.sh"), "export JAVA_HOME=\"" + root.resolve("jdk") + "\"\n");
+        // No sources in this copy, so the jar counts as fresh and nothing is built.
+        Files.createDirectories(root.resolve("cairn-server/target"));
+        Files.writeString(root.resolve("cairn-server/target/cairn-server-exec.jar"), "not a real jar");
+    }
+
+    private static void executable(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private List<String> javaArguments(Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("cairn").toString(), "serve", "--port", "9399");
+        builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return Arrays.asList(out.strip().split("\n"));
+    }
+
+    @Test
+    void withoutOperatorOptionsTheHeapIsSizedForAGateway() throws Exception {
+        List<String> args = javaArguments(Map.of());
+
+        assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000", "-XX:TrimNativeHeapInterval=60000");
+        assertThat(args.subList(args.indexOf("-jar"), args.size()))
+                .as("the server's own arguments come after the jar").endsWith("serve", "--port", "9399");
+    }
+
+    @Test
+    void theOperatorsHeapSettingsReplaceTheDefaults() throws Exception {
+        List<String> args = javaArguments(Map.of("CAIRN_JAVA_OPTS", "-Xmx2g -XX:+UseZGC"));
+
+        assertThat(args).contains("-Xmx2g", "-XX:+UseZGC", "-Xms64m", "-XX:G1PeriodicGCInterval=60000")
+                .doesNotContain("-Xmx512m");
+    }
+
+    @Test
+    void aHeapSizedAsAShareOfMemoryCountsAsTheOperatorsChoice() throws Exception {
+        List<String> args = javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10"));
+
+        assertThat(args).contains("-XX:MaxRAMPercentage=50", "-XX:InitialRAMPercentage=10")
+                .doesNotContain("-Xmx512m", "-Xms64m");
+    }
+
+    @Test
+    void nativeHeapTrimmingOnlyOnJdksThatKnowTheFlagAndUnlessTheOperatorChose() throws Exception {
+        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:TrimNativeHeapInterval=0")))
+                .contains("-XX:TrimNativeHeapInterval=0").doesNotContain("-XX:TrimNativeHeapInterval=60000");
+        for (String version : List.of("21", "21.0.0")) {
+            Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"" + version + "\"\n");
+            assertThat(javaArguments(Map.of())).as(version).contains("-Xmx512m").noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+        }
+        Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"21.0.5\"\n");
+        assertThat(javaArguments(Map.of())).contains("-XX:TrimNativeHeapInterval=60000");
+    }
+
+    @Test
+    void optionsGivenThroughTheJvmsOwnVariablesAreHonouredToo() throws Exception {
+        List<String> args = javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:G1PeriodicGCInterval=0"));
+
+        assertThat(args).doesNotContain("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000");
+    }
+}
