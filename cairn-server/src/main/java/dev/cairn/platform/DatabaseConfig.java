@@ -70,7 +70,7 @@ public class DatabaseConfig {
      * crosses its threshold, stay as a backstop should that thread fall far behind. A connection
      * that meets another's lock waits for it with {@link SqliteBusyWait}.
      */
-    private static DataSource sqlite(String url, CairnProperties.Db db) {
+    static DataSource sqlite(String url, CairnProperties.Db db) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, sqliteSynchronous(db.sqliteSynchronous()));

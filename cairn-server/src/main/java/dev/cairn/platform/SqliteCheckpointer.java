@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -41,13 +42,21 @@ public class SqliteCheckpointer implements SmartLifecycle {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final WriteGate gate;
+    private final int restartPages;
     private PeriodicTask task;
     private Connection connection;
 
+    @Autowired
     public SqliteCheckpointer(DataSource dataSource, Dialect dialect, WriteGate gate) {
+        this(dataSource, dialect, gate, RESTART_PAGES);
+    }
+
+    /** For tests, which cannot wait for 64 MB of log. */
+    SqliteCheckpointer(DataSource dataSource, Dialect dialect, WriteGate gate, int restartPages) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.gate = gate;
+        this.restartPages = restartPages;
     }
 
     /** What a checkpoint reports: whether it was kept from finishing, pages in the log, pages copied. */
@@ -79,7 +88,7 @@ public class SqliteCheckpointer implements SmartLifecycle {
     void checkpoint() {
         try {
             Outcome passive = run("PASSIVE");
-            if (passive.logPages() >= RESTART_PAGES) {
+            if (passive.logPages() >= restartPages) {
                 Outcome restart;
                 try (WriteGate.Held held = gate.hold()) {
                     restart = run("RESTART");

@@ -3,15 +3,24 @@ package dev.cairn.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.ledger.MemoryTree;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
@@ -19,6 +28,7 @@ import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,6 +125,44 @@ class AuditSequencerTest {
             assertThat(repository.tile(tile.level(), tile.index(), tile.width())).as(tile.path())
                     .isEqualTo(Tiles.content(tree, tile));
         }
+    }
+
+    /**
+     * On SQLite the writer's connection commits at NORMAL and syncs the log file itself; callers
+     * hear of a commit only through that sync, and the connection goes back to the pool at FULL.
+     */
+    @Test
+    void theSqliteWriterSyncsTheLogItselfAndHandsItsConnectionBackAsItFoundIt() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
+             HikariDataSource one = singleConnection(db)) {
+            AuditRepository repository = new AuditRepository(one, JdbcClient.create(one), WriteGate.oneAtATime());
+            CountDownLatch durable = new CountDownLatch(1);
+            try (AuditRepository.Writer writer = repository.writer()) {
+                StoredEntry entry = row("req_sync");
+                writer.append(List.of(new StoredEntry(0, entry.eventId(), entry.type(), entry.createdAt(), entry.workspace(),
+                        null, null, null, entry.data(), null)), List.of(new byte[32]), List.of());
+                writer.afterDurable(durable::countDown, e -> { });
+                assertThat(durable.await(5, TimeUnit.SECONDS)).isTrue();
+            }
+            try (Connection c = one.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("FULL again").isEqualTo(2);
+            }
+            assertThat(repository.size()).isEqualTo(1);
+        }
+    }
+
+    private static HikariDataSource singleConnection(TestDatabase db) throws SQLException {
+        String url;
+        try (Connection c = db.source().getConnection()) {
+            url = c.getMetaData().getURL();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.addDataSourceProperty("synchronous", "FULL");
+        config.setMaximumPoolSize(1);
+        return new HikariDataSource(config);
     }
 
     private static StoredEntry row(String id) {
