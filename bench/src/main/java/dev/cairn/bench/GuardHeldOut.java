@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.cairn.guard.Finding;
@@ -24,35 +25,60 @@ import dev.cairn.guard.learned.InjectionTrainer;
  * This is where the model's settings and the threshold are chosen; the evaluation files
  * ({@code bench/guard.sh}) only measure the result.
  *
- * Usage: {@code GuardHeldOut <corpus dir> [threshold …]}. Prints a Markdown report.
+ * <p>With {@code --cross <earlier corpus dir>} the two groups are instead the templates that the
+ * earlier corpus already had and the ones added since: the model learns from one author's lines and
+ * is measured on the other's, which family by family cannot show (one author's families share
+ * their wording).
+ *
+ * Usage: {@code GuardHeldOut <corpus dir> [--cross <earlier corpus dir>] [threshold …]}. Prints a Markdown report.
  */
 public final class GuardHeldOut {
 
     private static final Scanner UNICODE = new UnicodeScanner();
+    /** The share of held-out benign examples the chosen threshold may flag. */
+    private static final double FALSE_POSITIVE_BUDGET = 0.03;
 
     private GuardHeldOut() {
     }
 
     /** A held-out example with the highest score of an injection or Unicode finding (0 when none), and of the learned one. */
-    private record Scored(Corpus.Example example, double combined, double learned) {
+    private record Scored(Corpus.Example example, String group, double combined, double learned) {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Corpus.Example> examples = Corpus.load(Path.of(args[0]));
+        Path corpus = Path.of(args[0]);
+        List<Corpus.Example> examples = Corpus.load(corpus);
         List<Double> thresholds = new ArrayList<>();
+        Path earlier = null;
         for (int i = 1; i < args.length; i++) {
-            thresholds.add(Double.parseDouble(args[i]));
+            if (args[i].equals("--cross")) {
+                earlier = Path.of(args[++i]);
+            } else {
+                thresholds.add(Double.parseDouble(args[i]));
+            }
         }
         if (thresholds.isEmpty()) {
             thresholds.addAll(List.of(0.5, 0.6, 0.7, 0.8, 0.9));
         }
+        Function<Corpus.Example, String> group = Corpus.Example::family;
+        String split = "family";
+        if (earlier != null) {
+            // Two groups by who wrote the template: lines already in the earlier corpus, and the rest.
+            // Families written in one sitting share their author's wording; this split asks whether
+            // what one author wrote teaches the model what the other wrote.
+            Set<String> before = Set.copyOf(Corpus.templateLines(earlier));
+            List<String> lines = Corpus.templateLines(corpus);
+            group = e -> before.contains(lines.get(e.template())) ? "earlier templates" : "later templates";
+            split = "author (templates in " + earlier + " or not)";
+        }
         Map<String, List<Corpus.Example>> families = examples.stream()
-                .collect(Collectors.groupingBy(Corpus.Example::family, LinkedHashMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(group, LinkedHashMap::new, Collectors.toList()));
         List<Scored> scores = new ArrayList<>();
         for (var family : families.entrySet()) {
             Set<Integer> heldTemplates = family.getValue().stream().map(Corpus.Example::template).collect(Collectors.toSet());
+            Function<Corpus.Example, String> by = group;
             List<Corpus.Example> training = examples.stream()
-                    .filter(e -> !family.getKey().equals(e.family()) && !heldTemplates.contains(e.payload()))
+                    .filter(e -> !family.getKey().equals(by.apply(e)) && !heldTemplates.contains(e.payload()))
                     .toList();
             InjectionModel model = InjectionTrainer.train(training);
             InjectionScanner scanner = new InjectionScanner(model);
@@ -68,11 +94,11 @@ public final class GuardHeldOut {
                 for (Finding f : UNICODE.scan(e.text(), Scanner.Direction.INPUT)) {
                     combined = Math.max(combined, f.score());
                 }
-                scores.add(new Scored(e, combined, learned));
+                scores.add(new Scored(e, by.apply(e), combined, learned));
             }
         }
 
-        System.out.printf("Held-out by family: %d examples, %d families (%d injections, %d benign).%n%n", examples.size(),
+        System.out.printf("Held out by %s: %d examples, %d groups (%d injections, %d benign).%n%n", split, examples.size(),
                 families.size(), examples.stream().filter(Corpus.Example::injection).count(),
                 examples.stream().filter(e -> !e.injection()).count());
         System.out.println("| threshold | detection (rules + learned) | false positives (rules + learned) | detection (learned) | false positives (learned) |");
@@ -82,11 +108,23 @@ public final class GuardHeldOut {
                     rate(scores, true, t, false), rate(scores, false, t, false),
                     rate(scores, true, t, true), rate(scores, false, t, true));
         }
+        // The operating point: the lowest threshold at which held-out false positives are at most
+        // FALSE_POSITIVE_BUDGET, found on a grid of hundredths.
+        for (int t = 1; t < 100; t++) {
+            double threshold = t / 100.0;
+            long benign = scores.stream().filter(s -> !s.example().injection()).count();
+            long flagged = scores.stream().filter(s -> !s.example().injection() && s.combined() >= threshold).count();
+            if (flagged <= FALSE_POSITIVE_BUDGET * benign) {
+                System.out.printf("%nAt most %.0f%% of held-out benign flagged from threshold %.2f on: detection %s, false positives %s.%n",
+                        FALSE_POSITIVE_BUDGET * 100, threshold, rate(scores, true, threshold, false), rate(scores, false, threshold, false));
+                break;
+            }
+        }
         double shown = thresholds.contains(0.7) ? 0.7 : thresholds.get(0);
-        System.out.printf("%n| family (held out) | injections flagged | benign flagged |  (rules + learned, threshold %.2f)%n", shown);
+        System.out.printf("%n| group (held out) | injections flagged | benign flagged |  (rules + learned, threshold %.2f)%n", shown);
         System.out.println("|---|---|---|");
         for (var family : families.entrySet()) {
-            List<Scored> own = scores.stream().filter(s -> s.example().family().equals(family.getKey())).toList();
+            List<Scored> own = scores.stream().filter(s -> s.group().equals(family.getKey())).toList();
             System.out.printf("| %s | %s | %s |%n", family.getKey(), count(own, true, shown), count(own, false, shown));
         }
     }

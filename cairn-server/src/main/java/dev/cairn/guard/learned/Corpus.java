@@ -38,22 +38,17 @@ public final class Corpus {
     private Corpus() {
     }
 
+    /** The template files' lines, by role, each with its family. */
+    private record Templates(List<Line> injections, List<Line> benign, List<Line> carriers, List<String> fillers) {
+    }
+
     public static List<Example> load(Path dir) throws IOException {
-        List<Line> injectionLines = templates(dir.resolve("injections.txt"));
+        Templates templates = read(dir);
+        List<Line> injectionLines = templates.injections();
         List<String> injections = injectionLines.stream().map(Line::text).toList();
-        List<Line> benign = templates(dir.resolve("benign.txt"));
-        List<Line> carriers = new ArrayList<>();
-        List<String> fillers = new ArrayList<>();
-        String section = "";
-        for (Line line : templates(dir.resolve("carriers.txt"))) {
-            if (line.text().equals("[carriers]") || line.text().equals("[fillers]")) {
-                section = line.text();
-            } else if (section.equals("[carriers]")) {
-                carriers.add(line);
-            } else if (section.equals("[fillers]")) {
-                fillers.add(line.text());
-            }
-        }
+        List<Line> benign = templates.benign();
+        List<Line> carriers = templates.carriers();
+        List<String> fillers = templates.fillers();
         List<Example> examples = new ArrayList<>();
         int template = 0;
         for (Line t : injectionLines) {
@@ -77,6 +72,32 @@ public final class Corpus {
             }
         }
         return examples;
+    }
+
+    /** The template lines in the order of {@link Example#template}: injections, benign prompts, carriers. */
+    public static List<String> templateLines(Path dir) throws IOException {
+        Templates templates = read(dir);
+        List<String> lines = new ArrayList<>();
+        templates.injections().forEach(l -> lines.add(l.text()));
+        templates.benign().forEach(l -> lines.add(l.text()));
+        templates.carriers().forEach(l -> lines.add(l.text()));
+        return lines;
+    }
+
+    private static Templates read(Path dir) throws IOException {
+        List<Line> carriers = new ArrayList<>();
+        List<String> fillers = new ArrayList<>();
+        String section = "";
+        for (Line line : templates(dir.resolve("carriers.txt"))) {
+            if (line.text().equals("[carriers]") || line.text().equals("[fillers]")) {
+                section = line.text();
+            } else if (section.equals("[carriers]")) {
+                carriers.add(line);
+            } else if (section.equals("[fillers]")) {
+                fillers.add(line.text());
+            }
+        }
+        return new Templates(templates(dir.resolve("injections.txt")), templates(dir.resolve("benign.txt")), carriers, fillers);
     }
 
     /** The template lines of a file, each with its family: the file's name and the last {@code # ---} heading above it. */
