@@ -69,7 +69,7 @@ public final class GuardHeldOut {
             Set<String> before = Set.copyOf(Corpus.templateLines(earlier));
             List<String> lines = Corpus.templateLines(corpus);
             group = e -> before.contains(lines.get(e.template())) ? "earlier templates" : "later templates";
-            split = "author (templates in " + earlier + " or not)";
+            split = "author (the earlier corpus's templates against the later ones)";
         }
         Map<String, List<Corpus.Example>> families = examples.stream()
                 .collect(Collectors.groupingBy(group, LinkedHashMap::new, Collectors.toList()));
