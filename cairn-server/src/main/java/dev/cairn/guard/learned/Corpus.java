@@ -19,7 +19,17 @@ import java.util.Set;
  */
 public final class Corpus {
 
-    public record Example(String text, boolean injection, int template) {
+    /**
+     * One training text. {@code template} numbers the line it was expanded from; {@code family} is
+     * the file and the {@code # ---} section that line sits under ({@code injections/persona
+     * switching and jailbreaks}), so that held-out measures can leave whole families out;
+     * {@code payload} is the template of a carrier's payload, or -1.
+     */
+    public record Example(String text, boolean injection, int template, String family, int payload) {
+    }
+
+    /** A template line and the family it belongs to. */
+    private record Line(String text, String family) {
     }
 
     static final int VARIANTS = 8;
@@ -28,50 +38,79 @@ public final class Corpus {
     private Corpus() {
     }
 
+    /** The template files' lines, by role, each with its family. */
+    private record Templates(List<Line> injections, List<Line> benign, List<Line> carriers, List<String> fillers) {
+    }
+
     public static List<Example> load(Path dir) throws IOException {
-        List<String> injections = templates(dir.resolve("injections.txt"));
-        List<String> benign = templates(dir.resolve("benign.txt"));
-        List<String> carriers = new ArrayList<>();
-        List<String> fillers = new ArrayList<>();
-        List<String> section = null;
-        for (String line : templates(dir.resolve("carriers.txt"))) {
-            if (line.equals("[carriers]")) {
-                section = carriers;
-            } else if (line.equals("[fillers]")) {
-                section = fillers;
-            } else if (section != null) {
-                section.add(line);
-            }
-        }
+        Templates templates = read(dir);
+        List<Line> injectionLines = templates.injections();
+        List<String> injections = injectionLines.stream().map(Line::text).toList();
+        List<Line> benign = templates.benign();
+        List<Line> carriers = templates.carriers();
+        List<String> fillers = templates.fillers();
         List<Example> examples = new ArrayList<>();
         int template = 0;
-        for (String t : injections) {
+        for (Line t : injectionLines) {
             int id = template++;
-            expand(t, VARIANTS).forEach(text -> examples.add(new Example(text, true, id)));
+            expand(t.text(), VARIANTS).forEach(text -> examples.add(new Example(text, true, id, t.family(), -1)));
         }
-        for (String t : benign) {
+        for (Line t : benign) {
             int id = template++;
-            expand(t, VARIANTS).forEach(text -> examples.add(new Example(text, false, id)));
+            expand(t.text(), VARIANTS).forEach(text -> examples.add(new Example(text, false, id, t.family(), -1)));
         }
-        for (String carrier : carriers) {
+        for (Line carrier : carriers) {
             int id = template++;
-            Random random = new Random(carrier.hashCode());
+            Random random = new Random(carrier.text().hashCode());
             for (int i = 0; i < PER_CARRIER; i++) {
                 boolean injection = i % 2 == 0;
                 List<String> payloads = injection ? injections : fillers;
-                String payload = pick(payloads.get(random.nextInt(payloads.size())), random);
-                examples.add(new Example(pick(carrier, random).replace("{{payload}}", payload), injection, id));
+                int chosen = random.nextInt(payloads.size());
+                String payload = pick(payloads.get(chosen), random);
+                examples.add(new Example(pick(carrier.text(), random).replace("{{payload}}", payload), injection, id,
+                        carrier.family(), injection ? chosen : -1));
             }
         }
         return examples;
     }
 
-    private static List<String> templates(Path file) throws IOException {
+    /** The template lines in the order of {@link Example#template}: injections, benign prompts, carriers. */
+    public static List<String> templateLines(Path dir) throws IOException {
+        Templates templates = read(dir);
         List<String> lines = new ArrayList<>();
+        templates.injections().forEach(l -> lines.add(l.text()));
+        templates.benign().forEach(l -> lines.add(l.text()));
+        templates.carriers().forEach(l -> lines.add(l.text()));
+        return lines;
+    }
+
+    private static Templates read(Path dir) throws IOException {
+        List<Line> carriers = new ArrayList<>();
+        List<String> fillers = new ArrayList<>();
+        String section = "";
+        for (Line line : templates(dir.resolve("carriers.txt"))) {
+            if (line.text().equals("[carriers]") || line.text().equals("[fillers]")) {
+                section = line.text();
+            } else if (section.equals("[carriers]")) {
+                carriers.add(line);
+            } else if (section.equals("[fillers]")) {
+                fillers.add(line.text());
+            }
+        }
+        return new Templates(templates(dir.resolve("injections.txt")), templates(dir.resolve("benign.txt")), carriers, fillers);
+    }
+
+    /** The template lines of a file, each with its family: the file's name and the last {@code # ---} heading above it. */
+    private static List<Line> templates(Path file) throws IOException {
+        String name = file.getFileName().toString().replaceFirst("\\.txt$", "");
+        String family = name;
+        List<Line> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String trimmed = line.strip();
-            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                lines.add(trimmed.replace("\\n", "\n"));
+            if (trimmed.startsWith("# ---")) {
+                family = name + "/" + trimmed.substring("# ---".length()).strip();
+            } else if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                lines.add(new Line(trimmed.replace("\\n", "\n"), family));
             }
         }
         return lines;
