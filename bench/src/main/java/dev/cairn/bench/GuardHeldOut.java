@@ -110,9 +110,9 @@ public final class GuardHeldOut {
         }
         // The operating point: the lowest threshold at which held-out false positives are at most
         // FALSE_POSITIVE_BUDGET, found on a grid of hundredths.
+        long benign = scores.stream().filter(s -> !s.example().injection()).count();
         for (int t = 1; t < 100; t++) {
             double threshold = t / 100.0;
-            long benign = scores.stream().filter(s -> !s.example().injection()).count();
             long flagged = scores.stream().filter(s -> !s.example().injection() && s.combined() >= threshold).count();
             if (flagged <= FALSE_POSITIVE_BUDGET * benign) {
                 System.out.printf("%nAt most %.0f%% of held-out benign flagged from threshold %.2f on: detection %s, false positives %s.%n",

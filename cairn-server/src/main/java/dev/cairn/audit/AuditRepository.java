@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
 import dev.cairn.ledger.TileId;
+import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -169,7 +170,7 @@ public class AuditRepository {
      * when the operator chose NORMAL, where there is nothing to add.
      */
     private static WalSync syncsItsOwnCommits(Connection connection) throws SQLException {
-        if (!connection.getMetaData().getURL().startsWith("jdbc:sqlite:")) {
+        if (Dialect.of(connection) != Dialect.SQLITE) {
             return null;
         }
         int level;

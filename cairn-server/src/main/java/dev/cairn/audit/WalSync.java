@@ -45,6 +45,7 @@ final class WalSync implements AutoCloseable {
     private final LinkedBlockingQueue<Waiter> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private FileChannel channel;
 
     WalSync(Path walFile, int restoreLevel) {
         this.walFile = walFile;
@@ -85,16 +86,35 @@ final class WalSync implements AutoCloseable {
 
     private void syncAndRelease(List<Waiter> waiting) {
         try {
-            // Opened each time: the log file is the one SQLite has now, even if it was replaced.
-            try (FileChannel wal = FileChannel.open(walFile, StandardOpenOption.WRITE)) {
-                wal.force(false);
-            }
+            logFile().force(false);
         } catch (IOException | RuntimeException e) {
             log.error("Syncing the database log {} failed; {} audit commits may not be durable", walFile, waiting.size(), e);
             waiting.forEach(w -> w.failed().accept(e));
             return;
         }
         waiting.forEach(w -> w.durable().run());
+    }
+
+    /**
+     * The log file, opened once: SQLite keeps that file (truncating it at most) for as long as any
+     * connection is open, and the audit writer's own connection is open for this object's life.
+     */
+    private synchronized FileChannel logFile() throws IOException {
+        if (channel == null) {
+            channel = FileChannel.open(walFile, StandardOpenOption.WRITE);
+        }
+        return channel;
+    }
+
+    private synchronized void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing after the last sync: nothing is left to lose.
+            }
+            channel = null;
+        }
     }
 
     /** Syncs what is still waiting, then stops. */
@@ -108,5 +128,6 @@ final class WalSync implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeChannel();
     }
 }

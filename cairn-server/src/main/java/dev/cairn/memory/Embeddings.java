@@ -66,7 +66,7 @@ public class Embeddings {
      * (about 2 s); does nothing for a remote model or one already loaded.
      */
     void warmUpInBackground() {
-        if (!(embedder instanceof LocalEmbedder local) || local.isLoaded()) {
+        if (ready()) {
             return;
         }
         Thread.ofPlatform().name("cairn-embedding-warm-up").daemon().start(() -> {

@@ -14,16 +14,20 @@ public enum Dialect {
 
     public static Dialect of(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            String url = connection.getMetaData().getURL();
-            if (url.startsWith("jdbc:sqlite:")) {
-                return SQLITE;
-            }
-            if (url.startsWith("jdbc:postgresql:")) {
-                return POSTGRESQL;
-            }
-            throw new IllegalStateException("Cairn runs on SQLite or PostgreSQL, not " + url);
+            return of(connection);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot reach the database to learn its dialect", e);
         }
+    }
+
+    public static Dialect of(Connection connection) throws SQLException {
+        String url = connection.getMetaData().getURL();
+        if (url.startsWith("jdbc:sqlite:")) {
+            return SQLITE;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        throw new IllegalStateException("Cairn runs on SQLite or PostgreSQL, not " + url);
     }
 }

@@ -59,8 +59,8 @@ public class SqliteCheckpointer implements SmartLifecycle {
         this.restartPages = restartPages;
     }
 
-    /** What a checkpoint reports: whether it was kept from finishing, pages in the log, pages copied. */
-    record Outcome(boolean busy, int logPages, int copiedPages) {
+    /** What a checkpoint reports: whether it was kept from finishing, and the pages in the log. */
+    record Outcome(boolean busy, int logPages) {
     }
 
     @Override
@@ -111,7 +111,7 @@ public class SqliteCheckpointer implements SmartLifecycle {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             result.next();
-            return new Outcome(result.getInt(1) != 0, result.getInt(2), result.getInt(3));
+            return new Outcome(result.getInt(1) != 0, result.getInt(2));
         }
     }
 

@@ -42,6 +42,10 @@ class EmbeddingWarmUpTest {
                 8, null, now, now);
     }
 
+    private static MemoryRepository repository(TestDatabase db) {
+        return new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()), Dialect.of(db.source()));
+    }
+
     private static void awaitReady(Embeddings embeddings) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!embeddings.ready() && System.nanoTime() < deadline) {
@@ -54,8 +58,7 @@ class EmbeddingWarmUpTest {
     void loadedByTheFirstEmbeddingJobWhenMemoryWasNotUsedBefore() throws Exception {
         CairnProperties properties = properties();
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                    Dialect.of(db.source()));
+            MemoryRepository repository = repository(db);
             Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
             VectorIndex vectors = new VectorIndex(repository, embeddings);
             EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, vectors, properties);
@@ -81,8 +84,7 @@ class EmbeddingWarmUpTest {
     void loadedInTheBackgroundAtStartWhenTheDatabaseHoldsMemoryItems() throws Exception {
         CairnProperties properties = properties();
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                    Dialect.of(db.source()));
+            MemoryRepository repository = repository(db);
             repository.ensureWorkspace("ws");
             repository.insertItems(List.of(item("Prefers aisle seats on long flights.")));
             Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
