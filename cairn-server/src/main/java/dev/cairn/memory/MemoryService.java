@@ -1,6 +1,5 @@
 package dev.cairn.memory;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +10,6 @@ import java.util.Set;
 
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.RequestException;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -150,12 +148,12 @@ public class MemoryService {
             }
         });
         try {
-            writeRetryingBusy(() -> transactions.executeWithoutResult(status -> {
+            transactions.executeWithoutResult(status -> {
                 repository.insertItems(items);
                 retire(workspace, superseded, now);
                 // In the same transaction: items are never stored without their embedding job.
                 embeddingQueue.enqueue(workspace, items.stream().map(MemoryItem::id).toList());
-            }));
+            });
         } catch (DuplicateKeyException e) {
             // A concurrent call stored the same external_id between the check and the insert.
             throw MemoryException.conflict("external_id_exists", "external_id", "An external_id in this call is already taken");
@@ -171,30 +169,6 @@ public class MemoryService {
         });
         threads.forEach(t -> windows.forget(workspace, t));
         return items;
-    }
-
-    /**
-     * Runs a write transaction again when SQLite answers SQLITE_BUSY at once: in WAL mode a
-     * transaction whose snapshot another writer overtook gets that without the busy timeout's
-     * wait, and SQLite's answer to it is to run the transaction again. Three tries, a few ms apart.
-     */
-    private static void writeRetryingBusy(Runnable write) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                write.run();
-                return;
-            } catch (DataAccessException e) {
-                if (attempt == 3 || !(e.getMostSpecificCause() instanceof SQLException sql) || sql.getErrorCode() != 5) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(5L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     /** Bounded, and without NUL characters, which PostgreSQL text cannot hold (SQLite would). */

@@ -16,6 +16,8 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Builds the one connection pool from {@code cairn.db.*}: SQLite under the data dir when no URL is
@@ -55,6 +57,12 @@ public class DatabaseConfig {
     @Bean
     Dialect dialect(DataSource dataSource) {
         return Dialect.of(dataSource);
+    }
+
+    /** On SQLite, transactions that write take the write lock when they begin; see {@link SqliteTransactionManager}. */
+    @Bean
+    PlatformTransactionManager transactionManager(DataSource dataSource, Dialect dialect) {
+        return dialect == Dialect.SQLITE ? new SqliteTransactionManager(dataSource) : new JdbcTransactionManager(dataSource);
     }
 
     @Bean

@@ -16,9 +16,13 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SQLite's write path: how a blocked writer waits, the write gate, and checkpoints off the commit path. */
+/** SQLite's write path: how a blocked writer waits, IMMEDIATE transactions, the write gate, and checkpoints off the commit path. */
 class SqliteWritePathTest {
 
     @TempDir
@@ -127,6 +131,46 @@ class SqliteWritePathTest {
         try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
             assertThat(single(s, "SELECT COUNT(*) FROM t")).isEqualTo("400");
         }
+    }
+
+    /**
+     * A transaction that reads, then writes after another connection committed: begun DEFERRED (the
+     * driver's way) it fails at once with SQLITE_BUSY; begun IMMEDIATE, the other writer waits.
+     */
+    @Test
+    void transactionsThatWriteTakeTheWriteLockWhenTheyBegin() throws Exception {
+        DataSource source = sqlite();
+        assertThatThrownBy(() -> readThenWriteWhileAnotherCommits(source, new JdbcTransactionManager(source)))
+                .hasRootCauseInstanceOf(SQLException.class).rootCause().hasMessageContaining("BUSY");
+        readThenWriteWhileAnotherCommits(source, new SqliteTransactionManager(source));
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+            assertThat(single(s, "SELECT COUNT(*) FROM t WHERE id >= 10")).as("the second run's two rows").isEqualTo("2");
+        }
+    }
+
+    private static void readThenWriteWhileAnotherCommits(DataSource source, PlatformTransactionManager transactions)
+            throws Exception {
+        int base = transactions instanceof SqliteTransactionManager ? 10 : 0;
+        CompletableFuture<Void> other = new CompletableFuture<>();
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            JdbcTemplate jdbc = new JdbcTemplate(source);
+            jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class);
+            Thread.ofVirtual().start(() -> {
+                try (Connection c = source.getConnection()) {
+                    insert(c, base + 1);
+                    other.complete(null);
+                } catch (SQLException e) {
+                    other.completeExceptionally(e);
+                }
+            });
+            try {
+                Thread.sleep(100); // the other commits now, or waits for this transaction's lock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jdbc.update("INSERT INTO t (id, body) VALUES (?, randomblob(10))", base + 2);
+        });
+        other.get(5, TimeUnit.SECONDS);
     }
 
     private static void insert(Connection c, int id) throws SQLException {
