@@ -26,10 +26,14 @@ ENTRY = ("CREATE TABLE e (idx INTEGER PRIMARY KEY, event_id TEXT NOT NULL {uniqu
          "leaf_hash BLOB, data BLOB)")
 
 
-def fresh(path):
+def remove_database(path):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
+
+
+def fresh(path):
+    remove_database(path)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
@@ -92,9 +96,7 @@ def main():
                 print("round %d  %-8s %6.1f us CPU per commit of 3 entries"
                       % (round_number, layout, measure(path, layout, commits)), flush=True)
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
+        remove_database(path)
 
 
 if __name__ == "__main__":
