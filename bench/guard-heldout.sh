@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . "$root/.mvn/select-jdk.sh"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -q -B -pl bench -am -DskipTests compile >&2
+  ./mvnw -q -B -DskipTests package >&2
 fi
 cross=()
 if [ -n "${CROSS:-}" ]; then
@@ -24,4 +24,4 @@ if [ -n "${CROSS:-}" ]; then
   done
   cross=(--cross "$earlier")
 fi
-"$JAVA_HOME/bin/java" -cp cairn-server/target/classes:bench/target/classes dev.cairn.bench.GuardHeldOut training/guard "${cross[@]}" "$@"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat bench/target/jmh.classpath)" dev.cairn.bench.GuardHeldOut training/guard "${cross[@]}" "$@"

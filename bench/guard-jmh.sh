@@ -46,16 +46,22 @@ verdict() { awk "BEGIN{exit !($1)}" && echo "**pass**" || echo "**FAIL**"; }
 rows=""
 worst=0
 worst_rules=0
-while IFS=$'\t' read -r prompt learned p50 p90 p99 p999 max samples; do
+worst_semantic=0
+while IFS=$'\t' read -r prompt scoring p50 p90 p99 p999 max samples; do
   # GuardScanBench prints "<prompt>: <chars> chars, <bytes> bytes; action <action>, <n> verdicts" once per fork.
   about=$(grep -m1 "^$prompt: " "$results/jmh.log" | sed -E 's/^[^:]+: [0-9]+ chars, ([0-9]+) bytes; action ([a-z]+), ([0-9]+) verdicts.*/\1\t\2 (\3 verdicts)/')
-  rows+="| $prompt | $([ "$learned" = true ] && echo "rules + learned" || echo "rules only") | ${about%%$'\t'*} | ${about#*$'\t'} | $p50 | $p90 | $p99 | $p999 | $max | $samples | $(verdict "$p99 <= 500") |"$'\n'
-  if [ "$learned" = true ]; then
-    worst=$(awk -v a="$worst" -v b="$p99" 'BEGIN{print (b > a ? b : a)}')
-  else
-    worst_rules=$(awk -v a="$worst_rules" -v b="$p99" 'BEGIN{print (b > a ? b : a)}')
-  fi
-done < <(jq -r '.[] | .primaryMetric as $m | [.params.prompt, .params.learned,
+  case "$scoring" in
+    learned) label="rules + learned (as shipped)" ;;
+    rules) label="rules only" ;;
+    semantic) label="rules + learned + semantic stage (opt-in)" ;;
+  esac
+  rows+="| $prompt | $label | ${about%%$'\t'*} | ${about#*$'\t'} | $p50 | $p90 | $p99 | $p999 | $max | $samples | $(verdict "$p99 <= 500") |"$'\n'
+  case "$scoring" in
+    learned) worst=$(awk -v a="$worst" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
+    rules) worst_rules=$(awk -v a="$worst_rules" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
+    semantic) worst_semantic=$(awk -v a="$worst_semantic" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
+  esac
+done < <(jq -r '.[] | .primaryMetric as $m | [.params.prompt, .params.scoring,
     ($m.scorePercentiles["50.0"], $m.scorePercentiles["90.0"], $m.scorePercentiles["99.0"], $m.scorePercentiles["99.9"],
      $m.scorePercentiles["100.0"] | . * 10 | round / 10),
     ([$m.rawDataHistogram[][][] | .[1]] | add)] | @tsv' "$results/jmh.json")
@@ -77,6 +83,7 @@ $NOTE
 |---|---|---|
 | 2 KB prompt, all input scanners, learned model included (as shipped): p99 ≤ 0.5 ms | $worst µs | $(verdict "$worst <= 500") |
 | the same, rules only (the model's cost is the difference) | $worst_rules µs | $(verdict "$worst_rules <= 500") |
+| reported separately: with the opt-in semantic stage (\`cairn.guard.semantic-scoring\`), which embeds texts the word model finds suspicious | $worst_semantic µs | $(verdict "$worst_semantic <= 500") |
 
 | Prompt | scanners | bytes | guard's answer | p50 | p90 | p99 | p99.9 | max | samples | p99 ≤ 500 µs |
 |---|---|---:|---|---:|---:|---:|---:|---:|---:|---|

@@ -13,6 +13,8 @@ import dev.cairn.guard.InjectionScanner;
 import dev.cairn.guard.Scanner;
 import dev.cairn.guard.UnicodeScanner;
 import dev.cairn.guard.learned.InjectionModel;
+import dev.cairn.guard.learned.SemanticStage;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The input guard's injection detection on labelled prompts: a prompt counts as flagged when the
  * injection or Unicode scanner reports anything at or above the threshold (the default policy's).
- * Three ways, side by side: the rules alone, the learned model alone (its finding only), and both
- * as Cairn ships them. For each file: detection rate on label 1, false-positive rate on label 0
+ * Four ways, side by side: the rules alone, the word model alone (its finding only), both as Cairn
+ * ships them, and both with the opt-in semantic stage ({@code cairn.guard.semantic-scoring}). For each file: detection rate on label 1, false-positive rate on label 0
  * (rows without a label are benign), overall and per {@code source}. These files measure; nothing
  * is trained or tuned on them.
  *
@@ -33,6 +35,8 @@ public final class GuardBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Scanner RULES = new InjectionScanner();
     private static final Scanner COMBINED = new InjectionScanner(InjectionModel.shipped());
+    private static final Scanner SEMANTIC = new InjectionScanner(InjectionModel.shipped(),
+            SemanticStage.shipped(new LocalEmbedder(Path.of(System.getProperty("java.io.tmpdir")), 1), 1));
     private static final Scanner UNICODE = new UnicodeScanner();
 
     private record Counts(int positives, int detected, int negatives, int falsePositives) {
@@ -57,6 +61,7 @@ public final class GuardBench {
         ways.put("rules", prompt -> flagged(prompt, threshold, RULES, f -> true) || flagged(prompt, threshold, UNICODE, f -> true));
         ways.put("learned", prompt -> flagged(prompt, threshold, COMBINED, f -> f.category().equals(InjectionScanner.LEARNED)));
         ways.put("combined", prompt -> flagged(prompt, threshold, COMBINED, f -> true) || flagged(prompt, threshold, UNICODE, f -> true));
+        ways.put("semantic", prompt -> flagged(prompt, threshold, SEMANTIC, f -> true) || flagged(prompt, threshold, UNICODE, f -> true));
         ObjectNode report = JSON.createObjectNode();
         report.put("threshold", threshold);
         for (var way : ways.entrySet()) {

@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.cairn.guard.Guard;
 import dev.cairn.guard.GuardPolicies;
-import dev.cairn.guard.learned.InjectionModel;
 import dev.cairn.guard.GuardResult;
 import dev.cairn.guard.Scanner;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,17 +51,27 @@ public class GuardScanBench {
     @Param({"code-question", "pii-secrets", "injection", "mixed-unicode"})
     public String prompt;
 
-    /** With the learned injection model (as Cairn ships) or rules only, so its cost shows on its own. */
-    @Param({"true", "false"})
-    public boolean learned;
+    /**
+     * The injection scanner's scoring: the rules and the learned word model (as Cairn ships), the
+     * rules only, so the model's cost shows on its own, or both with the opt-in semantic stage.
+     */
+    @Param({"learned", "rules", "semantic"})
+    public String scoring;
 
     private Guard guard;
     private String text;
 
     @Setup
     public void setUp() {
-        CairnProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("cairn", CairnProperties.class);
-        guard = new Guard(new GuardPolicies(defaults), learned ? InjectionModel.shipped() : null);
+        Map<String, String> config = switch (scoring) {
+            case "learned" -> Map.of();
+            case "rules" -> Map.of("cairn.guard.learned-scoring", "false");
+            case "semantic" -> Map.of("cairn.guard.semantic-scoring", "true");
+            default -> throw new IllegalArgumentException("scoring is learned, rules or semantic, not " + scoring);
+        };
+        CairnProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
+        LocalEmbedder embedder = new LocalEmbedder(Path.of(System.getProperty("java.io.tmpdir")), 1);
+        guard = new Guard(new GuardPolicies(properties), properties, embedder);
         text = read("guard-prompts/" + prompt + ".txt");
         // Said once per fork, so the report shows that each prompt makes the scanners work as intended.
         GuardResult result = guard.scan("bench", text, Scanner.Direction.INPUT);

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.cairn.guard.learned.InjectionModel;
+import dev.cairn.guard.learned.SemanticStage;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -25,18 +27,33 @@ public class Guard {
 
     /** Rules only: for tests and tools that do not need the learned injection model. */
     public Guard(GuardPolicies policies) {
-        this(policies, (InjectionModel) null);
+        this(policies, new InjectionScanner());
     }
 
-    /** With the shipped injection model unless {@code cairn.guard.learned-scoring} is off. */
+    /**
+     * With the shipped injection model unless {@code cairn.guard.learned-scoring} is off, and its
+     * semantic stage when {@code cairn.guard.semantic-scoring} is on.
+     */
     @Autowired
-    public Guard(GuardPolicies policies, CairnProperties properties) {
-        this(policies, properties.guard().learnedScoring() ? InjectionModel.shipped() : null);
+    public Guard(GuardPolicies policies, CairnProperties properties, LocalEmbedder embedder) {
+        this(policies, injectionScanner(properties.guard(), embedder));
     }
 
     public Guard(GuardPolicies policies, InjectionModel model) {
+        this(policies, new InjectionScanner(model));
+    }
+
+    private Guard(GuardPolicies policies, InjectionScanner injection) {
         this.policies = policies;
-        this.input = Stream.concat(Stream.of(new InjectionScanner(model)), output.stream()).toList();
+        this.input = Stream.concat(Stream.of(injection), output.stream()).toList();
+    }
+
+    private static InjectionScanner injectionScanner(CairnProperties.Guard config, LocalEmbedder embedder) {
+        if (!config.learnedScoring()) {
+            return new InjectionScanner();
+        }
+        SemanticStage semantic = config.semanticScoring() ? SemanticStage.shipped(embedder, config.semanticThreads()) : null;
+        return new InjectionScanner(InjectionModel.shipped(), semantic);
     }
 
     /** Scans with a fresh {@link Redactor}; a request that redacts both ways passes its own. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.cairn.guard.learned.InjectionModel;
+import dev.cairn.guard.learned.SemanticStage;
 import dev.cairn.guard.learned.TextFeatures;
 
 /**
@@ -20,7 +21,8 @@ import dev.cairn.guard.learned.TextFeatures;
  * <p>The rules come from the published attack families (OWASP LLM01, the DAN prompts, chat
  * template tokens), not from any evaluation set: they are the floor the issue asks for, and what
  * they miss is measured, not patched row by row. Above them, an {@link InjectionModel} trained on
- * Cairn's own corpus ({@code training/guard}) scores the whole text; its finding has the category
+ * Cairn's own corpus ({@code training/guard}) scores the whole text, and a {@link SemanticStage}
+ * gives a second opinion on the texts it finds suspicious; the finding has the category
  * {@value #LEARNED} and the probability as its score.
  */
 public final class InjectionScanner implements Scanner {
@@ -113,6 +115,7 @@ public final class InjectionScanner implements Scanner {
     static final int LEARNED_TAIL = 16 * 1024;
 
     private final InjectionModel model;
+    private final SemanticStage semantic;
 
     /** Rules only. */
     public InjectionScanner() {
@@ -121,7 +124,13 @@ public final class InjectionScanner implements Scanner {
 
     /** Rules and, when {@code model} is not null, the learned score of the whole text. */
     public InjectionScanner(InjectionModel model) {
+        this(model, null);
+    }
+
+    /** Rules, the word model's score and, when {@code semantic} is not null, its second stage. */
+    public InjectionScanner(InjectionModel model, SemanticStage semantic) {
         this.model = model;
+        this.semantic = semantic;
     }
 
     @Override
@@ -143,6 +152,9 @@ public final class InjectionScanner implements Scanner {
                 // The features stop at the first 4,096 words: an injection at the end of a long
                 // document would go unseen, so its last 16 KB are scored too.
                 p = Math.max(p, model.probability(view.text.substring(view.text.length() - LEARNED_TAIL)));
+            }
+            if (semantic != null && features.words() >= LEARNED_MIN_WORDS) {
+                p = semantic.rescore(text, p);
             }
             if (p >= LEARNED_FLOOR) {
                 findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));

@@ -6,6 +6,8 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.embedding.Embedder;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
@@ -21,10 +23,10 @@ public class Embeddings {
     private final Cache<String, float[]> queries;
     private final MemoryCache shared;
 
-    public Embeddings(CairnProperties properties, MemoryCache shared) {
+    public Embeddings(CairnProperties properties, MemoryCache shared, LocalEmbedder local) {
         CairnProperties.Memory.Embedding config = properties.memory().embedding();
         this.embedder = switch (config.provider()) {
-            case "local" -> new LocalEmbedder(properties.dataDir(), config.threads());
+            case "local" -> local;
             case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());
             default -> throw new IllegalStateException("cairn.memory.embedding.provider must be local or remote, not '"
                     + config.provider() + "'");

@@ -205,10 +205,12 @@ public record CairnProperties(
      * {@code secrets}) the action taken on findings scoring at least its threshold. {@code policy}
      * applies to every workspace; {@code workspaces.<name>} overrides it scanner by scanner.
      * {@code restore} puts the caller's redacted values back in answers; {@code learned-scoring}
-     * adds the trained injection model to the injection rules.
+     * adds the trained injection model to the injection rules, {@code semantic-scoring} (opt-in) its
+     * second stage over sentence embeddings, run on {@code semantic-threads} threads of its own.
      */
     public record Guard(Map<String, GuardRule> policy, Map<String, Map<String, GuardRule>> workspaces,
-                        @DefaultValue("false") boolean restore, @DefaultValue("true") boolean learnedScoring) {
+                        @DefaultValue("false") boolean restore, @DefaultValue("true") boolean learnedScoring,
+                        @DefaultValue("false") boolean semanticScoring, @DefaultValue("1") int semanticThreads) {
 
         public Guard {
             policy = policy == null ? Map.of() : Map.copyOf(policy);

@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.support.FakeUpstream;
 import dev.cairn.support.TestDatabases;
@@ -71,7 +72,7 @@ class EmbeddingQueueTest {
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
                     Dialect.of(db.source()));
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
+            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
             EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, new VectorIndex(repository, embeddings), properties);
             repository.ensureWorkspace("ws");
             MemoryItem good = item("a good fact");

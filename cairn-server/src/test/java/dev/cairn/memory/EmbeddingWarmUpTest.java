@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
@@ -59,7 +60,7 @@ class EmbeddingWarmUpTest {
         CairnProperties properties = properties();
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = repository(db);
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
+            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
             VectorIndex vectors = new VectorIndex(repository, embeddings);
             EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, vectors, properties);
 
@@ -87,7 +88,7 @@ class EmbeddingWarmUpTest {
             MemoryRepository repository = repository(db);
             repository.ensureWorkspace("ws");
             repository.insertItems(List.of(item("Prefers aisle seats on long flights.")));
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties));
+            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
             EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, new VectorIndex(repository, embeddings), properties);
             assertThat(embeddings.ready()).isFalse();
 

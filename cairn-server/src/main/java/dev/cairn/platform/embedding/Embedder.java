@@ -1,4 +1,4 @@
-package dev.cairn.memory;
+package dev.cairn.platform.embedding;
 
 import java.util.List;
 

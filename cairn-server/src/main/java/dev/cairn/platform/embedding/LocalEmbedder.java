@@ -1,4 +1,4 @@
-package dev.cairn.memory;
+package dev.cairn.platform.embedding;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,15 +12,19 @@ import java.util.List;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.cairn.platform.CairnProperties;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
 /**
- * all-MiniLM-L6-v2 (384 dimensions) run in process by ONNX Runtime; the model and its tokenizer
+ * all-MiniLM-L6-v2 (384 dimensions) run in process by ONNX Runtime, one per process for memory's
+ * recall and the guard's semantic stage; the model and its tokenizer
  * ship inside the LangChain4j jar, so this works offline. Loaded on first use (about 2 s).
  *
  * <p>The session is built here rather than by LangChain4j's {@link AllMiniLmL6V2EmbeddingModel},
@@ -32,9 +36,10 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
  * the arena and memory patterns are off (texts vary in length, so a pattern rarely repeats), and
  * inference runs on the calling thread unless {@code threads} asks for more.
  */
-final class LocalEmbedder implements Embedder {
+@Component
+public final class LocalEmbedder implements Embedder {
 
-    static final String MODEL = "all-minilm-l6-v2";
+    public static final String MODEL = "all-minilm-l6-v2";
     private static final String MODEL_FILE = "/all-minilm-l6-v2.onnx";
     private static final String TOKENIZER_FILE = "/all-minilm-l6-v2-tokenizer.json";
 
@@ -46,7 +51,12 @@ final class LocalEmbedder implements Embedder {
      * @param scratchDir where the model file is unpacked for the moment ONNX Runtime reads it
      * @param threads    ONNX Runtime intra-op threads per call; 1 runs on the caller's thread
      */
-    LocalEmbedder(Path scratchDir, int threads) {
+    @Autowired
+    public LocalEmbedder(CairnProperties properties) {
+        this(properties.dataDir(), properties.memory().embedding().threads());
+    }
+
+    public LocalEmbedder(Path scratchDir, int threads) {
         this.scratchDir = scratchDir;
         this.threads = Math.max(1, threads);
     }
@@ -66,7 +76,7 @@ final class LocalEmbedder implements Embedder {
     }
 
     /** Whether the model has been loaded (by a first embedding or the warm-up). */
-    boolean isLoaded() {
+    public boolean isLoaded() {
         return model != null;
     }
 
