@@ -43,6 +43,7 @@ log "running GuardScanBench ($FORKS fork(s), ${WARMUP_ITERATIONS}x$WARMUP_TIME w
   || { tail -n 40 "$results/jmh.log" >&2; exit 1; }
 
 verdict() { awk "BEGIN{exit !($1)}" && echo "**pass**" || echo "**FAIL**"; }
+larger() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > a ? b : a)}'; }
 rows=""
 worst=0
 worst_rules=0
@@ -51,16 +52,11 @@ while IFS=$'\t' read -r prompt scoring p50 p90 p99 p999 max samples; do
   # GuardScanBench prints "<prompt>: <chars> chars, <bytes> bytes; action <action>, <n> verdicts" once per fork.
   about=$(grep -m1 "^$prompt: " "$results/jmh.log" | sed -E 's/^[^:]+: [0-9]+ chars, ([0-9]+) bytes; action ([a-z]+), ([0-9]+) verdicts.*/\1\t\2 (\3 verdicts)/')
   case "$scoring" in
-    learned) label="rules + learned (as shipped)" ;;
-    rules) label="rules only" ;;
-    semantic) label="rules + learned + semantic stage (opt-in)" ;;
+    learned) label="rules + learned (as shipped)"; worst=$(larger "$worst" "$p99") ;;
+    rules) label="rules only"; worst_rules=$(larger "$worst_rules" "$p99") ;;
+    semantic) label="rules + learned + semantic stage (opt-in)"; worst_semantic=$(larger "$worst_semantic" "$p99") ;;
   esac
   rows+="| $prompt | $label | ${about%%$'\t'*} | ${about#*$'\t'} | $p50 | $p90 | $p99 | $p999 | $max | $samples | $(verdict "$p99 <= 500") |"$'\n'
-  case "$scoring" in
-    learned) worst=$(awk -v a="$worst" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
-    rules) worst_rules=$(awk -v a="$worst_rules" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
-    semantic) worst_semantic=$(awk -v a="$worst_semantic" -v b="$p99" 'BEGIN{print (b > a ? b : a)}') ;;
-  esac
 done < <(jq -r '.[] | .primaryMetric as $m | [.params.prompt, .params.scoring,
     ($m.scorePercentiles["50.0"], $m.scorePercentiles["90.0"], $m.scorePercentiles["99.0"], $m.scorePercentiles["99.9"],
      $m.scorePercentiles["100.0"] | . * 10 | round / 10),

@@ -153,8 +153,8 @@ public final class InjectionScanner implements Scanner {
                 // document would go unseen, so its last 16 KB are scored too.
                 p = Math.max(p, model.probability(view.text.substring(view.text.length() - LEARNED_TAIL)));
             }
-            if (semantic != null && features.words() >= LEARNED_MIN_WORDS) {
-                p = semantic.rescore(text, p);
+            if (semantic != null) {
+                p = semantic.rescore(text, p); // texts too short for the word model scored 0 and are not staged
             }
             if (p >= LEARNED_FLOOR) {
                 findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));

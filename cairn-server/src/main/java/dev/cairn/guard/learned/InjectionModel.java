@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A logistic regression over {@link TextFeatures}: the probability that a text is an injection.
@@ -32,14 +31,7 @@ public final class InjectionModel {
 
     /** The model Cairn ships. */
     public static InjectionModel shipped() {
-        try (InputStream in = InjectionModel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path");
-            }
-            return read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ShippedResource.read(RESOURCE, InjectionModel::read);
     }
 
     public double probability(CharSequence text) {

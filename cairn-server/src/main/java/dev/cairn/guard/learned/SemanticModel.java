@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A logistic regression over a text's sentence embedding (all-MiniLM-L6-v2, unit length): the
@@ -31,14 +30,7 @@ public final class SemanticModel {
 
     /** The model Cairn ships. */
     public static SemanticModel shipped() {
-        try (InputStream in = SemanticModel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path");
-            }
-            return read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ShippedResource.read(RESOURCE, SemanticModel::read);
     }
 
     /** The log-odds that the embedded text is an injection. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.cairn.platform.embedding.LocalEmbedder;
@@ -46,12 +46,7 @@ public final class SemanticTrainer {
 
     /** The examples' embeddings, of the text {@link SemanticStage} would embed. */
     public static List<float[]> embed(LocalEmbedder embedder, List<Corpus.Example> examples) {
-        List<String> texts = examples.stream().map(e -> SemanticStage.clip(e.text())).toList();
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += 64) {
-            vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + 64))));
-        }
-        return vectors;
+        return embedder.embed(examples.stream().map(e -> SemanticStage.clip(e.text())).toList());
     }
 
     public static SemanticModel train(List<Corpus.Example> examples, List<float[]> vectors) {
@@ -65,7 +60,7 @@ public final class SemanticTrainer {
         double[] v = new double[d + 1];
         double[] gradient = new double[d + 1];
         for (int step = 1; step <= STEPS; step++) {
-            java.util.Arrays.fill(gradient, 0);
+            Arrays.fill(gradient, 0);
             for (int i = 0; i < n; i++) {
                 float[] x = vectors.get(i);
                 double margin = w[d];
