@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -310,6 +311,18 @@ class GatewayEndToEndTest extends CairnServerTest {
                     assertThat(e.statusCode()).isEqualTo(504);
                     assertThat(e.code()).contains("upstream_timeout");
                 });
+    }
+
+    @Test
+    void upstreamThatNeverAnswersTheConnectIsA504AfterTheConnectTimeout() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> openAi(createKey("silent-ws")).chat().completions().create(chat("silent/any", "hi").build()))
+                .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(504);
+                    assertThat(e.code()).contains("upstream_timeout");
+                });
+        // The provider's 300 ms connect timeout, not the 5 s default nor the 30 s read timeout.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test

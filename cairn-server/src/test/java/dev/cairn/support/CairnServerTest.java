@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Base of the end-to-end tests: the whole Cairn server on a random port with a SQLite file in a
  * temp dir, an OpenAI-compatible fake upstream ("fake"), a provider nobody listens for ("dead"),
+ * one whose host never answers a connect ("silent"),
  * and a bootstrap admin key. Every subclass shares one server, so the suite starts it once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -31,6 +32,8 @@ public abstract class CairnServerTest {
     protected static final FakeUpstream UPSTREAM = FakeUpstream.start();
     /** Plays Anthropic's Messages API; tests script its answers. */
     protected static final FakeUpstream ANTHROPIC = FakeUpstream.start();
+    /** Never completes a TCP handshake: provider "silent" times out connecting. */
+    private static final UnansweredPort SILENT = UnansweredPort.open();
     protected static final String ADMIN_KEY = randomKey();
     protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Path DATA_DIR = tempDir();
@@ -49,6 +52,9 @@ public abstract class CairnServerTest {
         registry.add("cairn.providers.fake.read-timeout", () -> "2s");
         registry.add("cairn.providers.dead.type", () -> "openai");
         registry.add("cairn.providers.dead.base-url", () -> "http://127.0.0.1:1/v1");
+        registry.add("cairn.providers.silent.type", () -> "openai");
+        registry.add("cairn.providers.silent.base-url", SILENT::baseUrl);
+        registry.add("cairn.providers.silent.connect-timeout", () -> "300ms");
         registry.add("cairn.providers.claude.type", () -> "anthropic");
         registry.add("cairn.providers.claude.base-url", ANTHROPIC::baseUrl);
         registry.add("cairn.providers.claude.api-key", () -> "sk-ant-secret");
