@@ -1,12 +1,13 @@
 package dev.cairn.guard.learned;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.slf4j.Logger;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Texts are embedded as written, not as {@code ReadingView} folds them: the rules already read
  * through look-alikes and leetspeak, and the embedding model was trained on ordinary text. The
  * model's work runs on a few platform threads of its own, since a native call would hold a virtual
- * thread's carrier for its whole length. When the model cannot run, the word model's score stands.
+ * thread's carrier for its whole length. When the model cannot run, the word model's score stands,
+ * and the stage rests for {@link #RETRY_AFTER} before it tries again: a model that failed to load
+ * (say, no room to unpack it) would otherwise be loaded again for every suspicious text.
  */
 public final class SemanticStage {
 
@@ -43,28 +46,34 @@ public final class SemanticStage {
     static final double OFFSET = 0.36;
     /** How much of a text is embedded: the model reads 256 word pieces at a time, and longer texts cost in proportion. */
     static final int MAX_CHARS = 2048;
+    /** How long the stage is skipped after the model failed. */
+    static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
     private final SemanticModel model;
     private final Function<String, float[]> embedding;
     private final Executor executor;
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final LongSupplier nanoClock;
+    /** {@link #nanoClock} time before which the stage is skipped; 0 while the model works. */
+    private volatile long restingUntil;
 
-    SemanticStage(SemanticModel model, Function<String, float[]> embedding, Executor executor) {
+    SemanticStage(SemanticModel model, Function<String, float[]> embedding, Executor executor, LongSupplier nanoClock) {
         this.model = model;
         this.embedding = embedding;
         this.executor = executor;
+        this.nanoClock = nanoClock;
     }
 
     /** The shipped model over the process's in-process embedding model, on {@code threads} threads of its own. */
     public static SemanticStage shipped(LocalEmbedder embedder, int threads) {
         Executor executor = Executors.newFixedThreadPool(Math.max(1, threads),
                 Thread.ofPlatform().name("cairn-guard-semantic-", 0).daemon().factory());
-        return new SemanticStage(SemanticModel.shipped(), text -> embedder.embed(List.of(text)).getFirst(), executor);
+        return new SemanticStage(SemanticModel.shipped(), text -> embedder.embed(List.of(text)).getFirst(), executor,
+                System::nanoTime);
     }
 
     /** For measuring: a model with vectors computed ahead (keyed by the clipped text), on the caller's thread. */
     public static SemanticStage of(SemanticModel model, Function<String, float[]> embedding) {
-        return new SemanticStage(model, embedding, Runnable::run);
+        return new SemanticStage(model, embedding, Runnable::run, System::nanoTime);
     }
 
     /** The text as the stage embeds it: its first {@link #MAX_CHARS} characters. */
@@ -74,10 +83,11 @@ public final class SemanticStage {
 
     /**
      * The combined probability for a text the word model gave {@code wordProbability}; that
-     * probability itself when it is below {@link #FLOOR} or the embedding model fails.
+     * probability itself when it is below {@link #FLOOR}, the embedding model fails, or the stage
+     * rests after a failure.
      */
     public double rescore(String text, double wordProbability) {
-        if (wordProbability < FLOOR) {
+        if (wordProbability < FLOOR || resting()) {
             return wordProbability;
         }
         try {
@@ -88,11 +98,17 @@ public final class SemanticStage {
             Thread.currentThread().interrupt();
             return wordProbability;
         } catch (ExecutionException | RuntimeException e) {
-            if (failureLogged.compareAndSet(false, true)) {
-                log.warn("The guard's semantic stage failed; the word model's scores stand: {}", e.toString());
-            }
+            // Logged once per rest, so at most once a minute however many texts come.
+            restingUntil = nanoClock.getAsLong() + RETRY_AFTER.toNanos();
+            log.warn("The guard's semantic stage failed; the word model's scores stand, the stage tries again in {}: {}",
+                    RETRY_AFTER, e.toString());
             return wordProbability;
         }
+    }
+
+    private boolean resting() {
+        long until = restingUntil;
+        return until != 0 && nanoClock.getAsLong() - until < 0;
     }
 
     private static double logit(double p) {

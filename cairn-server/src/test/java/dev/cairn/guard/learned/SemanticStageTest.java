@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +73,7 @@ class SemanticStageTest {
             SemanticStage stage = new SemanticStage(FIRST_COORDINATE, text -> {
                 threads.add(Thread.currentThread());
                 return vector(1);
-            }, executor);
+            }, executor, System::nanoTime);
             Thread caller = Thread.ofVirtual().start(() -> stage.rescore("a text to judge", 0.6));
             caller.join();
             assertThat(threads).hasSize(1);
@@ -80,10 +82,34 @@ class SemanticStageTest {
 
             SemanticStage failing = new SemanticStage(FIRST_COORDINATE, text -> {
                 throw new IllegalStateException("the model could not be loaded");
-            }, executor);
+            }, executor, System::nanoTime);
             assertThat(failing.rescore("a text to judge", 0.65)).isEqualTo(0.65);
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    @Test
+    void afterAFailureTheStageRestsForAMinuteBeforeTryingTheModelAgain() {
+        AtomicLong now = new AtomicLong(1_000);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean broken = new AtomicBoolean(true);
+        SemanticStage stage = new SemanticStage(FIRST_COORDINATE, text -> {
+            attempts.incrementAndGet();
+            if (broken.get()) {
+                throw new IllegalStateException("no room to unpack the model");
+            }
+            return vector(3);
+        }, Runnable::run, now::get);
+
+        assertThat(stage.rescore("a text to judge", 0.6)).isEqualTo(0.6);
+        now.addAndGet(SemanticStage.RETRY_AFTER.toNanos() - 1);
+        broken.set(false);
+        assertThat(stage.rescore("a text to judge", 0.6)).isEqualTo(0.6);
+        assertThat(attempts).hasValue(1);
+
+        now.addAndGet(1);
+        assertThat(stage.rescore("a text to judge", 0.6)).isGreaterThan(0.6);
+        assertThat(attempts).hasValue(2);
     }
 }
