@@ -21,12 +21,22 @@ import org.springframework.stereotype.Component;
  * tiles, and commits entries and tiles in one transaction before any caller hears its index. A
  * batch that fails to commit fails every caller in it, and the tree is reloaded from the database,
  * so memory never runs ahead of what is stored.
+ *
+ * <p>Behind the log the same thread copies the entries' lookup columns (time, workspace, trace id)
+ * into {@code audit_lookup}, many per transaction, when no entry is waiting: indexed in every group
+ * commit they cost the commit a third of its log pages. Readers scan the entries not yet copied.
  */
 @Component
 public class AuditSequencer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditSequencer.class);
     private static final int MAX_ATTEMPTS = 10;
+    /** Entries past the lookup mark before they are copied while the writer has nothing else to do. */
+    static final int LOOKUP_BATCH = 128;
+    /** ... and before they are copied even while entries wait, so that readers' scans stay short. */
+    static final int LOOKUP_TAIL_LIMIT = 4096;
+    /** Lookups copied in one transaction. */
+    private static final int LOOKUPS_PER_TRANSACTION = 1024;
 
     /** The committed tree: size and root, published after each commit. */
     public record TreeHead(long size, byte[] rootHash) {
@@ -45,6 +55,8 @@ public class AuditSequencer implements SmartLifecycle {
     private volatile TreeHead head;
     private Thread writerThread;
     private TileBuilder tree;
+    /** One past the highest index copied to {@code audit_lookup}. */
+    private long lookupMark;
     /** The database connection of the writer thread; reopened after a failure. */
     private AuditRepository.Writer writer;
 
@@ -116,12 +128,14 @@ public class AuditSequencer implements SmartLifecycle {
             try {
                 Draft first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    indexLookups(1);
                     catchUpWhenIdle();
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
+                indexLookups(queue.isEmpty() ? LOOKUP_BATCH : LOOKUP_TAIL_LIMIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -129,7 +143,33 @@ public class AuditSequencer implements SmartLifecycle {
                 batch.clear();
             }
         }
+        while (indexLookups(1)) {
+            // Stopping: copy the rest, so that a restarted log starts with none to scan.
+        }
         closeWriter();
+    }
+
+    /**
+     * Copies lookups when at least {@code minimumTail} entries lack them; true when some were
+     * copied. A failure only leaves them to be scanned until the next attempt.
+     */
+    private boolean indexLookups(int minimumTail) {
+        if (tree == null || tree.size() - lookupMark < minimumTail) {
+            return false;
+        }
+        try {
+            if (writer == null) {
+                writer = repository.writer();
+            }
+            long before = lookupMark;
+            lookupMark = writer.indexLookups(lookupMark, LOOKUPS_PER_TRANSACTION);
+            return lookupMark > before;
+        } catch (RuntimeException | java.sql.SQLException e) {
+            log.warn("Copying audit lookups from entry {} failed; readers scan those entries meanwhile: {}",
+                    lookupMark, e.toString());
+            closeWriter();
+            return false;
+        }
     }
 
     /**
@@ -243,6 +283,7 @@ public class AuditSequencer implements SmartLifecycle {
     private void reload() {
         tree = load(repository.size());
         head = new TreeHead(tree.size(), tree.rootHash());
+        lookupMark = repository.lookupMark();
     }
 
     private TileBuilder load(long size) {
