@@ -144,12 +144,16 @@ public class AuditRepository {
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                rollback(e);
                 throw e;
+            }
+        }
+
+        private void rollback(Exception cause) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                cause.addSuppressed(suppressed);
             }
         }
 
@@ -164,17 +168,19 @@ public class AuditRepository {
                 indexLookups.setLong(1, from);
                 indexLookups.setInt(2, max);
                 indexLookups.executeUpdate();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(LOOKUP_MARK)) {
-                rs.next();
-                long mark = rs.getLong(1);
+                long mark;
+                // Closed before the commit: an open cursor would keep this connection's snapshot,
+                // and its next append would fail as soon as another connection had written.
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery(LOOKUP_MARK)) {
+                    rs.next();
+                    mark = rs.getLong(1);
+                }
                 connection.commit();
                 return mark;
+            } catch (SQLException | RuntimeException e) {
+                rollback(e);
+                throw e;
             }
         }
 

@@ -92,6 +92,28 @@ class AuditLookupTest {
         }
     }
 
+    /** The copy must not leave the writer's connection on an old snapshot, or its next commit fails. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vendors")
+    void theWriterAppendsAfterCopyingLookupsWhileAnotherConnectionWrites(String vendor) throws Exception {
+        try (TestDatabase db = database(vendor, null)) {
+            AuditRepository repository = repository(db);
+            try (AuditRepository.Writer writer = repository.writer()) {
+                writer.append(List.of(entry(0)), List.of(new byte[32]), List.of());
+                assertThat(writer.indexLookups(0, 100)).isEqualTo(1);
+                repository.insertCheckpoint(1, "a note written on another connection", BASE);
+                writer.append(List.of(entry(1)), List.of(new byte[32]), List.of());
+                assertThat(writer.indexLookups(1, 100)).isEqualTo(2);
+            }
+            assertThat(repository.size()).isEqualTo(2);
+        }
+    }
+
+    private static StoredEntry entry(long index) {
+        return new StoredEntry(index, "evt_" + index, "test", BASE, "ws", null, "trace", null,
+                "{}".getBytes(StandardCharsets.UTF_8), null);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("vendors")
     void theMigrationCopiesTheLookupsOfAnExistingLog(String vendor) throws Exception {
