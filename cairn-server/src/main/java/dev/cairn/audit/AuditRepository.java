@@ -29,10 +29,6 @@ public class AuditRepository {
 
     private static final String ENTRY_COLUMNS =
             "idx, event_id, type, created_at, workspace, key_id, trace_id, subject_id, data";
-    /** What {@code audit_lookup} copies from each entry, and indexes. */
-    private static final String LOOKUP_COLUMNS = "idx, created_at, workspace, trace_id";
-    /** One past the highest index {@code audit_lookup} holds: entries from here on are found by scanning. */
-    private static final String LOOKUP_MARK = "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_lookup";
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -56,7 +52,6 @@ public class AuditRepository {
         private final PreparedStatement insert;
         private final PreparedStatement insertBlob;
         private final PreparedStatement upsertTile;
-        private final PreparedStatement indexLookups;
         /** Syncs this connection's commits when SQLite was asked to sync each one; null otherwise. */
         private final WalSync walSync;
 
@@ -70,10 +65,6 @@ public class AuditRepository {
                 insertBlob = connection.prepareStatement("INSERT INTO audit_blobs (idx, data) VALUES (?, ?)");
                 upsertTile = connection.prepareStatement("INSERT INTO audit_tiles (level, idx, hashes) VALUES (?, ?, ?) "
                         + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
-                // Another writer on the database (the command line) may have indexed some first.
-                indexLookups = connection.prepareStatement("INSERT INTO audit_lookup (" + LOOKUP_COLUMNS + ") "
-                        + "SELECT " + LOOKUP_COLUMNS + " FROM audit_entries WHERE idx >= ? ORDER BY idx LIMIT ? "
-                        + "ON CONFLICT (idx) DO NOTHING");
             } catch (SQLException e) {
                 connection.close();
                 throw e;
@@ -144,42 +135,11 @@ public class AuditRepository {
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                rollback(e);
-                throw e;
-            }
-        }
-
-        private void rollback(Exception cause) {
-            try {
-                connection.rollback();
-            } catch (SQLException suppressed) {
-                cause.addSuppressed(suppressed);
-            }
-        }
-
-        /**
-         * Copies the lookup columns of at most {@code max} entries from {@code from} into
-         * {@code audit_lookup}, in one transaction, and returns the new {@link #lookupMark}. Not
-         * synced: the lookups are derived from entries committed before them, and what a crash
-         * loses here is copied again.
-         */
-        public long indexLookups(long from, int max) throws SQLException {
-            try (WriteGate.Held held = gate.hold()) {
-                indexLookups.setLong(1, from);
-                indexLookups.setInt(2, max);
-                indexLookups.executeUpdate();
-                long mark;
-                // Closed before the commit: an open cursor would keep this connection's snapshot,
-                // and its next append would fail as soon as another connection had written.
-                try (Statement statement = connection.createStatement();
-                     ResultSet rs = statement.executeQuery(LOOKUP_MARK)) {
-                    rs.next();
-                    mark = rs.getLong(1);
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
                 }
-                connection.commit();
-                return mark;
-            } catch (SQLException | RuntimeException e) {
-                rollback(e);
                 throw e;
             }
         }
@@ -189,7 +149,7 @@ public class AuditRepository {
             if (walSync != null) {
                 walSync.close();
             }
-            try (connection; insert; insertBlob; upsertTile; indexLookups) {
+            try (connection; insert; insertBlob; upsertTile) {
                 connection.rollback();
                 if (walSync != null) {
                     // Back to the pool as the pool's other connections are.
@@ -234,11 +194,6 @@ public class AuditRepository {
     /** Opens the writer; the sequencer holds it for as long as it runs. */
     public Writer writer() throws SQLException {
         return new Writer();
-    }
-
-    /** One past the highest index whose lookups are in {@code audit_lookup}; see {@link Writer#indexLookups}. */
-    public long lookupMark() {
-        return jdbc.sql(LOOKUP_MARK).query(Long.class).single();
     }
 
     /** How many entries the log holds. */
@@ -321,44 +276,20 @@ public class AuditRepository {
         return jdbc.sql("SELECT data FROM audit_blobs WHERE idx = ?").param(index).query(byte[].class).optional();
     }
 
-    /**
-     * Entries matching {@code filter}, oldest first, after {@code afterIndex}, at most {@code limit}.
-     * Below the lookup mark the time, workspace and trace conditions go through
-     * {@code audit_lookup}'s indexes; above it, the few entries not yet copied there are scanned.
-     */
+    /** Entries matching {@code filter}, oldest first, after {@code afterIndex}, at most {@code limit}. */
     public List<StoredEntry> list(EntryFilter filter, long afterIndex, int limit) {
-        long mark = lookupMark();
-        List<StoredEntry> page = new ArrayList<>();
-        if (afterIndex + 1 < mark) {
-            page.addAll(select("SELECT " + prefixed("e.", ENTRY_COLUMNS)
-                    + " FROM audit_lookup l JOIN audit_entries e ON e.idx = l.idx WHERE l.idx > ? AND l.idx < ?",
-                    "l.", "e.", filter, List.of(afterIndex, mark), "l.idx", limit));
-        }
-        if (page.size() < limit) {
-            page.addAll(select("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE idx > ?",
-                    "", "", filter, List.of(Math.max(afterIndex, mark - 1)), "idx", limit - page.size()));
-        }
-        return page;
-    }
-
-    /** Runs {@code query} with the filter's conditions: lookup columns under {@code lookup}, the others under {@code entry}. */
-    private List<StoredEntry> select(String query, String lookup, String entry, EntryFilter filter,
-                                     List<Object> initial, String order, int limit) {
-        StringBuilder sql = new StringBuilder(query);
-        List<Object> params = new ArrayList<>(initial);
-        condition(sql, params, lookup + "created_at >= ?", filter.from() == null ? null : filter.from().toEpochMilli());
-        condition(sql, params, lookup + "created_at < ?", filter.to() == null ? null : filter.to().toEpochMilli());
-        condition(sql, params, lookup + "workspace = ?", filter.workspace());
-        condition(sql, params, lookup + "trace_id = ?", filter.traceId());
-        condition(sql, params, entry + "type = ?", filter.type());
-        condition(sql, params, entry + "key_id = ?", filter.keyId());
-        sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
+        StringBuilder sql = new StringBuilder("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE idx > ?");
+        List<Object> params = new ArrayList<>();
+        params.add(afterIndex);
+        condition(sql, params, "created_at >= ?", filter.from() == null ? null : filter.from().toEpochMilli());
+        condition(sql, params, "created_at < ?", filter.to() == null ? null : filter.to().toEpochMilli());
+        condition(sql, params, "type = ?", filter.type());
+        condition(sql, params, "workspace = ?", filter.workspace());
+        condition(sql, params, "key_id = ?", filter.keyId());
+        condition(sql, params, "trace_id = ?", filter.traceId());
+        sql.append(" ORDER BY idx LIMIT ?");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(AuditRepository::map).list();
-    }
-
-    private static String prefixed(String prefix, String columns) {
-        return prefix + String.join(", " + prefix, columns.split(", "));
     }
 
     public void insertCheckpoint(long size, String note, Instant at) {
@@ -373,22 +304,12 @@ public class AuditRepository {
 
     /** The first and last index of entries created in [from, to), or empty when there are none. */
     public Optional<long[]> indexRange(Instant from, Instant to) {
-        long mark = lookupMark();
-        long[] indexed = range("audit_lookup WHERE idx < ?", mark, from, to);
-        long[] tail = range("audit_entries WHERE idx >= ?", mark, from, to);
-        if (indexed == null || tail == null) {
-            return Optional.ofNullable(indexed != null ? indexed : tail);
-        }
-        return Optional.of(new long[] {indexed[0], tail[1]});
-    }
-
-    private long[] range(String source, long mark, Instant from, Instant to) {
-        return jdbc.sql("SELECT MIN(idx), MAX(idx) FROM " + source + " AND created_at >= ? AND created_at < ?")
-                .params(mark, from.toEpochMilli(), to.toEpochMilli())
+        return jdbc.sql("SELECT MIN(idx), MAX(idx) FROM audit_entries WHERE created_at >= ? AND created_at < ?")
+                .params(from.toEpochMilli(), to.toEpochMilli())
                 .query((rs, n) -> {
                     long first = rs.getLong(1);
                     return rs.wasNull() ? null : new long[] {first, rs.getLong(2)};
-                }).optional().orElse(null);
+                }).optional();
     }
 
     public Optional<String> latestCheckpoint() {

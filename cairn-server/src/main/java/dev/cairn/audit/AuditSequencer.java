@@ -21,24 +21,12 @@ import org.springframework.stereotype.Component;
  * tiles, and commits entries and tiles in one transaction before any caller hears its index. A
  * batch that fails to commit fails every caller in it, and the tree is reloaded from the database,
  * so memory never runs ahead of what is stored.
- *
- * <p>Behind the log the same thread copies the entries' lookup columns (time, workspace, trace id)
- * into {@code audit_lookup}, {@link #LOOKUP_BATCH} at a time: indexed in every group commit they
- * cost the commit a third of its log pages. Readers scan the entries not yet copied.
  */
 @Component
 public class AuditSequencer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditSequencer.class);
     private static final int MAX_ATTEMPTS = 10;
-    /**
-     * Lookups copied at once between batches, once that many entries lack them: enough that the
-     * indexes' pages are written once per this many entries, few enough that the batch waiting
-     * meanwhile loses well under a millisecond (about 0.5 ms measured for 128 rows).
-     */
-    static final int LOOKUP_BATCH = 128;
-    /** Lookups copied at once when no entry is waiting. */
-    private static final int IDLE_LOOKUP_BATCH = 1024;
 
     /** The committed tree: size and root, published after each commit. */
     public record TreeHead(long size, byte[] rootHash) {
@@ -57,8 +45,6 @@ public class AuditSequencer implements SmartLifecycle {
     private volatile TreeHead head;
     private Thread writerThread;
     private TileBuilder tree;
-    /** One past the highest index copied to {@code audit_lookup}. */
-    private long lookupMark;
     /** The database connection of the writer thread; reopened after a failure. */
     private AuditRepository.Writer writer;
 
@@ -130,14 +116,12 @@ public class AuditSequencer implements SmartLifecycle {
             try {
                 Draft first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    indexLookups(1, IDLE_LOOKUP_BATCH);
                     catchUpWhenIdle();
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
-                indexLookups(LOOKUP_BATCH, LOOKUP_BATCH);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -145,33 +129,7 @@ public class AuditSequencer implements SmartLifecycle {
                 batch.clear();
             }
         }
-        while (indexLookups(1, IDLE_LOOKUP_BATCH)) {
-            // Stopping: copy the rest, so that a restarted log starts with none to scan.
-        }
         closeWriter();
-    }
-
-    /**
-     * Copies up to {@code max} lookups when at least {@code minimumTail} entries lack them; true
-     * when some were copied. A failure only leaves them to be scanned until the next attempt.
-     */
-    private boolean indexLookups(int minimumTail, int max) {
-        if (tree == null || tree.size() - lookupMark < minimumTail) {
-            return false;
-        }
-        try {
-            if (writer == null) {
-                writer = repository.writer();
-            }
-            long before = lookupMark;
-            lookupMark = writer.indexLookups(lookupMark, max);
-            return lookupMark > before;
-        } catch (RuntimeException | java.sql.SQLException e) {
-            log.warn("Copying audit lookups from entry {} failed; readers scan those entries meanwhile: {}",
-                    lookupMark, e.toString());
-            closeWriter();
-            return false;
-        }
     }
 
     /**
@@ -285,7 +243,6 @@ public class AuditSequencer implements SmartLifecycle {
     private void reload() {
         tree = load(repository.size());
         head = new TreeHead(tree.size(), tree.rootHash());
-        lookupMark = repository.lookupMark();
     }
 
     private TileBuilder load(long size) {

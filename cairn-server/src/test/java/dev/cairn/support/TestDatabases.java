@@ -45,25 +45,15 @@ public final class TestDatabases {
     }
 
     public static TestDatabase sqlite(Path dir) {
-        return sqlite(dir, null);
-    }
-
-    /** A SQLite database migrated up to {@code version} only (null: the latest), to test a migration. */
-    public static TestDatabase sqlite(Path dir, String version) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:sqlite:" + dir.resolve("cairn-test.db"));
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("busy_timeout", "10000");
         config.setMaximumPoolSize(4);
-        return migrated("sqlite", new HikariDataSource(config), version, () -> { });
+        return migrated("sqlite", new HikariDataSource(config), () -> { });
     }
 
     public static TestDatabase postgres() {
-        return postgres(null);
-    }
-
-    /** A PostgreSQL schema migrated up to {@code version} only (null: the latest), to test a migration. */
-    public static TestDatabase postgres(String version) {
         String schema = "cairn_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(POSTGRES_URL)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
@@ -74,7 +64,7 @@ public final class TestDatabases {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         config.setMaximumPoolSize(4);
-        return migrated("postgresql", new HikariDataSource(config), version, () -> {
+        return migrated("postgresql", new HikariDataSource(config), () -> {
             try (Connection c = DriverManager.getConnection(POSTGRES_URL)) {
                 c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             } catch (SQLException e) {
@@ -83,14 +73,8 @@ public final class TestDatabases {
         });
     }
 
-    private static TestDatabase migrated(String vendor, HikariDataSource dataSource, String version, Runnable cleanup) {
-        migrate(vendor, dataSource, version);
+    private static TestDatabase migrated(String vendor, HikariDataSource dataSource, Runnable cleanup) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + vendor).load().migrate();
         return new TestDatabase(vendor, dataSource, cleanup);
-    }
-
-    /** Migrates {@code dataSource} ({@code vendor}: "sqlite" or "postgresql") up to {@code version}, or to the latest when null. */
-    public static void migrate(String vendor, DataSource dataSource, String version) {
-        var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + vendor);
-        (version == null ? flyway : flyway.target(version)).load().migrate();
     }
 }
