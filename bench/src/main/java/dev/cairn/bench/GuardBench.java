@@ -34,8 +34,9 @@ public final class GuardBench {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Scanner RULES = new InjectionScanner();
-    private static final Scanner COMBINED = new InjectionScanner(InjectionModel.shipped());
-    private static final Scanner SEMANTIC = new InjectionScanner(InjectionModel.shipped(),
+    private static final InjectionModel WORD_MODEL = InjectionModel.shipped();
+    private static final Scanner COMBINED = new InjectionScanner(WORD_MODEL);
+    private static final Scanner SEMANTIC = new InjectionScanner(WORD_MODEL,
             SemanticStage.shipped(new LocalEmbedder(Path.of(System.getProperty("java.io.tmpdir")), 1), 1));
     private static final Scanner UNICODE = new UnicodeScanner();
 

@@ -56,6 +56,10 @@ public final class GuardHeldOut {
      * as shipped ({@code combined}) and without the semantic stage ({@code words}).
      */
     private record Scored(Corpus.Example example, String group, double combined, double words) {
+
+        double score(boolean wordsOnly) {
+            return wordsOnly ? words : combined;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -156,7 +160,7 @@ public final class GuardHeldOut {
         for (int t = 1; t < 100; t++) {
             double threshold = t / 100.0;
             long flagged = scores.stream()
-                    .filter(s -> !s.example().injection() && (wordsOnly ? s.words() : s.combined()) >= threshold).count();
+                    .filter(s -> !s.example().injection() && s.score(wordsOnly) >= threshold).count();
             if (flagged <= FALSE_POSITIVE_BUDGET * benign) {
                 System.out.printf("At most %.0f%% of held-out benign flagged (%s) from threshold %.2f on: detection %s, false positives %s.%n",
                         FALSE_POSITIVE_BUDGET * 100, label, threshold, rate(scores, true, threshold, wordsOnly),
@@ -172,7 +176,7 @@ public final class GuardHeldOut {
         for (Scored s : scores) {
             if (s.example().injection() == injection) {
                 n++;
-                flagged += (wordsOnly ? s.words() : s.combined()) >= threshold ? 1 : 0;
+                flagged += s.score(wordsOnly) >= threshold ? 1 : 0;
             }
         }
         return String.format("%.3f (%d/%d)", n == 0 ? 0.0 : (double) flagged / n, flagged, n);
@@ -181,7 +185,7 @@ public final class GuardHeldOut {
     private static String count(List<Scored> scores, boolean injection, double threshold, boolean wordsOnly) {
         long n = scores.stream().filter(s -> s.example().injection() == injection).count();
         long flagged = scores.stream()
-                .filter(s -> s.example().injection() == injection && (wordsOnly ? s.words() : s.combined()) >= threshold).count();
+                .filter(s -> s.example().injection() == injection && s.score(wordsOnly) >= threshold).count();
         return n == 0 ? "–" : flagged + "/" + n;
     }
 }
