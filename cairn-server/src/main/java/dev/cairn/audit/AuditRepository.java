@@ -20,6 +20,7 @@ import dev.cairn.ledger.TileBuilder;
 import dev.cairn.ledger.TileId;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -33,11 +34,19 @@ public class AuditRepository {
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final WriteGate gate;
+    /** How the SQLite writer's log file is synced: the disk, or in tests a disk that fails. */
+    private final WalSync.Forcer forcer;
 
+    @Autowired
     public AuditRepository(DataSource dataSource, JdbcClient jdbc, WriteGate gate) {
+        this(dataSource, jdbc, gate, WalSync.Forcer.DISK);
+    }
+
+    AuditRepository(DataSource dataSource, JdbcClient jdbc, WriteGate gate, WalSync.Forcer forcer) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.gate = gate;
+        this.forcer = forcer;
     }
 
     /**
@@ -169,7 +178,7 @@ public class AuditRepository {
      * returns the {@link WalSync} that makes its commits durable instead; null on PostgreSQL or
      * when the operator chose NORMAL, where there is nothing to add.
      */
-    private static WalSync syncsItsOwnCommits(Connection connection) throws SQLException {
+    private WalSync syncsItsOwnCommits(Connection connection) throws SQLException {
         if (Dialect.of(connection) != Dialect.SQLITE) {
             return null;
         }
@@ -188,7 +197,7 @@ public class AuditRepository {
             }
             statement.execute("PRAGMA synchronous = NORMAL");
         }
-        return new WalSync(file.resolveSibling(file.getFileName() + "-wal"), level);
+        return new WalSync(file.resolveSibling(file.getFileName() + "-wal"), level, forcer);
     }
 
     /** Opens the writer; the sequencer holds it for as long as it runs. */

@@ -2,6 +2,7 @@ package dev.cairn.audit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,12 @@ import org.springframework.stereotype.Component;
  * tiles, and commits entries and tiles in one transaction before any caller hears its index. A
  * batch that fails to commit fails every caller in it, and the tree is reloaded from the database,
  * so memory never runs ahead of what is stored.
+ *
+ * <p>A commit that was stored but could not be made durable (the disk failed a sync) halts the
+ * log: that batch and every later one are failed, the head stays at the last durable entry, so no
+ * checkpoint is signed over entries a crash may take away, and readiness reports the log down
+ * until Cairn is restarted on a disk that works. Retrying would be wrong: a failed sync may have
+ * dropped the writes it could not make, and the next one would succeed without them.
  */
 @Component
 public class AuditSequencer implements SmartLifecycle {
@@ -43,6 +50,8 @@ public class AuditSequencer implements SmartLifecycle {
     /** When the idle writer last looked for entries another process appended. */
     private long lastForeignCheck;
     private volatile TreeHead head;
+    /** Why the log halted, once a commit could not be made durable; null while it works. */
+    private volatile Exception halted;
     private Thread writerThread;
     private TileBuilder tree;
     /** The database connection of the writer thread; reopened after a failure. */
@@ -64,6 +73,9 @@ public class AuditSequencer implements SmartLifecycle {
         if (!running) {
             return CompletableFuture.failedFuture(new IllegalStateException("the audit log is not running"));
         }
+        if (halted != null) {
+            return CompletableFuture.failedFuture(haltedError());
+        }
         Draft draft = new Draft(row, Hashes.leafHash(row.data()), new CompletableFuture<>());
         try {
             queue.put(draft);
@@ -77,6 +89,24 @@ public class AuditSequencer implements SmartLifecycle {
     /** The latest committed tree head. */
     public TreeHead head() {
         return head;
+    }
+
+    /** Why the log stopped taking entries, if it did: a commit it could not make durable. */
+    public Optional<Exception> halted() {
+        return Optional.ofNullable(halted);
+    }
+
+    private IllegalStateException haltedError() {
+        return new IllegalStateException("the audit log halted after its disk failed to sync a commit; "
+                + "restart Cairn once the disk works", halted);
+    }
+
+    private void halt(Exception cause) {
+        if (halted == null) {
+            halted = cause;
+            log.error("The audit log has halted: a commit could not be made durable. No entry is taken and no "
+                    + "checkpoint signed until Cairn is restarted; the log stands at {} durable entries", head.size(), cause);
+        }
     }
 
     @Override
@@ -121,7 +151,12 @@ public class AuditSequencer implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                write(batch);
+                if (halted != null) {
+                    closeWriter();
+                    batch.forEach(draft -> draft.committed().completeExceptionally(haltedError()));
+                } else {
+                    write(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -172,11 +207,19 @@ public class AuditSequencer implements SmartLifecycle {
                 // Callers hear of their index, and checkpoints see the new head, only once the
                 // commit is on disk; the next batch need not wait for that.
                 writer.afterDurable(() -> {
+                    if (halted != null) {
+                        // Durable on a writer opened after the halt: the entries before it may not be.
+                        callers.forEach(c -> c.completeExceptionally(haltedError()));
+                        return;
+                    }
                     advanceHead(committed);
                     for (int i = 0; i < callers.size(); i++) {
                         callers.get(i).complete(indexes[i]);
                     }
-                }, e -> callers.forEach(c -> c.completeExceptionally(e)));
+                }, e -> {
+                    halt(e);
+                    callers.forEach(c -> c.completeExceptionally(e));
+                });
                 return;
             } catch (Exception e) {
                 failure = e;
@@ -218,6 +261,10 @@ public class AuditSequencer implements SmartLifecycle {
      */
     private void catchUpWhenIdle() {
         long now = System.nanoTime();
+        if (halted != null) {
+            closeWriter();
+            return;
+        }
         if (now - lastForeignCheck < TimeUnit.MILLISECONDS.toNanos(500)) {
             return;
         }

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * with the next batch. A commit's callers hear of it only after a sync that began after the
  * commit, which is what FULL promised. Callbacks of one sync run in commit order; two syncs may
  * finish out of order, which {@code AuditSequencer} allows for (heads only grow).
+ *
+ * <p>A failed sync breaks it for good: every commit waiting then or later is failed, and the disk
+ * is not asked again. Linux reports a write-back error to one sync and may then drop the pages it
+ * could not write, so a later sync that succeeds proves nothing about the commits before it.
  */
 final class WalSync implements AutoCloseable {
 
@@ -39,17 +43,29 @@ final class WalSync implements AutoCloseable {
     private record Waiter(Runnable durable, Consumer<Exception> failed) {
     }
 
+    /** Forces the log file's written data to disk; replaced in tests to make the disk fail. */
+    @FunctionalInterface
+    interface Forcer {
+        Forcer DISK = channel -> channel.force(false);
+
+        void force(FileChannel channel) throws IOException;
+    }
+
     private final Path walFile;
     /** The connection's synchronous level before it was set to NORMAL. */
     private final int restoreLevel;
+    private final Forcer forcer;
     private final LinkedBlockingQueue<Waiter> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    /** The first sync failure; once set, nothing is synced or reported durable again. */
+    private volatile Exception broken;
     private FileChannel channel;
 
-    WalSync(Path walFile, int restoreLevel) {
+    WalSync(Path walFile, int restoreLevel, Forcer forcer) {
         this.walFile = walFile;
         this.restoreLevel = restoreLevel;
+        this.forcer = forcer;
         for (int i = 0; i < SYNCERS; i++) {
             threads.add(Thread.ofPlatform().name("cairn-audit-sync-" + i).daemon().start(this::loop));
         }
@@ -85,14 +101,33 @@ final class WalSync implements AutoCloseable {
     }
 
     private void syncAndRelease(List<Waiter> waiting) {
-        try {
-            logFile().force(false);
-        } catch (IOException | RuntimeException e) {
-            log.error("Syncing the database log {} failed; {} audit commits may not be durable", walFile, waiting.size(), e);
-            waiting.forEach(w -> w.failed().accept(e));
+        Exception failure = broken;
+        if (failure == null) {
+            try {
+                forcer.force(logFile());
+                // The other thread's sync may have failed on pages these commits needed, and
+                // taken the error report with it: this sync's success then proves nothing.
+                failure = broken;
+            } catch (IOException | RuntimeException e) {
+                failure = fail(e);
+                log.error("Syncing the database log {} failed; {} audit commits may not be durable, and no later "
+                        + "one will be reported durable", walFile, waiting.size(), e);
+            }
+        }
+        if (failure != null) {
+            Exception cause = failure;
+            waiting.forEach(w -> w.failed().accept(cause));
             return;
         }
         waiting.forEach(w -> w.durable().run());
+    }
+
+    /** Keeps the first failure of the two syncing threads, so that every waiter hears the same cause. */
+    private synchronized Exception fail(Exception e) {
+        if (broken == null) {
+            broken = e;
+        }
+        return broken;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.cairn.platform;
 
 import java.util.List;
 
+import dev.cairn.audit.AuditSequencer;
 import dev.cairn.gateway.ModelRouter;
 import dev.cairn.gateway.ProviderClient;
 import dev.cairn.memory.MemoryCache;
@@ -14,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Operational endpoints: liveness, readiness (database answers, providers configured) and
- * Prometheus metrics. Health is public; /metrics needs an admin key unless made public.
+ * Operational endpoints: liveness, readiness (database answers, providers configured, audit log
+ * taking entries) and Prometheus metrics. Health is public; /metrics needs an admin key unless made public.
  */
 @RestController
 public class HealthController {
@@ -24,12 +25,15 @@ public class HealthController {
     private final ModelRouter router;
     private final PrometheusMeterRegistry prometheus;
     private final MemoryCache cache;
+    private final AuditSequencer audit;
 
-    public HealthController(JdbcTemplate jdbc, ModelRouter router, PrometheusMeterRegistry prometheus, MemoryCache cache) {
+    public HealthController(JdbcTemplate jdbc, ModelRouter router, PrometheusMeterRegistry prometheus, MemoryCache cache,
+                            AuditSequencer audit) {
         this.jdbc = jdbc;
         this.router = router;
         this.prometheus = prometheus;
         this.cache = cache;
+        this.audit = audit;
     }
 
     @GetMapping(path = "/health/live", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -55,7 +59,12 @@ public class HealthController {
         // Redis is a cache: without it memory runs from the database, so DEGRADED, never DOWN.
         MemoryCache.State redis = cache.probe();
         checks.putObject("redis").put("status", redis.name());
-        boolean up = databaseUp && !providers.isEmpty();
+        // A halted audit log refuses every request that must be recorded: not ready, until restarted.
+        var halted = audit.halted();
+        var auditCheck = checks.putObject("audit").put("status", halted.isPresent() ? "DOWN" : "UP");
+        // Public endpoint: the cause (a file path, an errno) stays in the server log.
+        halted.ifPresent(e -> auditCheck.put("error", "halted: a commit could not be made durable; see the server log"));
+        boolean up = databaseUp && !providers.isEmpty() && halted.isEmpty();
         json.put("status", !up ? "DOWN" : redis == MemoryCache.State.DEGRADED ? "DEGRADED" : "UP");
         return ResponseEntity.status(up ? 200 : 503).body(json);
     }

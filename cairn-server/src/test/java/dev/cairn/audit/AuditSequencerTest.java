@@ -1,7 +1,9 @@
 package dev.cairn.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -134,7 +138,7 @@ class AuditSequencerTest {
     @Test
     void theSqliteWriterSyncsTheLogItselfAndHandsItsConnectionBackAsItFoundIt() throws Exception {
         try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
-             HikariDataSource one = singleConnection(db)) {
+             HikariDataSource one = syncingEveryCommit(db, 1)) {
             AuditRepository repository = new AuditRepository(one, JdbcClient.create(one), WriteGate.oneAtATime());
             CountDownLatch durable = new CountDownLatch(1);
             try (AuditRepository.Writer writer = repository.writer()) {
@@ -153,7 +157,56 @@ class AuditSequencerTest {
         }
     }
 
-    private static HikariDataSource singleConnection(TestDatabase db) throws SQLException {
+    /**
+     * A failed sync halts the log where it was last durable: the failed commit's caller and every
+     * later one are refused, the head does not move (so no checkpoint covers what a crash may
+     * take), the disk is not asked again even once it answers, and readiness has a cause to report.
+     */
+    @Test
+    void aCommitTheDiskFailsToSyncHaltsTheLogAtItsLastDurableEntry() throws Exception {
+        AtomicBoolean diskFails = new AtomicBoolean();
+        AtomicInteger syncs = new AtomicInteger();
+        WalSync.Forcer disk = channel -> {
+            syncs.incrementAndGet();
+            if (diskFails.get()) {
+                throw new IOException("Input/output error");
+            }
+            channel.force(false);
+        };
+        try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
+             HikariDataSource pool = syncingEveryCommit(db, 4)) {
+            AuditRepository repository = new AuditRepository(pool, JdbcClient.create(pool), WriteGate.oneAtATime(), disk);
+            AuditSequencer sequencer = new AuditSequencer(repository, 16);
+            sequencer.start();
+            assertThat(sequencer.submit(row("evt_durable")).get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(sequencer.halted()).isEmpty();
+
+            diskFails.set(true);
+            assertThatThrownBy(() -> sequencer.submit(row("evt_unsynced")).get(5, TimeUnit.SECONDS))
+                    .hasRootCauseMessage("Input/output error");
+            diskFails.set(false); // the disk answers again: too late to trust it
+            int syncsAtHalt = syncs.get();
+            assertThatThrownBy(() -> sequencer.submit(row("evt_after")).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("halted");
+            assertThat(sequencer.halted()).get().extracting(Throwable::getMessage).isEqualTo("Input/output error");
+            Thread.sleep(700); // past the idle writer's look for foreign entries, which would see evt_unsynced
+            assertThat(sequencer.head().size()).as("head at the last durable entry").isEqualTo(1);
+            assertThat(syncs.get()).as("no sync after the failure").isEqualTo(syncsAtHalt);
+            assertThat(repository.size()).as("evt_unsynced is stored, evt_after was never written").isEqualTo(2);
+            sequencer.stop();
+
+            // Restarted (on a disk that works), the log opens on what is stored, the unsynced
+            // entry included, and takes entries again.
+            AuditSequencer restarted = new AuditSequencer(repository, 16);
+            restarted.start();
+            assertThat(restarted.halted()).isEmpty();
+            assertThat(restarted.submit(row("evt_restarted")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            restarted.stop();
+            assertStoredTreeIsConsistent(repository, 3, restarted.head().rootHash());
+        }
+    }
+
+    private static HikariDataSource syncingEveryCommit(TestDatabase db, int connections) throws SQLException {
         String url;
         try (Connection c = db.source().getConnection()) {
             url = c.getMetaData().getURL();
@@ -161,7 +214,7 @@ class AuditSequencerTest {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.addDataSourceProperty("synchronous", "FULL");
-        config.setMaximumPoolSize(1);
+        config.setMaximumPoolSize(connections);
         return new HikariDataSource(config);
     }
 

@@ -24,6 +24,7 @@ class OperationsTest extends CairnServerTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonNode checks = json(ready).get("checks");
         assertThat(checks.get("database").get("status").stringValue()).isEqualTo("UP");
+        assertThat(checks.get("audit").get("status").stringValue()).isEqualTo("UP");
         assertThat(checks.get("providers").get("configured").toString()).contains("cairn", "fake", "dead");
     }
 
