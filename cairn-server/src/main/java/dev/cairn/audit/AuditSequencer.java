@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
@@ -52,6 +53,11 @@ public class AuditSequencer implements SmartLifecycle {
     private volatile TreeHead head;
     /** Why the log halted, once a commit could not be made durable; null while it works. */
     private volatile Exception halted;
+    /**
+     * This writer's commits whose sync has not answered yet. The database already holds them, so
+     * while any is pending a reload must not take the head from it: the syncs advance it.
+     */
+    private final AtomicInteger unsynced = new AtomicInteger();
     private Thread writerThread;
     private TileBuilder tree;
     /** The database connection of the writer thread; reopened after a failure. */
@@ -204,20 +210,24 @@ public class AuditSequencer implements SmartLifecycle {
                 TreeHead committed = new TreeHead(tree.size(), tree.rootHash());
                 List<CompletableFuture<Long>> callers = new ArrayList<>(batch.size());
                 batch.forEach(draft -> callers.add(draft.committed()));
+                unsynced.incrementAndGet();
                 // Callers hear of their index, and checkpoints see the new head, only once the
                 // commit is on disk; the next batch need not wait for that.
                 writer.afterDurable(() -> {
                     if (halted != null) {
                         // Durable on a writer opened after the halt: the entries before it may not be.
+                        unsynced.decrementAndGet();
                         callers.forEach(c -> c.completeExceptionally(haltedError()));
                         return;
                     }
                     advanceHead(committed);
+                    unsynced.decrementAndGet();
                     for (int i = 0; i < callers.size(); i++) {
                         callers.get(i).complete(indexes[i]);
                     }
                 }, e -> {
                     halt(e);
+                    unsynced.decrementAndGet();
                     callers.forEach(c -> c.completeExceptionally(e));
                 });
                 return;
@@ -287,9 +297,16 @@ public class AuditSequencer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Rebuilds the tree from the database; its head becomes the log's only when every commit of
+     * this writer has been synced (the sequencer thread alone commits and reloads, so none can
+     * start meanwhile) and the log has not halted.
+     */
     private void reload() {
         tree = load(repository.size());
-        head = new TreeHead(tree.size(), tree.rootHash());
+        if (head == null || (unsynced.get() == 0 && halted == null)) {
+            advanceHead(new TreeHead(tree.size(), tree.rootHash()));
+        }
     }
 
     private TileBuilder load(long size) {

@@ -206,6 +206,40 @@ class AuditSequencerTest {
         }
     }
 
+    /**
+     * The database holds a commit before its sync answers; the idle writer, which looks for
+     * entries other processes appended, must not take the head from there meanwhile, or a
+     * checkpoint could cover an entry that is not yet durable.
+     */
+    @Test
+    void whileASyncIsPendingTheHeadDoesNotMoveOverTheUnsyncedCommit() throws Exception {
+        CountDownLatch diskAnswers = new CountDownLatch(1);
+        WalSync.Forcer slowDisk = channel -> {
+            try {
+                diskAnswers.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            channel.force(false);
+        };
+        try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
+             HikariDataSource pool = syncingEveryCommit(db, 4)) {
+            AuditRepository repository = new AuditRepository(pool, JdbcClient.create(pool), WriteGate.oneAtATime(), slowDisk);
+            AuditSequencer sequencer = new AuditSequencer(repository, 16);
+            sequencer.start();
+            CompletableFuture<Long> pending = sequencer.submit(row("evt_pending"));
+            Thread.sleep(1200); // the idle writer looks for foreign entries every 500 ms
+            assertThat(repository.size()).as("committed").isEqualTo(1);
+            assertThat(pending).as("not yet durable").isNotDone();
+            assertThat(sequencer.head().size()).isZero();
+
+            diskAnswers.countDown();
+            assertThat(pending.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(sequencer.head().size()).isEqualTo(1);
+            sequencer.stop();
+        }
+    }
+
     private static HikariDataSource syncingEveryCommit(TestDatabase db, int connections) throws SQLException {
         String url;
         try (Connection c = db.source().getConnection()) {
