@@ -35,6 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class AuditController {
 
     private static final int MAX_PAGE = 1000;
+    private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
     private final AuditRepository repository;
     private final EntryStore entries;
@@ -211,10 +212,17 @@ public class AuditController {
         if (text == null) {
             return null;
         }
+        Instant time;
         try {
-            return Instant.parse(text);
+            time = Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw AuditException.invalid(param, "'" + param + "' must be an ISO-8601 UTC time such as 2026-01-31T00:00:00Z");
+            time = null;
         }
+        // Stored times are epoch milliseconds: a year past 9999 (or before 1970) would overflow or match nothing.
+        if (time == null || time.isBefore(Instant.EPOCH) || time.isAfter(LAST_TIME)) {
+            throw AuditException.invalid(param, "'" + param + "' must be an ISO-8601 UTC time from 1970 to 9999, "
+                    + "such as 2026-01-31T00:00:00Z");
+        }
+        return time;
     }
 }

@@ -13,6 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage) {
 
+    /** OpenAI's own limit on {@code n}: every choice is held, screened and audited in full. */
+    static final int MAX_CHOICES = 128;
+
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     public static ChatRequest of(ObjectNode body) {
@@ -39,7 +42,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
             }
             wantsUsage = RequestFields.optionalBoolean((ObjectNode) options, "include_usage", false);
         }
-        RequestFields.optionalPositiveInt(body, "n");
+        RequestFields.optionalPositiveInt(body, "n", MAX_CHOICES);
         RequestFields.optionalPositiveInt(body, "max_tokens");
         RequestFields.optionalPositiveInt(body, "max_completion_tokens");
         RequestFields.optionalNumber(body, "temperature");

@@ -7,6 +7,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** An embeddings request after validation of the fields Cairn reads: {@code model} and {@code input}. */
 public record EmbeddingsRequest(ObjectNode body, String model) {
 
+    /** OpenAI's own limit on inputs per request; more would make one request hold a worker for long. */
+    static final int MAX_INPUTS = 2048;
+
     public static EmbeddingsRequest of(ObjectNode body) {
         String model = RequestFields.requiredString(body, "model");
         JsonNode input = body.get("input");
@@ -16,6 +19,10 @@ public record EmbeddingsRequest(ObjectNode body, String model) {
         if (input.isArray()) {
             if (input.isEmpty()) {
                 throw RequestException.invalid("invalid_value", "input", "'input' must not be empty");
+            }
+            if (input.size() > MAX_INPUTS) {
+                throw RequestException.invalid("invalid_value", "input",
+                        "'input' holds " + input.size() + " items; at most " + MAX_INPUTS + " are allowed per request");
             }
             for (JsonNode item : input.values()) {
                 if (!item.isString() && !item.isIntegralNumber() && !item.isArray()) {

@@ -36,6 +36,10 @@ final class RequestFields {
     }
 
     static void optionalPositiveInt(ObjectNode body, String field) {
+        optionalPositiveInt(body, field, Integer.MAX_VALUE);
+    }
+
+    static void optionalPositiveInt(ObjectNode body, String field, int max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return;
@@ -45,6 +49,9 @@ final class RequestFields {
         }
         if (value.intValue() < 1) {
             throw RequestException.invalid("invalid_value", field, "'" + field + "' must be at least 1");
+        }
+        if (value.intValue() > max) {
+            throw RequestException.invalid("invalid_value", field, "'" + field + "' must be at most " + max);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.cairn.guard;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.cairn.guard.learned.InjectionModel;
@@ -245,12 +247,16 @@ public final class InjectionScanner implements Scanner {
 
     /** One finding per category and span: the same phrase can match a rule in two views. */
     private static List<Finding> dedupe(List<Finding> sorted) {
+        // Every finding kept so far starts at or before this one, so one of them holds it exactly
+        // when the furthest end of its category reaches this one's end: one pass, not one per pair
+        // (a text of the same phrase repeated would otherwise cost its findings squared).
         List<Finding> out = new ArrayList<>();
+        Map<String, Integer> furthestEnd = new HashMap<>();
         for (Finding f : sorted) {
-            boolean seen = out.stream().anyMatch(o -> o.category().equals(f.category())
-                    && o.span().start() <= f.span().start() && o.span().end() >= f.span().end());
-            if (!seen) {
+            Integer end = furthestEnd.get(f.category());
+            if (end == null || end < f.span().end()) {
                 out.add(f);
+                furthestEnd.put(f.category(), f.span().end());
             }
         }
         return out;

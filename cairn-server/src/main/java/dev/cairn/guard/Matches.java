@@ -2,7 +2,10 @@ package dev.cairn.guard;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,16 +55,46 @@ final class Matches {
      * tail are one number, and digits inside a checked IBAN are not also a phone.
      */
     static List<Finding> inTextOrder(List<Finding> findings) {
-        List<Finding> kept = new ArrayList<>();
-        for (Finding f : findings) {
-            boolean inner = findings.stream().anyMatch(o -> o != f && !o.span().equals(f.span())
-                    && o.span().start() <= f.span().start() && f.span().end() <= o.span().end()
-                    && (o.category().equals(f.category()) || o.score() > f.score()));
-            if (!inner) {
-                kept.add(f);
+        // In order of start, longer first, every finding that can hold another comes before it.
+        // Findings of one span are weighed together against those before them (a span does not
+        // hold itself), so one pass with the furthest end reached per category and per score
+        // decides, not one look per pair: a text of a thousand addresses stays linear.
+        List<Finding> sorted = new ArrayList<>(findings);
+        sorted.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparingInt(f -> -f.span().end()));
+        List<Finding> kept = new ArrayList<>(sorted.size());
+        Map<String, Integer> endByCategory = new HashMap<>();
+        TreeMap<Double, Integer> endByScore = new TreeMap<>();
+        for (int from = 0; from < sorted.size(); ) {
+            Span span = sorted.get(from).span();
+            int to = from;
+            while (to < sorted.size() && sorted.get(to).span().equals(span)) {
+                to++;
+            }
+            for (Finding f : sorted.subList(from, to)) {
+                if (!heldBefore(f, endByCategory, endByScore)) {
+                    kept.add(f);
+                }
+            }
+            for (Finding f : sorted.subList(from, to)) {
+                endByCategory.merge(f.category(), span.end(), Math::max);
+                endByScore.merge(f.score(), span.end(), Math::max);
+            }
+            from = to;
+        }
+        return List.copyOf(kept);
+    }
+
+    /** Whether a finding before {@code f} that reaches at least as far is of its category or scores higher. */
+    private static boolean heldBefore(Finding f, Map<String, Integer> endByCategory, TreeMap<Double, Integer> endByScore) {
+        int end = f.span().end();
+        if (endByCategory.getOrDefault(f.category(), -1) >= end) {
+            return true;
+        }
+        for (int higher : endByScore.tailMap(f.score(), false).values()) {
+            if (higher >= end) {
+                return true;
             }
         }
-        kept.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparingInt(f -> -f.span().end()));
-        return List.copyOf(kept);
+        return false;
     }
 }

@@ -55,8 +55,11 @@ public final class SecretScanner implements Scanner {
     private static final Pattern JWT_CANDIDATE = Pattern.compile(
             "(?<![\\w.-])(eyJ[A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*(?![\\w.-])");
 
-    private static final Pattern PRIVATE_KEY = Pattern.compile(
-            "-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----.*?-----END ([A-Z0-9]+ )*PRIVATE KEY-----", Pattern.DOTALL);
+    // A PEM private-key block is its BEGIN line, anything, and the first END line after it. One
+    // regex with ".*?" between them would scan to the end of the text from every BEGIN that has no
+    // END, which is quadratic in a text of repeated BEGIN lines; privateKeys walks both lists once.
+    private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----");
+    private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END ([A-Z0-9]+ )*PRIVATE KEY-----");
 
     @Override
     public String name() {
@@ -91,9 +94,41 @@ public final class SecretScanner implements Scanner {
             }
         });
         if (text.contains("PRIVATE KEY-----")) {
-            Matches.each(PRIVATE_KEY, text, Starts.of(text, "-----BEGIN "), m -> add(findings, "private_key", PEM_BLOCK, m));
+            privateKeys(text, findings);
         }
         return Matches.inTextOrder(findings);
+    }
+
+    /**
+     * Each BEGIN line up to the first END line after it, as {@code BEGIN.*?END} would find them, in
+     * time linear in the text: the END lines are listed once, and since blocks do not overlap, the
+     * walk through that list only moves forward; with no END left, no later BEGIN can close.
+     */
+    private void privateKeys(String text, List<Finding> findings) {
+        List<Span> ends = new ArrayList<>();
+        Matches.each(PRIVATE_KEY_END, text, Starts.of(text, "-----END "), m -> ends.add(new Span(m.start(), m.end())));
+        Starts begins = Starts.of(text, "-----BEGIN ");
+        Matcher begin = PRIVATE_KEY_BEGIN.matcher(text);
+        int from = 0;
+        int next = 0;
+        for (int k = 0; k < begins.size() && next < ends.size(); k++) {
+            int at = begins.get(k);
+            if (at < from) {
+                continue; // inside the block just found, as find() would skip it
+            }
+            begin.region(at, text.length());
+            if (!begin.lookingAt()) {
+                continue;
+            }
+            while (next < ends.size() && ends.get(next).start() < begin.end()) {
+                next++;
+            }
+            if (next < ends.size()) {
+                Span block = new Span(at, ends.get(next).end());
+                findings.add(new Finding(name(), "private_key", PEM_BLOCK, block));
+                from = block.end();
+            }
+        }
     }
 
     /** Where a run of exactly 40 base64 chars begins: the only place an AWS secret key candidate can. */

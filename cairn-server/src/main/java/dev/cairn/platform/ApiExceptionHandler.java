@@ -1,5 +1,6 @@
 package dev.cairn.platform;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -69,6 +70,13 @@ public class ApiExceptionHandler {
         String param = e instanceof MissingServletRequestParameterException m ? m.getParameterName()
                 : ((MethodArgumentTypeMismatchException) e).getName();
         return respond(ApiError.invalidRequest("invalid_parameter", param, "Invalid or missing parameter '" + param + "'"));
+    }
+
+    /** Tomcat decodes query parameters lazily and throws on the first read of one that is not UTF-8. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<byte[]> undecodableParameter(InvalidParameterException e) {
+        return respond(ApiError.invalidRequest("invalid_parameter", null,
+                "A query parameter is not valid percent-encoded UTF-8"));
     }
 
     @ExceptionHandler(Exception.class)

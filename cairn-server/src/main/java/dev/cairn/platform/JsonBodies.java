@@ -80,6 +80,7 @@ public final class JsonBodies {
         if (!(node instanceof ObjectNode object)) {
             throw RequestException.invalid("invalid_json", null, "The request body must be a JSON object");
         }
+        RecordableJson.check(object);
         return object;
     }
 

@@ -67,6 +67,53 @@ class BadInputTest extends CairnServerTest {
         assertError(chat("{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}"), 400, "invalid_value", "messages[0].role");
     }
 
+    /**
+     * Audit entries are canonical JSON, which has no lone surrogates and no infinite numbers: such a
+     * body is refused up front, naming the place, before a model is called or a key is stored.
+     */
+    @Test
+    void valuesTheAuditLogCannotRecordExactly() {
+        assertError(chat("{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi \\ud800\"}]}"),
+                400, "invalid_value", "messages[0].content");
+        assertError(chat("{\"model\":\"cairn/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"\\udc00\"}]}"),
+                400, "invalid_value", "messages[0].content");
+        assertError(chat("{\"model\":\"cairn/echo\",\"temperature\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                400, "invalid_value", "temperature");
+        assertError(chat("{\"model\":\"cairn/echo\",\"extra\":{\"deep\":[1,-1e400]},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                400, "invalid_value", "extra.deep[1]");
+        assertError(post("/v1/embeddings", key, "{\"model\":\"cairn/echo\",\"input\":[\"ok\",\"\\ud800\"]}"),
+                400, "invalid_value", "input[1]");
+        // A well-formed pair is text like any other, and so is a large finite number.
+        assertThat(chat("{\"model\":\"cairn/echo\",\"seed\":1e300,\"messages\":[{\"role\":\"user\",\"content\":\"\\ud83d\\ude00\"}]}")
+                .statusCode()).isEqualTo(200);
+
+        String workspace = "lone-" + System.nanoTime();
+        assertError(post("/admin/keys", ADMIN_KEY, "{\"workspace\":\"" + workspace + "\",\"name\":\"a\\ud800\"}"),
+                400, "invalid_value", "name");
+        assertThat(get("/admin/keys?workspace=" + workspace, ADMIN_KEY).body()).as("no key stored").doesNotContain("\"name\"");
+    }
+
+    /** OpenAI's own limits: every choice and every input is held, screened and audited in full. */
+    @Test
+    void tooManyChoicesOrEmbeddingInputs() {
+        assertError(chat("{\"model\":\"cairn/echo\",\"n\":129,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                400, "invalid_value", "n");
+        assertThat(chat("{\"model\":\"cairn/echo\",\"n\":128,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .statusCode()).isEqualTo(200);
+        String inputs = String.join(",", java.util.Collections.nCopies(2049, "\"x\""));
+        assertError(post("/v1/embeddings", key, "{\"model\":\"cairn/echo\",\"input\":[" + inputs + "]}"),
+                400, "invalid_value", "input");
+    }
+
+    /** Tomcat decodes the query lazily; a byte that is not UTF-8, or a time past what is stored, is a 400. */
+    @Test
+    void queryParametersThatCannotBeRead() {
+        assertError(get("/v1/usage?from=%ff", key), 400, "invalid_parameter", null);
+        assertError(get("/v1/audit/entries?workspace=%ff%fe", ADMIN_KEY), 400, "invalid_parameter", null);
+        assertError(get("/v1/audit/entries?from=-999999999-01-01T00:00:00Z", ADMIN_KEY), 400, "invalid_value", "from");
+        assertError(get("/v1/audit/entries?to=%2B999999999-12-31T23:59:59Z", ADMIN_KEY), 400, "invalid_value", "to");
+    }
+
     @Test
     void missingModelOrMessages() {
         assertError(chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "missing_required_parameter", "model");
