@@ -11,13 +11,14 @@ import java.util.function.ToIntFunction;
 /**
  * Packs consecutive units of one text (paragraphs, records, lines) into pieces of at most a token
  * budget. A unit too large on its own is cut at its next finer boundary (sentence, then line, then
- * word) and its parts are packed on their own, so a piece never holds part of a cut unit together
+ * word) and its parts are packed on their own; a word over the budget is a piece of its own, cut
+ * into runs of characters only when it is far longer than any word (see {@link #runs}), so a piece never holds part of a cut unit together
  * with a neighbour. A piece is a span of the text, so it holds exactly what the input held.
  */
 final class Packer {
 
     /** Where a unit that does not fit is cut; each level falls back to the next. */
-    enum Cut { SENTENCE, LINE, WORD, NONE }
+    enum Cut { SENTENCE, LINE, WORD, CHARS, NONE }
 
     /** The span [start, end) of the text; {@code origin} numbers the caller's unit it came from. */
     record Unit(int start, int end, int origin, Cut cut) {
@@ -26,6 +27,9 @@ final class Packer {
     /** A packed span and the origins of its first and last units. */
     record Piece(int start, int end, int firstOrigin, int lastOrigin) {
     }
+
+    /** Generous: English averages about four characters to a token. */
+    static final int CHARS_PER_TOKEN = 8;
 
     private final ToIntFunction<String> counter;
     private final String text;
@@ -67,7 +71,7 @@ final class Packer {
                 if (unit.cut() == Cut.NONE) {
                     out.add(new Piece(unit.start(), unit.end(), unit.origin(), unit.origin()));
                 } else {
-                    pack(cut(unit), budget, out);
+                    pack(cut(unit, budget), budget, out);
                 }
             } else {
                 current.add(unit);
@@ -88,11 +92,12 @@ final class Packer {
     }
 
     /** The unit's parts at its cut level; each part is cut at the next level if it still does not fit. */
-    private List<Unit> cut(Unit unit) {
+    private List<Unit> cut(Unit unit, int budget) {
         return switch (unit.cut()) {
             case SENTENCE -> sentences(unit);
             case LINE -> lines(unit);
             case WORD -> words(unit);
+            case CHARS -> runs(unit, budget);
             case NONE -> List.of(unit);
         };
     }
@@ -140,8 +145,31 @@ final class Packer {
                 i++;
             }
             if (i > start) {
-                parts.add(new Unit(start, i, unit.origin(), Cut.NONE));
+                parts.add(new Unit(start, i, unit.origin(), Cut.CHARS));
             }
+        }
+        return parts;
+    }
+
+    /**
+     * A word over the budget stays whole (a long URL is one piece) up to {@link #CHARS_PER_TOKEN}
+     * characters per token of the budget; one longer than that (a base64 blob, a minified file, a
+     * megabyte with no space) is cut into runs of that length, so that no piece is left megabytes
+     * long for the tokenizer and the embedding model. A surrogate pair stays whole.
+     */
+    private List<Unit> runs(Unit unit, int budget) {
+        List<Unit> parts = new ArrayList<>();
+        int step = (int) Math.min(Integer.MAX_VALUE, Math.max(1L, (long) budget * CHARS_PER_TOKEN));
+        if (unit.end() - unit.start() <= step) {
+            return List.of(new Unit(unit.start(), unit.end(), unit.origin(), Cut.NONE));
+        }
+        for (int from = unit.start(); from < unit.end(); ) {
+            int to = Math.min(unit.end(), from + step);
+            if (to < unit.end() && Character.isHighSurrogate(text.charAt(to - 1))) {
+                to++;
+            }
+            parts.add(new Unit(from, to, unit.origin(), Cut.NONE));
+            from = to;
         }
         return parts;
     }

@@ -40,6 +40,22 @@ class TextChunkingTest {
         assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.kind()).isEqualTo(Chunk.DOCUMENT));
     }
 
+    /**
+     * A base64 blob or a megabyte without a space is one word far longer than any real one: it is
+     * cut into runs of {@link Packer#CHARS_PER_TOKEN} characters per token of the limit, never kept whole.
+     */
+    @Test
+    void aWordFarLongerThanTheLimitIsCutIntoRunsOfCharacters() {
+        List<Chunk> chunks = new Chunker(String::length, 10).chunk(IngestFormat.TEXT, "Short one.\n\n" + "A".repeat(200), null);
+        assertThat(chunks).extracting(Chunk::content).containsExactly("Short one.", "A".repeat(80), "A".repeat(80), "A".repeat(40));
+
+        String emoji = "x" + "\uD83D\uDE00".repeat(5); // eleven chars: a run of eight would end inside a pair
+        List<Chunk> pairs = new Chunker(String::length, 1).chunk(IngestFormat.TEXT, emoji, null);
+        assertThat(pairs).extracting(Chunk::content).hasSize(2);
+        assertThat(pairs).extracting(Chunk::content).allSatisfy(run -> assertThat(Character.isLowSurrogate(run.charAt(0))).isFalse());
+        assertThat(String.join("", pairs.stream().map(Chunk::content).toList())).isEqualTo(emoji);
+    }
+
     @Test
     void anOversizeParagraphIsCutAtSentencesAndAnOversizeSentenceAtWords() {
         String text = """
