@@ -52,6 +52,11 @@ public class ApiKeyRepository {
     }
 
     /** Returns false when no such key exists; revoking twice keeps the first revocation time. */
+    /** Removes a key that was never handed out (its creation could not be audited). */
+    public void delete(String id) {
+        jdbc.sql("DELETE FROM api_keys WHERE id = ?").param(id).update();
+    }
+
     public boolean revoke(String id, Instant at) {
         int found = jdbc.sql("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
                 .params(at.toEpochMilli(), id).update();

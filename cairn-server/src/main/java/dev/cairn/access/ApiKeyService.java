@@ -40,6 +40,9 @@ public class ApiKeyService {
     private final ScheduledExecutorService toucher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("cairn-key-touch").daemon().factory());
 
+    /** Far beyond any real allow-list; keeps a key's audit entry within an entry's size. */
+    static final int MAX_ALLOWED_MODELS = 1000;
+
     public ApiKeyService(ApiKeyRepository repository, ApplicationEventPublisher events) {
         this.repository = repository;
         this.events = events;
@@ -57,7 +60,13 @@ public class ApiKeyService {
         requireText("name", name);
         String secret = ApiKeySecrets.newSecret();
         ApiKey key = store(secret, workspace, name, role, allowedModels);
-        events.publishEvent(keyCreated(key, actorKeyId));
+        try {
+            events.publishEvent(keyCreated(key, actorKeyId));
+        } catch (RuntimeException e) {
+            // Unaudited, the key must not exist: its secret has not left this method, so removing it loses nothing.
+            repository.delete(key.id());
+            throw e;
+        }
         return new CreatedKey(key, secret);
     }
 
@@ -88,6 +97,10 @@ public class ApiKeyService {
     private ApiKey store(String secret, String workspace, String name, Role role, List<String> allowedModels) {
         List<String> models = allowedModels == null ? List.of()
                 : allowedModels.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
+        if (models.size() > MAX_ALLOWED_MODELS) {
+            throw AccessException.invalidField("allowed_models",
+                    "'allowed_models' lists " + models.size() + " names; at most " + MAX_ALLOWED_MODELS + " are allowed");
+        }
         for (String model : models) {
             if (model.contains(",")) {
                 throw AccessException.invalidField("allowed_models", "Model names cannot contain ','");

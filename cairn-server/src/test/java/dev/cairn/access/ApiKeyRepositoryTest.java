@@ -26,6 +26,25 @@ class ApiKeyRepositoryTest {
         return Stream.of(TestDatabases.sqlite(dir), TestDatabases.postgres());
     }
 
+    /** A key whose creation cannot be audited does not exist afterwards: its secret was never handed out. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aKeyWhoseCreationCannotBeAuditedIsNotKept(TestDatabase db) {
+        try (db) {
+            ApiKeyRepository repository = new ApiKeyRepository(JdbcClient.create(db.source()));
+            ApiKeyService keys = new ApiKeyService(repository, event -> {
+                throw new IllegalStateException("the audit log is away");
+            });
+            String workspace = "ws-unaudited-" + System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.create(workspace, "k", Role.ADMIN, List.of(), null))
+                    .hasMessage("the audit log is away");
+            assertThat(keys.list(workspace)).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.create(workspace, "k", Role.USER,
+                            java.util.Collections.nCopies(ApiKeyService.MAX_ALLOWED_MODELS + 1, "m"), null))
+                    .isInstanceOf(AccessException.class);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void storesOnlyTheHashAndAuthenticatesUntilRevoked(TestDatabase db) {
