@@ -17,6 +17,11 @@ public class ErrorPageController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<byte[]> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null) {
+            // Asked for directly, not forwarded by the container: there is no such endpoint.
+            return ApiExceptionHandler.respond(new ApiError(404, "invalid_request_error", "not_found", null,
+                    "No endpoint at " + request.getMethod() + " /error"));
+        }
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         String type = status >= 500 ? "server_error" : "invalid_request_error";
         return ApiExceptionHandler.respond(new ApiError(status, type, status >= 500 ? "internal_error" : "bad_request",

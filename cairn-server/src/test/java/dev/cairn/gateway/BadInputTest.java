@@ -114,6 +114,18 @@ class BadInputTest extends CairnServerTest {
         assertError(get("/v1/audit/entries?to=%2B999999999-12-31T23:59:59Z", ADMIN_KEY), 400, "invalid_value", "to");
     }
 
+    /** Tomcat refuses these before any servlet runs; its answer has the OpenAI shape too, not an HTML page. */
+    @Test
+    void requestsTheContainerRefusesBeforeCairnSeesThem() {
+        assertError(get("/v1/models/%ff", key), 400, "bad_request", null);
+        assertError(get("/v1/models/a%00b", key), 400, "bad_request", null);
+        assertError(send(HttpRequest.newBuilder(java.net.URI.create(url("/v1/models")))
+                .header("Authorization", "Bearer " + key).header("Cairn-Thread", "x".repeat(10_000)).GET().build()),
+                400, "bad_request", null);
+        assertError(get("/actuator", null), 404, "not_found", null);
+        assertError(get("/error", null), 404, "not_found", null);
+    }
+
     @Test
     void missingModelOrMessages() {
         assertError(chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "missing_required_parameter", "model");
