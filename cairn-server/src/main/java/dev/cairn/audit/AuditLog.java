@@ -110,6 +110,9 @@ public class AuditLog {
             }
         }
         if (data.length > EntryBundle.MAX_ENTRY_SIZE) {
+            // Logged here: the caller only answers 503, and nothing else would say why.
+            log.error("Audit entry {} ({}) has {} bytes outside its sealed content, over the {} an entry may hold; "
+                    + "it is not recorded", event.eventId(), event.type(), data.length, EntryBundle.MAX_ENTRY_SIZE);
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "audit entry " + event.eventId() + " has " + data.length + " bytes outside its sealed content"));
         }

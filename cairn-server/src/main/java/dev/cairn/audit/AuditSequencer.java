@@ -233,8 +233,14 @@ public class AuditSequencer implements SmartLifecycle {
                 return;
             } catch (Exception e) {
                 failure = e;
-                log.warn("Committing {} audit entries failed (attempt {}): {}; reloading the tree",
-                        batch.size(), attempt, e.toString());
+                if (anotherWriterWasFirst(e)) {
+                    // Expected with two processes on one database (the command line, a second server).
+                    log.info("Another process appended to the audit log first; sequencing {} entries again (attempt {})",
+                            batch.size(), attempt);
+                } else {
+                    log.warn("Committing {} audit entries failed (attempt {}): {}; reloading the tree",
+                            batch.size(), attempt, e.toString());
+                }
                 tree = null;
                 closeWriter();
                 try {
@@ -248,6 +254,21 @@ public class AuditSequencer implements SmartLifecycle {
         log.error("Could not commit {} audit entries; their requests fail", batch.size(), failure);
         Exception cause = failure;
         batch.forEach(d -> d.committed().completeExceptionally(cause));
+    }
+
+    /** A duplicate entry index: SQLite's primary-key constraint, or PostgreSQL's unique violation. */
+    private static boolean anotherWriterWasFirst(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
+                    || String.valueOf(sql.getMessage()).contains("SQLITE_CONSTRAINT_PRIMARYKEY"))) {
+                return true;
+            }
+            if (t instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null
+                    && "23505".equals(batch.getNextException().getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Heads only grow: a sync that reports late must not undo a reload's newer head. */
