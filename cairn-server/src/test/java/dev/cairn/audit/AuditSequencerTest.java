@@ -173,9 +173,8 @@ class AuditSequencerTest {
             }
             channel.force(false);
         };
-        try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
-             HikariDataSource pool = syncingEveryCommit(db, 4)) {
-            AuditRepository repository = new AuditRepository(pool, JdbcClient.create(pool), WriteGate.oneAtATime(), disk);
+        try (OnDisk log = OnDisk.open(disk)) {
+            AuditRepository repository = log.repository();
             AuditSequencer sequencer = new AuditSequencer(repository, 16);
             sequencer.start();
             assertThat(sequencer.submit(row("evt_durable")).get(5, TimeUnit.SECONDS)).isZero();
@@ -222,9 +221,8 @@ class AuditSequencerTest {
             }
             channel.force(false);
         };
-        try (TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
-             HikariDataSource pool = syncingEveryCommit(db, 4)) {
-            AuditRepository repository = new AuditRepository(pool, JdbcClient.create(pool), WriteGate.oneAtATime(), slowDisk);
+        try (OnDisk log = OnDisk.open(slowDisk)) {
+            AuditRepository repository = log.repository();
             AuditSequencer sequencer = new AuditSequencer(repository, 16);
             sequencer.start();
             CompletableFuture<Long> pending = sequencer.submit(row("evt_pending"));
@@ -237,6 +235,23 @@ class AuditSequencerTest {
             assertThat(pending.get(5, TimeUnit.SECONDS)).isZero();
             assertThat(sequencer.head().size()).isEqualTo(1);
             sequencer.stop();
+        }
+    }
+
+    /** A SQLite log synced as the server syncs it (FULL, so through {@link WalSync}), by the given disk. */
+    private record OnDisk(TestDatabase db, HikariDataSource pool, AuditRepository repository) implements AutoCloseable {
+
+        static OnDisk open(WalSync.Forcer disk) throws Exception {
+            TestDatabase db = TestDatabases.sqlite(Files.createTempDirectory(dir, "db"));
+            HikariDataSource pool = syncingEveryCommit(db, 4);
+            return new OnDisk(db, pool, new AuditRepository(pool, JdbcClient.create(pool), WriteGate.oneAtATime(), disk));
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (db; pool) {
+                // both closed, the pool first
+            }
         }
     }
 
