@@ -84,13 +84,21 @@ public final class JsonBodies {
         return object;
     }
 
-    /** Jackson appends where it was in its (redacted) source; the client needs only the reason. */
+    /**
+     * Jackson appends where it was in its (redacted) source and names its own classes and settings
+     * (`DeserializationFeature.FAIL_ON_TRAILING_TOKENS`); the client needs only the reason.
+     */
     private static String withoutLocation(String message) {
         if (message == null) {
             return "malformed input";
         }
         int location = message.indexOf(" (start marker at [Source:");
-        return location >= 0 ? message.substring(0, location) : message;
+        String reason = location >= 0 ? message.substring(0, location) : message;
+        return reason.replaceAll(" \\(bound as `[^`]*`\\)", "")
+                .replaceAll(": (not allowed as per|enable) `[^`]*`( to allow)?", "")
+                .replaceAll(", from `[^`]*`\\)", ")")
+                .replaceAll("`JsonToken\\.([A-Z_]+)`", "$1")
+                .replaceAll("`[^`]*\\.[^`]*`", "a parser setting");
     }
 
     private static RequestException tooLarge(long maxBytes) {

@@ -51,6 +51,10 @@ class BadInputTest extends CairnServerTest {
         assertThat(truncated.get("message").stringValue()).contains("end-of-input").doesNotContain("Source");
         assertError(chat("not json at all"), 400, "invalid_json", null);
         assertError(chat("{\"model\":\"cairn/echo\"} trailing"), 400, "invalid_json", null);
+        for (String body : new String[] {"{\"a\":1}{\"b\":2}", "{\"a\":NaN}", "[".repeat(600), "{\"a\":" + "1".repeat(2000) + "}"}) {
+            assertThat(assertError(chat(body), 400, "invalid_json", null).get("message").stringValue())
+                    .as("no parser internals").doesNotContain("jackson").doesNotContain("Feature").doesNotContain("`");
+        }
         assertError(chat(""), 400, "invalid_json", null);
         assertError(chat("[1,2]"), 400, "invalid_json", null);
     }
