@@ -105,8 +105,17 @@ public final class SecretScanner implements Scanner {
      * walk through that list only moves forward; with no END left, no later BEGIN can close.
      */
     private void privateKeys(String text, List<Finding> findings) {
+        // Every END line, overlapping ones too: the block takes the first one at or after its BEGIN
+        // line's end, and that may begin inside an earlier END line.
         List<Span> ends = new ArrayList<>();
-        Matches.each(PRIVATE_KEY_END, text, Starts.of(text, "-----END "), m -> ends.add(new Span(m.start(), m.end())));
+        Starts endStarts = Starts.of(text, "-----END ");
+        Matcher end = PRIVATE_KEY_END.matcher(text);
+        for (int k = 0; k < endStarts.size(); k++) {
+            end.region(endStarts.get(k), text.length());
+            if (end.lookingAt()) {
+                ends.add(new Span(end.start(), end.end()));
+            }
+        }
         Starts begins = Starts.of(text, "-----BEGIN ");
         Matcher begin = PRIVATE_KEY_BEGIN.matcher(text);
         int from = 0;

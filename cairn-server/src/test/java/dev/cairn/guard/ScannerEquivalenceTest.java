@@ -139,6 +139,7 @@ class ScannerEquivalenceTest {
             "github_pat_11ABCDEFGHIJKLMNOPQRSTUV_abcdefghijklmnop", "gho_", "xoxb-1234567890-abcdefghij", "xoxp-", "eyJ",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbi0xNyJ9.c2lnbmF0dXJl", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----", "PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----END A PRIVATE KEY-----END B PRIVATE KEY-----", "-----END PRIVATE KEY-----", "-----END ",
             "\uDB40\uDC41\uDB40\uDC42", "\uFE0F", "\uFE0F\uFE0F\uFE0F", "\uDB40\uDD00", "\u202E", "\u2066", "\u2069", "\u200B", "\u200C", "\u200D",
             "\uD83D\uDC69\u200D\uD83D\uDCBB", "\u2764\uFE0F\u200D\uD83D\uDD25", "\uFEFF", "\u180E", "\u2060", "\u00AD", "e\u0301", "\uFB01",
             "\u0130", "\u03A3", "\u00DF", "p\u0430ypal", "\u0440\u0430y\u0440al", "\u041C\u043E\u0441\u043A\u0432\u0430", "\u03B1\u03B8\u03AE\u03BD\u03B1",
