@@ -85,6 +85,13 @@ final class Exchange {
         responseTree = null;
     }
 
+    /** Forgets an answer that will not be given, so that the failure's audit entry holds none of it. */
+    void dropAnswer() {
+        responseBody = null;
+        transcript = null;
+        responseTreeChanged();
+    }
+
     void failed(ApiError error) {
         status = error.status();
         errorCode = error.code();

@@ -9,6 +9,7 @@ import dev.cairn.audit.AuditException;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
+import dev.cairn.platform.RecordableJson;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,34 @@ class ExchangeAudit {
         if (exchange.audited || !audit.enabled()) {
             return;
         }
+        AuditEvent event = event(exchange);
+        RecordableJson.Fault fault = unrecordableAnswer(event);
+        if (fault != null) {
+            // Withheld like any broken answer; the failure is then recorded without it.
+            exchange.dropAnswer();
+            throw GatewayException.upstreamFailed(exchange.target.provider().name(),
+                    "its answer cannot be recorded exactly in the audit log: "
+                            + Character.toLowerCase(fault.reason().charAt(0)) + fault.reason().substring(1)
+                            + (fault.path().isEmpty() ? "" : " (at " + fault.path() + ")"));
+        }
         exchange.audited = true;
-        audit.record(event(exchange));
+        audit.record(event);
+    }
+
+    /**
+     * The request was checked as it came in; what the entry took from the upstream's answer (its
+     * identity and choices) is checked here, where it is small and already parsed.
+     */
+    private static RecordableJson.Fault unrecordableAnswer(AuditEvent event) {
+        // Choices first: the finish reasons in "response" are copies, and a client finds the fault
+        // by the path into the answer it would have got.
+        JsonNode choices = event.personal() == null ? null : event.personal().get("choices");
+        RecordableJson.Fault fault = choices == null ? null : RecordableJson.find(choices);
+        if (fault != null) {
+            return fault.under("choices");
+        }
+        JsonNode response = event.data().get("response");
+        return response == null ? null : RecordableJson.find(response);
     }
 
     /** Records an exchange nobody is waiting for (the client left); failures are only logged. */
@@ -127,8 +154,12 @@ class ExchangeAudit {
             memory.put("injected_sha256", exchange.memory.injectedSha256());
         }
 
-        ObjectNode personal = exchange.requestContent == null ? JsonNodeFactory.instance.objectNode()
-                : exchange.requestContent;
+        // A copy of the top level: the answer's choices join it here, and a second event of the same
+        // exchange (its failure, after this one was refused) must start from the request alone.
+        ObjectNode personal = JsonNodeFactory.instance.objectNode();
+        if (exchange.requestContent != null) {
+            personal.setAll(exchange.requestContent);
+        }
         ObjectNode response = data.putObject("response");
         if (exchange.transcript != null) {
             response.put("id", exchange.transcript.id());

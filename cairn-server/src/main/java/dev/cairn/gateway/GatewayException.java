@@ -2,6 +2,7 @@ package dev.cairn.gateway;
 
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
+import dev.cairn.platform.RecordableJson;
 
 /** A call the gateway could not complete: an unknown model, or an upstream that failed or refused. */
 public final class GatewayException extends CairnException {
@@ -23,15 +24,17 @@ public final class GatewayException extends CairnException {
     /** The upstream refused the request (4xx): same status, its own message. */
     public static GatewayException upstreamRefused(String provider, int status, String message, String type,
                                                    String code, String param) {
-        return new GatewayException(new ApiError(status, type == null ? "invalid_request_error" : type,
-                code == null ? "upstream_error" : code, param,
-                message == null ? "Provider '" + provider + "' refused the request with HTTP " + status : message));
+        // The upstream's words go into the answer and the audit entry: both need well-formed text.
+        return new GatewayException(new ApiError(status, type == null ? "invalid_request_error" : RecordableJson.wellFormed(type),
+                code == null ? "upstream_error" : RecordableJson.wellFormed(code), RecordableJson.wellFormed(param),
+                message == null ? "Provider '" + provider + "' refused the request with HTTP " + status
+                        : RecordableJson.wellFormed(message)));
     }
 
     /** The upstream failed (5xx or garbage): the caller sees a 502. */
     public static GatewayException upstreamFailed(String provider, String detail) {
         return new GatewayException(new ApiError(502, "upstream_error", "upstream_failed", null,
-                "Provider '" + provider + "' failed: " + detail));
+                "Provider '" + provider + "' failed: " + RecordableJson.wellFormed(detail)));
     }
 
     public static GatewayException unreachable(String provider, Throwable cause) {

@@ -9,14 +9,16 @@ import tools.jackson.databind.JsonNode;
  * canonical JSON (RFC 8785), which has no lone UTF-16 surrogates in strings ({@code "\ud800"}
  * parses, but is not Unicode text) and no numbers beyond a 64-bit float ({@code 1e400} parses as
  * infinity). Refusing such a body up front, with the place named, keeps it from failing half-way
- * through, after a key was stored or a model was called.
+ * through, after a key was stored or a model was called. The gateway checks an upstream's answer
+ * the same way before recording it.
  */
-final class RecordableJson {
+public final class RecordableJson {
 
     /** What is wrong, and where: {@code path} as a client writes it, {@code messages[0].content}. */
-    private record Fault(String path, String reason) {
+    public record Fault(String path, String reason) {
 
-        Fault under(String name) {
+        /** The same fault seen from the object that holds {@code name}. */
+        public Fault under(String name) {
             return new Fault(path.isEmpty() || path.startsWith("[") ? name + path : name + "." + path, reason);
         }
 
@@ -36,7 +38,8 @@ final class RecordableJson {
         }
     }
 
-    private static Fault find(JsonNode node) {
+    /** The first value in {@code node} that canonical JSON cannot hold, or null when there is none. */
+    public static Fault find(JsonNode node) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 if (hasLoneSurrogate(field.getKey())) {
@@ -63,6 +66,26 @@ final class RecordableJson {
             return new Fault("", "A number is beyond the range of a 64-bit float");
         }
         return null;
+    }
+
+    /**
+     * {@code text} with each lone surrogate replaced by U+FFFD, for text Cairn passes on rather
+     * than judges (an upstream's error message); null stays null.
+     */
+    public static String wellFormed(String text) {
+        if (text == null || !hasLoneSurrogate(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     private static boolean hasLoneSurrogate(String text) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -111,5 +112,17 @@ class AnthropicEndToEndTest extends CairnServerTest {
         assertThatThrownBy(() -> openAi(createKey("anthropic-err-ws")).chat().completions().create(
                 ChatCompletionCreateParams.builder().model("claude/claude-sonnet-4").addUserMessage("Hi").maxCompletionTokens(999999).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("max_tokens: 999999"));
+    }
+
+    @Test
+    void anAnswerTheAuditLogCannotRecordIsA502() {
+        ANTHROPIC.handler((exchange, request) -> FakeUpstream.json(exchange, 200, """
+                {"id":"msg_2","type":"message","role":"assistant","model":"claude-sonnet-4",
+                 "content":[{"type":"text","text":"half \\ud800"}],"stop_reason":"end_turn","stop_sequence":null,
+                 "usage":{"input_tokens":3,"output_tokens":2}}"""));
+        HttpResponse<String> answer = post("/v1/chat/completions", createKey("anthropic-broken-ws"), """
+                {"model":"claude/claude-sonnet-4","messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+        assertThat(json(answer).get("error").get("code").stringValue()).isEqualTo("upstream_failed");
     }
 }

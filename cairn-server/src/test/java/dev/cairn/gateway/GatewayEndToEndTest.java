@@ -292,6 +292,54 @@ class GatewayEndToEndTest extends CairnServerTest {
     }
 
     @Test
+    void anAnswerTheAuditLogCannotRecordIsA502AndTheFailureIsRecorded() {
+        // "\\ud800" parses but is not Unicode text; canonical JSON, and so the audit entry, cannot hold it.
+        UPSTREAM.handler((exchange, request) -> FakeUpstream.json(exchange, 200, """
+                {"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"half \\ud800"},"finish_reason":"stop"}]}"""));
+        String key = createKey("unrecordable-ws");
+        HttpResponse<String> plain = post("/v1/chat/completions", key, """
+                {"model":"fake/gpt-fake","messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(502);
+        JsonNode error = json(plain).get("error");
+        assertThat(error.get("code").stringValue()).isEqualTo("upstream_failed");
+        assertThat(error.get("message").stringValue()).contains("lone UTF-16 surrogate").contains("choices[0].message.content");
+        JsonNode entry = auditEntry(plain, key);
+        assertThat(entry.path("data").path("status").asInt()).isEqualTo(502);
+        assertThat(entry.path("data").path("error").path("code").asString()).isEqualTo("upstream_failed");
+
+        UPSTREAM.handler((exchange, request) -> {
+            FakeUpstream.sseHeaders(exchange);
+            FakeUpstream.event(exchange.getResponseBody(), """
+                    {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"half \\udc00"},"finish_reason":"stop"}]}""");
+            FakeUpstream.event(exchange.getResponseBody(), "[DONE]");
+        });
+        List<String> lines = streamLines(key, """
+                {"model":"fake/gpt-fake","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(lines.get(lines.size() - 2)).contains("\"upstream_failed\"").contains("choices[0].message.content");
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+    }
+
+    private JsonNode auditEntry(HttpResponse<String> answer, String key) {
+        HttpResponse<String> found = get("/v1/audit/requests/" + answer.headers().firstValue("Cairn-Request-Id").orElseThrow(), key);
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        return json(found).get("entry");
+    }
+
+    @Test
+    void anUpstreamRefusalWithBrokenTextKeepsItsStatusAndIsRecorded() {
+        UPSTREAM.handler((exchange, request) -> FakeUpstream.json(exchange, 400, """
+                {"error":{"message":"bad \\ud800 input","type":"invalid_request_error","code":"odd\\udfff"}}"""));
+        String key = createKey("refusal-ws");
+        HttpResponse<String> refused = post("/v1/chat/completions", key, """
+                {"model":"fake/gpt-fake","messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(json(refused).get("error").get("message").stringValue()).isEqualTo("bad \uFFFD input");
+        JsonNode entry = auditEntry(refused, key);
+        assertThat(entry.path("data").path("status").asInt()).isEqualTo(400);
+        assertThat(entry.path("data").path("error").path("code").asString()).isEqualTo("odd\uFFFD");
+    }
+
+    @Test
     void unreachableUpstreamIsA502() {
         assertThatThrownBy(() -> openAi(createKey("dead-ws")).chat().completions().create(chat("dead/any", "hi").build()))
                 .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
