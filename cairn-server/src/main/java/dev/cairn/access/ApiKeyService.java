@@ -16,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.cairn.platform.AdminAction;
+import dev.cairn.platform.PlainIds;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -57,6 +58,7 @@ public class ApiKeyService {
     /** Creates a key; {@code actorKeyId} is the admin key that asked, or null from the command line. */
     public CreatedKey create(String workspace, String name, Role role, List<String> allowedModels, String actorKeyId) {
         requireText("workspace", workspace);
+        PlainIds.workspace(workspace.strip(), "workspace");
         requireText("name", name);
         String secret = ApiKeySecrets.newSecret();
         ApiKey key = store(secret, workspace, name, role, allowedModels);
@@ -107,7 +109,7 @@ public class ApiKeyService {
             }
         }
         ApiKey key = new ApiKey(dev.cairn.platform.Ids.newId("key"), ApiKeySecrets.hash(secret),
-                ApiKeySecrets.displayPrefix(secret), workspace.trim(), name.trim(), role, models,
+                ApiKeySecrets.displayPrefix(secret), workspace.strip(), name.strip(), role, models,
                 Instant.now(), null, null);
         repository.insert(key);
         return key;

@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -239,7 +240,7 @@ public class ConversationMemory {
                 id = fromBody.stringValue();
             }
         }
-        return id == null ? null : ThreadIds.check(id, header != null ? THREAD_HEADER : "metadata.thread_id");
+        return id == null ? null : PlainIds.thread(id, header != null ? THREAD_HEADER : "metadata.thread_id");
     }
 
     private static Boolean recallAsked(String header) {

@@ -10,6 +10,7 @@ import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -72,7 +73,7 @@ public class MemoryController {
     @ResponseStatus(HttpStatus.CREATED)
     ObjectNode createWorkspace(HttpServletRequest request) throws IOException {
         Fields body = body(request);
-        String id = body.requiredText("id");
+        String id = PlainIds.workspace(body.requiredText("id"), "id");
         workspaceAccess(request, id);
         memory.workspace(id);
         return MemoryJson.workspace(changeWorkspace(id, body));
@@ -81,13 +82,25 @@ public class MemoryController {
     @GetMapping("/workspaces/{id}")
     ObjectNode workspace(HttpServletRequest request, @PathVariable String id) {
         workspaceAccess(request, id);
-        return MemoryJson.workspace(memory.workspace(id));
+        return MemoryJson.workspace(existingWorkspace(request, id));
     }
 
     @PatchMapping("/workspaces/{id}")
     ObjectNode updateWorkspace(HttpServletRequest request, @PathVariable String id) throws IOException {
         workspaceAccess(request, id);
+        existingWorkspace(request, id);
         return MemoryJson.workspace(changeWorkspace(id, body(request)));
+    }
+
+    /**
+     * A key's own workspace always exists (with the default settings until they are changed); any
+     * other exists once created, by POST or by use, so that reading a mistyped name creates nothing.
+     */
+    private MemoryWorkspace existingWorkspace(HttpServletRequest request, String id) {
+        if (Principal.of(request).workspace().equals(id)) {
+            return memory.workspace(id);
+        }
+        return memory.storedWorkspace(id).orElseThrow(() -> MemoryException.unknownWorkspace(id));
     }
 
     @DeleteMapping("/workspaces/{id}")
@@ -119,7 +132,7 @@ public class MemoryController {
         Fields body = body(request);
         String id = body.text("id");
         if (id != null) {
-            ThreadIds.check(id, "id");
+            PlainIds.thread(id, "id");
         }
         return MemoryJson.thread(memory.createThread(workspace(request), id, body.text("name"), body.metadata("metadata")));
     }

@@ -15,6 +15,11 @@ public final class MemoryException extends CairnException {
                 "No " + what + " '" + id + "' in this workspace"));
     }
 
+    public static MemoryException unknownWorkspace(String id) {
+        return new MemoryException(new ApiError(404, "invalid_request_error", "workspace_not_found", null,
+                "No workspace '" + id + "' has memory yet; POST /v1/memory/workspaces creates it"));
+    }
+
     public static MemoryException conflict(String code, String param, String message) {
         return new MemoryException(new ApiError(409, "invalid_request_error", code, param, message));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,6 +50,11 @@ public class MemoryService {
     /** The workspace's settings; its row is created on first use. */
     public MemoryWorkspace workspace(String id) {
         return repository.workspace(id).orElseGet(() -> repository.ensureWorkspace(id));
+    }
+
+    /** The workspace's settings if it has any stored; unlike {@link #workspace} this creates nothing. */
+    public Optional<MemoryWorkspace> storedWorkspace(String id) {
+        return repository.workspace(id);
     }
 
     public List<MemoryWorkspace> workspaces(String after, int limit) {

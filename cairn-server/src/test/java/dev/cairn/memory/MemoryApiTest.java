@@ -341,4 +341,23 @@ class MemoryApiTest extends CairnServerTest {
                 {"items":[{"kind":"fact","content":"x","occurred_at":"+999999999-01-01T00:00:00Z"}]}"""),
                 400, "invalid_time", "items[0].occurred_at");
     }
+
+    @Test
+    void workspaceIdsArePlainAndReadingAnUnknownOneCreatesNothing() {
+        assertError(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"nul\\u0000inside\"}"), 400, "invalid_workspace", "id");
+        assertError(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"" + "w".repeat(129) + "\"}"), 400, "invalid_workspace", "id");
+        assertError(post("/admin/keys", ADMIN_KEY, "{\"workspace\":\"two words\",\"name\":\"k\"}"), 400, "invalid_workspace", "workspace");
+
+        assertError(get("/v1/memory/workspaces/mem-never-made", ADMIN_KEY), 404, "workspace_not_found", null);
+        assertError(patch("/v1/memory/workspaces/mem-never-made", ADMIN_KEY, "{\"recall_default\":true}"), 404, "workspace_not_found", null);
+        List<String> all = new ArrayList<>();
+        ok(get("/v1/memory/workspaces?limit=1000", ADMIN_KEY)).get("data").forEach(w -> all.add(w.get("id").asString()));
+        assertThat(all).doesNotContain("mem-never-made");
+
+        // A key's own workspace is there from the start, with the default settings.
+        String key = createKey("mem-own-ws");
+        assertThat(ok(get("/v1/memory/workspaces/mem-own-ws", key)).get("id").asString()).isEqualTo("mem-own-ws");
+        assertThat(ok(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"mem-made\"}")).get("id").asString()).isEqualTo("mem-made");
+        assertThat(ok(get("/v1/memory/workspaces/mem-made", ADMIN_KEY)).get("id").asString()).isEqualTo("mem-made");
+    }
 }
