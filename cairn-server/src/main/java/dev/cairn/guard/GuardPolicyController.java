@@ -5,7 +5,7 @@ import java.io.IOException;
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.RequestException;
+import dev.cairn.platform.PlainIds;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -26,7 +26,6 @@ public class GuardPolicyController {
 
     private static final String ADMIN_PATH = "/admin/guard/policies";
     /** Key creation trims workspace names and allows up to 200 characters; a name no key can have is a mistake. */
-    private static final int MAX_WORKSPACE_LENGTH = 200;
 
     private final GuardPolicies policies;
     private final GuardPolicyAdmin admin;
@@ -51,13 +50,13 @@ public class GuardPolicyController {
 
     @GetMapping(path = ADMIN_PATH + "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode get(@PathVariable String workspace) {
-        return PolicyJson.describe(policies.describe(checked(workspace)), true);
+        return PolicyJson.describe(policies.describe(PlainIds.workspace(workspace, "workspace")), true);
     }
 
     /** Replaces the workspace's admin rules with the body's; scanners it leaves out follow the configuration. */
     @PutMapping(path = ADMIN_PATH + "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode put(@PathVariable String workspace, HttpServletRequest request) throws IOException {
-        String checked = checked(workspace);
+        String checked = PlainIds.workspace(workspace, "workspace");
         ObjectNode body = JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes));
         EffectivePolicy policy = admin.replace(checked, PolicyJson.parseRules(body), Principal.of(request).keyId());
         return PolicyJson.describe(policy, true);
@@ -66,22 +65,12 @@ public class GuardPolicyController {
     /** Drops the workspace's admin rules; answers with the policy that applies from now on. */
     @DeleteMapping(path = ADMIN_PATH + "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode delete(@PathVariable String workspace, HttpServletRequest request) {
-        return PolicyJson.describe(admin.remove(checked(workspace), Principal.of(request).keyId()), true);
+        return PolicyJson.describe(admin.remove(PlainIds.workspace(workspace, "workspace"), Principal.of(request).keyId()), true);
     }
 
     /** The caller's own workspace's policy, so an application can see what the guard will do with its prompts. */
     @GetMapping(path = "/v1/guard/policy", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode own(HttpServletRequest request) {
         return PolicyJson.describe(policies.describe(Principal.of(request).workspace()), false);
-    }
-
-    private static String checked(String workspace) {
-        boolean ok = !workspace.isBlank() && workspace.length() <= MAX_WORKSPACE_LENGTH
-                && workspace.strip().equals(workspace) && workspace.chars().noneMatch(Character::isISOControl);
-        if (!ok) {
-            throw RequestException.invalid("invalid_value", "workspace", "A workspace name has 1 to " + MAX_WORKSPACE_LENGTH
-                    + " characters, no control characters and no surrounding spaces");
-        }
-        return workspace;
     }
 }

@@ -182,13 +182,14 @@ class GuardPolicyApiTest extends CairnServerTest {
         assertThat(ok(get(path, ADMIN_KEY)).get("overrides").isEmpty()).as("nothing stored").isTrue();
 
         String good = "{\"rules\":{\"injection\":{\"action\":\"flag\"}}}";
-        for (String name : List.of(" padded", "x".repeat(201), "tab\there", "nul\u0001")) {
+        for (String name : List.of(" padded", "x".repeat(129), "tab\there", "nul\u0001", "two words")) {
             String encoded = "/admin/guard/policies/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
             for (HttpResponse<String> response : List.of(get(encoded, ADMIN_KEY), put(encoded, ADMIN_KEY, good), delete(encoded, ADMIN_KEY))) {
                 assertThat(response.statusCode()).as(name + " " + response.body()).isEqualTo(400);
                 assertThat(json(response).get("error").get("param").asString()).isEqualTo("workspace");
+                assertThat(json(response).get("error").get("code").asString()).isEqualTo("invalid_workspace");
             }
         }
-        assertThat(ok(get("/admin/guard/policies/" + "x".repeat(200), ADMIN_KEY)).get("workspace").asString()).hasSize(200);
+        assertThat(ok(get("/admin/guard/policies/" + "x".repeat(128), ADMIN_KEY)).get("workspace").asString()).hasSize(128);
     }
 }
