@@ -146,8 +146,9 @@ final class DiffChunker {
         return line;
     }
 
+    /** A count past what an int holds is as good as endless: the hunk ends where its lines do. */
     private static int count(String group) {
-        return group == null ? 1 : Integer.parseInt(group);
+        return group == null ? 1 : group.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(group);
     }
 
     private void file(int start, int headerEnd, List<Hunk> hunks) {

@@ -79,6 +79,14 @@ class DiffChunkingTest {
     }
 
     @Test
+    void aHunkClaimingMoreLinesThanAnIntHoldsEndsWhereItsLinesDo() {
+        String diff = ROUTER_HEADER + "@@ -1,99999999999 +1,99999999999 @@\n context\n-old\n+new\n" + DOCS_HEADER + DOCS_HUNK;
+        List<Chunk> chunks = new Chunker(Words::count, 512).chunk(IngestFormat.DIFF, diff, null);
+        assertThat(chunks).anySatisfy(c -> assertThat(c.content()).contains("+new"));
+        assertThat(String.join("", chunks.stream().map(Chunk::content).toList())).contains("cairn.fallback");
+    }
+
+    @Test
     void aHunkOverTheLimitIsCutAtLinesEachPartRepeatingHeaderAndHunkLine() {
         // The header (11 words) and a hunk line (6 or 9) leave 23 or 20 of the 40 tokens for the hunk's lines.
         List<Chunk> chunks = new Chunker(Words::count, 40).chunk(IngestFormat.DIFF, TWO_FILES, null);
