@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import dev.cairn.platform.embedding.LocalEmbedder;
+
 /**
  * A logistic regression over a text's sentence embedding (all-MiniLM-L6-v2, unit length): the
  * second opinion {@link SemanticStage} asks for. Trained by {@link SemanticTrainer} on the same
@@ -14,7 +16,7 @@ import java.io.OutputStream;
 public final class SemanticModel {
 
     public static final String RESOURCE = "/dev/cairn/guard/learned/semantic-model.bin";
-    public static final int DIMENSIONS = 384;
+    public static final int DIMENSIONS = LocalEmbedder.DIMENSIONS;
     private static final int MAGIC = 0x43534d31; // "CSM1"
 
     private final float[] weights;

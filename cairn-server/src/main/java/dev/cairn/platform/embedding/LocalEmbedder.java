@@ -39,6 +39,9 @@ import org.springframework.stereotype.Component;
 @Component
 public final class LocalEmbedder implements Embedder {
 
+    /** all-MiniLM-L6-v2's vector size, known before the model is loaded. */
+    public static final int DIMENSIONS = 384;
+
     public static final String MODEL = "all-minilm-l6-v2";
     private static final String MODEL_FILE = "/all-minilm-l6-v2.onnx";
     private static final String TOKENIZER_FILE = "/all-minilm-l6-v2-tokenizer.json";
@@ -154,7 +157,7 @@ public final class LocalEmbedder implements Embedder {
 
         @Override
         protected Integer knownDimension() {
-            return 384;
+            return DIMENSIONS;
         }
     }
 }
