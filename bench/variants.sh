@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Cairn's CPU per request under one configuration, for comparing configurations side by side:
+#
+#   bench/variants.sh LABEL [NAME=VALUE ...]     e.g.  bench/variants.sh no-audit CAIRN_AUDIT_ENABLED=false
+#
+# Starts a fake upstream on :9100 (unless one runs), Cairn on :9180 with the given environment and a
+# fresh data dir, warms up 20 s, then measures Cairn's CPU (utime + stime from /proc) during 20 s
+# at 1,000 req/s (open loop) and during 20 s of closed loop at 16 connections, and prints one line:
+#   LABEL open1000_cpu_ms_per_req=… closed16_rps=… closed_cpu_ms_per_req=…
+# PROFILE=open or PROFILE=closed adds a 20 s JFR recording of that load, bench/results/LABEL.jfr.
+# Run the variants one after another, alternating, and compare them as ratios: runs minutes apart
+# on a shared machine differ by 10-20 % on their own. Needs `./mvnw -DskipTests package` first.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. "$root/.mvn/select-jdk.sh"
+java="$JAVA_HOME/bin/java"
+classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
+label=${1:?usage: bench/variants.sh LABEL [NAME=VALUE ...]}
+shift
+work="$(mktemp -d /tmp/cairn-variant.XXXXXX)"
+cairn_pid=
+fake_pid=
+trap 'kill $cairn_pid $fake_pid 2>/dev/null; rm -rf "$work"' EXIT
+
+if ! ss -Hltn "sport = :9100" | grep -q .; then
+  "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream 9100 "$(nproc)" > "$work/fake.log" 2>&1 &
+  fake_pid=$!
+  sleep 3
+fi
+cat > "$work/cairn.yaml" <<YAML
+cairn:
+  providers:
+    fake:
+      type: openai
+      base-url: http://127.0.0.1:9100/v1
+      api-key: unused
+YAML
+key="$(./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
+env "$@" CAIRN_JAVA_OPTS="-XX:FlightRecorderOptions:stackdepth=256" \
+  ./cairn serve --port 9180 --data-dir "$work/data" --config "$work/cairn.yaml" > "$work/cairn.log" 2>&1 &
+cairn_pid=$!
+for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/ready && break; sleep 0.5; done
+cat > "$work/body.json" <<'JSON'
+{"model":"fake/bench-model","messages":[{"role":"system","content":"You are a concise assistant that answers in one sentence."},{"role":"user","content":"What is a cairn, and why do hikers build them?"}],"max_tokens":64,"temperature":0.2}
+JSON
+hz=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' "/proc/$cairn_pid/stat"; }
+load() {   # MODE FLAG VALUE WARMUP DURATION, e.g. "closed --connections 16 20 5": in the background
+  "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
+    --url http://127.0.0.1:9180/v1/chat/completions --warmup "$4" --duration "$5" \
+    --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/$1.out" 2>> "$work/load.log" &
+}
+cpu_seconds() {   # Cairn's CPU seconds during the DURATION s after a 3 s warm-up of the running load
+  sleep 3; local t0 t1; t0=$(ticks); sleep "$1"; t1=$(ticks); echo "($t1 - $t0) / $hz" | bc -l
+}
+load closed --connections 16 15 5; wait $!
+load open --rate 1000 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
+open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
+load closed --connections 16 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
+rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
+closed_cpu=$(echo "$cpu / 20 / $rps * 1000" | bc -l)
+case "${PROFILE:-}" in
+  open|closed)
+    mkdir -p "$root/bench/results"
+    "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.start name=variant settings=profile 'jdk.CPUTimeSample#enabled=true' \
+      'jdk.CPUTimeSample#throttle=2ms' filename="$root/bench/results/$label.jfr" > /dev/null
+    if [ "$PROFILE" = open ]; then load open --rate 1000 1 20; else load closed --connections 16 1 20; fi
+    wait $!
+    "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.stop name=variant > /dev/null ;;
+esac
+printf '%s open1000_cpu_ms_per_req=%.3f closed16_rps=%s closed_cpu_ms_per_req=%.3f\n' \
+  "$label" "$open_cpu" "$rps" "$closed_cpu"
