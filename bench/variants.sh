@@ -38,16 +38,23 @@ cairn:
       api-key: unused
 YAML
 key="$(./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
-env "$@" CAIRN_JAVA_OPTS="-XX:FlightRecorderOptions:stackdepth=256" \
+# A CAIRN_JAVA_OPTS among the variant's settings is kept, with the JFR stack depth added to it.
+java_opts="-XX:FlightRecorderOptions:stackdepth=256"
+for setting in "$@"; do
+  case "$setting" in CAIRN_JAVA_OPTS=*) java_opts="${setting#CAIRN_JAVA_OPTS=} $java_opts" ;; esac
+done
+env "$@" CAIRN_JAVA_OPTS="$java_opts" \
   ./cairn serve --port 9180 --data-dir "$work/data" --config "$work/cairn.yaml" > "$work/cairn.log" 2>&1 &
 cairn_pid=$!
-for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/ready && break; sleep 0.5; done
+ready=no
+for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/ready && { ready=yes; break; }; sleep 0.5; done
+[ "$ready" = yes ] || { echo "Cairn did not become ready; its log:" >&2; cat "$work/cairn.log" >&2; exit 1; }
 cat > "$work/body.json" <<'JSON'
 {"model":"fake/bench-model","messages":[{"role":"system","content":"You are a concise assistant that answers in one sentence."},{"role":"user","content":"What is a cairn, and why do hikers build them?"}],"max_tokens":64,"temperature":0.2}
 JSON
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$cairn_pid/stat"; }
-load() {   # MODE FLAG VALUE WARMUP DURATION, e.g. "closed --connections 16 20 5": in the background
+load() {   # MODE FLAG VALUE WARMUP DURATION, e.g. "closed --connections 16 15 5": in the background
   "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
     --url http://127.0.0.1:9180/v1/chat/completions --warmup "$4" --duration "$5" \
     --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/$1.out" 2>> "$work/load.log" &
@@ -56,9 +63,12 @@ cpu_seconds() {   # Cairn's CPU seconds during the DURATION s after a 3 s warm-u
   sleep 3; local t0 t1; t0=$(ticks); sleep "$1"; t1=$(ticks); echo "($t1 - $t0) / $hz" | bc -l
 }
 load closed --connections 16 15 5; wait $!
+failed() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq .requests_failed; }
 load open --rate 1000 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
+[ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
 load closed --connections 16 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
+[ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
 rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
 closed_cpu=$(echo "$cpu / 20 / $rps * 1000" | bc -l)
 case "${PROFILE:-}" in
