@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Cairn's CPU per request under one configuration, for comparing configurations side by side:
+# Cairn's CPU per request, added latency and memory under one configuration, for comparing
+# configurations side by side:
 #
 #   bench/variants.sh LABEL [NAME=VALUE ...]     e.g.  bench/variants.sh no-audit CAIRN_AUDIT_ENABLED=false
 #
 # Starts a fake upstream on :9100 (unless one runs), Cairn on :9180 with the given environment and a
-# fresh data dir, warms up 20 s, then measures Cairn's CPU (utime + stime from /proc) during 20 s
-# at 1,000 req/s (open loop) and during 20 s of closed loop at 16 connections, and prints one line:
+# fresh data dir, warms up 30 s, then measures Cairn's CPU (utime + stime from /proc) during 20 s
+# of closed loop at 16 connections and during 20 s at 1,000 req/s (open loop). The open-loop run
+# also gives latency (from each request's intended send time, so without coordinated omission),
+# against the same load sent straight to the fake just before it, and Cairn's peak VmRSS. One line:
 #   LABEL open1000_cpu_ms_per_req=… closed16_rps=… closed_cpu_ms_per_req=…
+#         direct_p99_ms=… p50_ms=… p99_ms=… p99_added_ms=… max_rss_mib=…
 # PROFILE=open or PROFILE=closed adds a 20 s JFR recording of that load, bench/results/LABEL.jfr.
 # Run the variants one after another, alternating, and compare them as ratios: runs minutes apart
 # on a shared machine differ by 10-20 % on their own. Needs `./mvnw -DskipTests package` first.
@@ -22,12 +26,19 @@ shift
 work="$(mktemp -d /tmp/cairn-variant.XXXXXX)"
 cairn_pid=
 fake_pid=
-trap 'kill $cairn_pid $fake_pid 2>/dev/null; rm -rf "$work"' EXIT
+gens=
+# The fake is waited for, so that the next run does not find its port still held by it.
+trap 'kill $gens $cairn_pid $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null; rm -rf "$work"' EXIT
 
-if ! ss -Hltn "sport = :9100" | grep -q .; then
+fake_answers() {
+  curl -sf -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' http://127.0.0.1:9100/v1/chat/completions
+}
+if ! fake_answers; then
   "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream 9100 "$(nproc)" > "$work/fake.log" 2>&1 &
   fake_pid=$!
-  sleep 3
+  for _ in $(seq 1 40); do fake_answers && break; sleep 0.25; done
+  fake_answers || { echo "The fake upstream did not answer on :9100; its log:" >&2; cat "$work/fake.log" >&2; exit 1; }
 fi
 cat > "$work/cairn.yaml" <<YAML
 cairn:
@@ -54,23 +65,40 @@ cat > "$work/body.json" <<'JSON'
 JSON
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$cairn_pid/stat"; }
-load() {   # MODE FLAG VALUE WARMUP DURATION, e.g. "closed --connections 16 15 5": in the background
+load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 16 15 5": in the background
   "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
-    --url http://127.0.0.1:9180/v1/chat/completions --warmup "$4" --duration "$5" \
-    --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/$1.out" 2>> "$work/load.log" &
+    --url "${6:-http://127.0.0.1:9180/v1/chat/completions}" --warmup "$4" --duration "$5" \
+    --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/${7:-$1}.out" 2>> "$work/load.log" &
+  gens="$gens $!"
+}
+rss_peak() {   # the largest VmRSS (MiB) of Cairn while process $1 runs
+  local max=0 rss
+  while kill -0 "$1" 2>/dev/null; do
+    rss=$(awk '/^VmRSS/{print $2}' "/proc/$cairn_pid/status" 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt "$max" ] && max=$rss
+    sleep 0.2
+  done
+  echo $((max / 1024))
 }
 cpu_seconds() {   # Cairn's CPU seconds during the DURATION s after a 3 s warm-up of the running load
   sleep 3; local t0 t1; t0=$(ticks); sleep "$1"; t1=$(ticks); echo "($t1 - $t0) / $hz" | bc -l
 }
-load closed --connections 16 15 5; wait $!
 failed() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq .requests_failed; }
-load open --rate 1000 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
-[ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
-open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
+latency() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq ".latency_ms.$2"; }
+# Closed loop first: its warm-up and run give the JIT a minute of load before latency is taken, which
+# a shorter warm-up leaves compiling (p99 of seconds at 1,000 req/s in a 20 s warm-up, seen here).
+load closed --connections 16 25 5; wait $!
 load closed --connections 16 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
 [ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
 rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
 closed_cpu=$(echo "$cpu / 20 / $rps * 1000" | bc -l)
+load open --rate 1000 3 20 http://127.0.0.1:9100/v1/chat/completions direct; wait $!
+load open --rate 1000 3 20; gen=$!; rss_peak $gen > "$work/rss" & rss_pid=$!
+cpu=$(cpu_seconds 20); wait $gen
+[ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
+wait $rss_pid
+max_rss=$(cat "$work/rss")
+open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
 case "${PROFILE:-}" in
   open|closed)
     mkdir -p "$root/bench/results"
@@ -80,5 +108,7 @@ case "${PROFILE:-}" in
     wait $!
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.stop name=variant > /dev/null ;;
 esac
-printf '%s open1000_cpu_ms_per_req=%.3f closed16_rps=%s closed_cpu_ms_per_req=%.3f\n' \
+printf '%s open1000_cpu_ms_per_req=%.3f closed16_rps=%s closed_cpu_ms_per_req=%.3f' \
   "$label" "$open_cpu" "$rps" "$closed_cpu"
+printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$(latency direct p99)" \
+  "$(latency open p50)" "$(latency open p99)" "$(echo "$(latency open p99) - $(latency direct p99)" | bc -l)" "$max_rss"

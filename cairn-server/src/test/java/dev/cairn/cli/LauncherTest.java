@@ -63,7 +63,8 @@ class LauncherTest {
     void withoutOperatorOptionsTheHeapIsSizedForAGateway() throws Exception {
         List<String> args = javaArguments(Map.of());
 
-        assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000", "-XX:TrimNativeHeapInterval=60000");
+        assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=60000")
+                .noneMatch(a -> a.startsWith("-XX:G1"));
         assertThat(args.subList(args.indexOf("-jar"), args.size()))
                 .as("the server's own arguments come after the jar").endsWith("serve", "--port", "9399");
     }
@@ -72,8 +73,16 @@ class LauncherTest {
     void theOperatorsHeapSettingsReplaceTheDefaults() throws Exception {
         List<String> args = javaArguments(Map.of("CAIRN_JAVA_OPTS", "-Xmx2g -XX:+UseZGC"));
 
-        assertThat(args).contains("-Xmx2g", "-XX:+UseZGC", "-Xms64m", "-XX:G1PeriodicGCInterval=60000")
-                .doesNotContain("-Xmx512m");
+        assertThat(args).contains("-Xmx2g", "-XX:+UseZGC", "-Xms64m")
+                .doesNotContain("-Xmx512m", "-XX:+UseParallelGC").noneMatch(a -> a.startsWith("-XX:G1"));
+    }
+
+    @Test
+    void anOperatorWhoChoosesG1GetsItsIdleCollection() throws Exception {
+        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC")))
+                .contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=60000").doesNotContain("-XX:+UseParallelGC");
+        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=0")))
+                .contains("-XX:G1PeriodicGCInterval=0").doesNotContain("-XX:G1PeriodicGCInterval=60000");
     }
 
     @Test
@@ -98,8 +107,8 @@ class LauncherTest {
 
     @Test
     void optionsGivenThroughTheJvmsOwnVariablesAreHonouredToo() throws Exception {
-        List<String> args = javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:G1PeriodicGCInterval=0"));
+        List<String> args = javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:+UseSerialGC"));
 
-        assertThat(args).doesNotContain("-Xmx512m", "-Xms64m", "-XX:G1PeriodicGCInterval=60000");
+        assertThat(args).doesNotContain("-Xmx512m", "-Xms64m", "-XX:+UseParallelGC");
     }
 }
