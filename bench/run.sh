@@ -302,7 +302,7 @@ Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own) 
 - Cairn: commit \`$cairn_commit\`$cairn_dirty, \`./cairn serve\` with default settings and one provider
   (\`type: openai\`, \`base-url: http://127.0.0.1:$FAKE_PORT/v1\`); SQLite in a fresh temp data dir;
   JVM flags: \`$cairn_java_opts\` (deepens JFR stacks; inert without a recording) besides the launcher's
-  own defaults (\`-Xms64m -Xmx512m\`, periodic GC and native-heap trim; see docs/configuration.md).
+  own defaults (\`-Xms64m -Xmx512m -XX:+UseParallelGC\`, native-heap trim; see docs/configuration.md).
 - Access log: **$([ "$access_log_on" = yes ] && echo on || echo off)** (\`cairn.logging.access-log\` left at its default,
   \`CAIRN_LOGGING_ACCESS_LOG\` unset), one ECS JSON line per request to stdout, redirected to a file.
 - Everything on 127.0.0.1 and on the same $(nproc) cores: load generator (Vert.x, $(nproc) event loops,
