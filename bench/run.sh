@@ -76,7 +76,8 @@ fake_pid=$!
 started+=("$fake_pid")
 
 # The reference: Cairn's web stack with none of Cairn's work (see BareProxy), on the heap and
-# collector ./cairn gives Cairn, so that the difference between the two is Cairn's own work.
+# collector ./cairn gives Cairn (copied from it: keep the two alike), so that the difference
+# between the two is Cairn's own work.
 "$java" -Xms64m -Xmx512m -XX:+UseParallelGC -cp "$classpath" dev.cairn.bench.BareProxy "$BARE_PORT" "http://127.0.0.1:$FAKE_PORT/v1/chat/completions" \
   > "$results/bare.log" 2>&1 &
 bare_pid=$!
@@ -291,7 +292,7 @@ Raw JSON per run, logs and the JFR recording land in \`bench/results/\` (ignored
 | Cairn resident memory under that load < 512 MiB | max VmRSS $rss_mib MiB | $v_rss |
 
 Reference, measured in the same run: a bare proxy on Cairn's web stack (\`bench/.../BareProxy.java\`:
-Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own; the JVM options \`./cairn\` gives Cairn) reaches
+Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own; on the heap and collector \`./cairn\` gives Cairn: \`-Xms64m -Xmx512m -XX:+UseParallelGC\`) reaches
 **$bare_ratio %** of direct-to-fake throughput and adds **$bare_added_p99 ms** at p99 at $RATE req/s
 (rounds: $bare_added_rounds). What Cairn adds beyond that is its own work.
 

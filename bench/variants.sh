@@ -27,8 +27,12 @@ work="$(mktemp -d /tmp/cairn-variant.XXXXXX)"
 cairn_pid=
 fake_pid=
 gens=
-# The fake is waited for, so that the next run does not find its port still held by it.
-trap 'kill $gens $cairn_pid $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null; rm -rf "$work"' EXIT
+# Cairn (whose graceful stop takes up to 20 s) and the fake are waited for, so that the next run
+# finds their ports free. Each step may fail (a process already gone, an exit status of 143)
+# without skipping the next: errexit holds inside the trap too.
+trap 'kill $gens $cairn_pid $fake_pid 2>/dev/null || true
+      for pid in $cairn_pid $fake_pid; do wait "$pid" 2>/dev/null || true; done
+      rm -rf "$work"' EXIT
 
 fake_answers() {
   curl -sf -o /dev/null -H 'Content-Type: application/json' \
@@ -104,7 +108,8 @@ case "${PROFILE:-}" in
     mkdir -p "$root/bench/results"
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.start name=variant settings=profile 'jdk.CPUTimeSample#enabled=true' \
       'jdk.CPUTimeSample#throttle=2ms' filename="$root/bench/results/$label.jfr" > /dev/null
-    if [ "$PROFILE" = open ]; then load open --rate 1000 1 20; else load closed --connections 16 1 20; fi
+    # Its own output files: the figures printed below are the unprofiled runs'.
+    if [ "$PROFILE" = open ]; then load open --rate 1000 1 20 "" profile; else load closed --connections 16 1 20 "" profile; fi
     wait $!
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.stop name=variant > /dev/null ;;
 esac

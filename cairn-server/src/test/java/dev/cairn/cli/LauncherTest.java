@@ -48,7 +48,7 @@ class LauncherTest {
 
     private List<String> javaArguments(Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("cairn").toString(), "serve", "--port", "9399");
-        builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
         builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
@@ -78,11 +78,27 @@ class LauncherTest {
     }
 
     @Test
+    void anyCollectorChoiceOrOptionsTheLauncherCannotReadLeaveTheCollectorToTheOperator() throws Exception {
+        // Two collectors selected would stop the JVM ("Multiple garbage collectors selected").
+        for (Map<String, String> env : List.of(
+                Map.of("_JAVA_OPTIONS", "-XX:+UseG1GC"),
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g\n-XX:+UseSerialGC"),
+                Map.of("JDK_JAVA_OPTIONS", "-XX:-UseParallelGC"),
+                Map.of("CAIRN_JAVA_OPTS", "-XX:MaxGCPauseMillis=50 -XX:G1HeapRegionSize=4m"),
+                Map.of("CAIRN_JAVA_OPTS", "@/etc/cairn/jvm.args"),
+                Map.of("CAIRN_JAVA_OPTS", "-XX:VMOptionsFile=/etc/cairn/jvm.options"))) {
+            assertThat(javaArguments(env)).as(env.toString()).doesNotContain("-XX:+UseParallelGC");
+        }
+    }
+
+    @Test
     void anOperatorWhoChoosesG1GetsItsIdleCollection() throws Exception {
         assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC")))
                 .contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=60000").doesNotContain("-XX:+UseParallelGC");
-        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=0")))
-                .contains("-XX:G1PeriodicGCInterval=0").doesNotContain("-XX:G1PeriodicGCInterval=60000");
+        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:G1HeapRegionSize=4m")))
+                .as("G1 tuning means G1").contains("-XX:G1PeriodicGCInterval=60000").doesNotContain("-XX:+UseParallelGC");
+        assertThat(javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=0")))
+                .doesNotContain("-XX:G1PeriodicGCInterval=60000", "-XX:+UseParallelGC");
     }
 
     @Test
