@@ -75,10 +75,14 @@ classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/
 fake_pid=$!
 started+=("$fake_pid")
 
-# The reference: Cairn's web stack with none of Cairn's work (see BareProxy), on the heap and
-# collector ./cairn gives Cairn (copied from it: keep the two alike), so that the difference
-# between the two is Cairn's own work.
-"$java" -Xms64m -Xmx512m -XX:+UseParallelGC -cp "$classpath" dev.cairn.bench.BareProxy "$BARE_PORT" "http://127.0.0.1:$FAKE_PORT/v1/chat/completions" \
+# Default configuration for Cairn: no cairn.* overrides besides the provider, access log left at its
+# default. The one JVM flag only deepens JFR stacks and costs nothing while no recording runs.
+cairn_java_opts="-XX:FlightRecorderOptions:stackdepth=256"
+# The reference: Cairn's web stack with none of Cairn's work (see BareProxy), on the JVM defaults
+# ./cairn gives Cairn (the same script works them out), so that the difference between the two is
+# Cairn's own work.
+CAIRN_JAVA_OPTS="$cairn_java_opts" . "$root/.mvn/gateway-jvm-options.sh"
+"$java" "${gateway_opts[@]}" -cp "$classpath" dev.cairn.bench.BareProxy "$BARE_PORT" "http://127.0.0.1:$FAKE_PORT/v1/chat/completions" \
   > "$results/bare.log" 2>&1 &
 bare_pid=$!
 started+=("$bare_pid")
@@ -94,9 +98,6 @@ EOF
 log "creating an API key"
 key="$(env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>"$results/keys.log")"
 
-# Default configuration: no cairn.* overrides besides the provider, access log left at its
-# default. The one JVM flag only deepens JFR stacks and costs nothing while no recording runs.
-cairn_java_opts="-XX:FlightRecorderOptions:stackdepth=256"
 log "starting Cairn on :$CAIRN_PORT"
 env -u CAIRN_LOGGING_ACCESS_LOG CAIRN_JAVA_OPTS="$cairn_java_opts" \
   ./cairn serve --port "$CAIRN_PORT" --data-dir "$work/data" --config "$work/cairn.yaml" \
@@ -292,7 +293,7 @@ Raw JSON per run, logs and the JFR recording land in \`bench/results/\` (ignored
 | Cairn resident memory under that load < 512 MiB | max VmRSS $rss_mib MiB | $v_rss |
 
 Reference, measured in the same run: a bare proxy on Cairn's web stack (\`bench/.../BareProxy.java\`:
-Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own; on the heap and collector \`./cairn\` gives Cairn: \`-Xms64m -Xmx512m -XX:+UseParallelGC\`) reaches
+Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own; on the JVM defaults \`./cairn\` gives Cairn: \`${gateway_opts[*]}\`) reaches
 **$bare_ratio %** of direct-to-fake throughput and adds **$bare_added_p99 ms** at p99 at $RATE req/s
 (rounds: $bare_added_rounds). What Cairn adds beyond that is its own work.
 
@@ -304,7 +305,7 @@ Spring MVC on virtual threads, Tomcat, Apache HttpClient 5, no work of its own; 
 - Cairn: commit \`$cairn_commit\`$cairn_dirty, \`./cairn serve\` with default settings and one provider
   (\`type: openai\`, \`base-url: http://127.0.0.1:$FAKE_PORT/v1\`); SQLite in a fresh temp data dir;
   JVM flags: \`$cairn_java_opts\` (deepens JFR stacks; inert without a recording) besides the launcher's
-  own defaults (\`-Xms64m -Xmx512m -XX:+UseParallelGC\`, native-heap trim; see docs/configuration.md).
+  own defaults (\`${gateway_opts[*]}\`; see docs/configuration.md).
 - Access log: **$([ "$access_log_on" = yes ] && echo on || echo off)** (\`cairn.logging.access-log\` left at its default,
   \`CAIRN_LOGGING_ACCESS_LOG\` unset), one ECS JSON line per request to stdout, redirected to a file.
 - Everything on 127.0.0.1 and on the same $(nproc) cores: load generator (Vert.x, $(nproc) event loops,

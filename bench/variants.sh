@@ -115,5 +115,7 @@ case "${PROFILE:-}" in
 esac
 printf '%s open1000_cpu_ms_per_req=%.3f closed16_rps=%s closed_cpu_ms_per_req=%.3f' \
   "$label" "$open_cpu" "$rps" "$closed_cpu"
-printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$(latency direct p99)" \
-  "$(latency open p50)" "$(latency open p99)" "$(echo "$(latency open p99) - $(latency direct p99)" | bc -l)" "$max_rss"
+direct_p99=$(latency direct p99)
+p99=$(latency open p99)
+printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$direct_p99" \
+  "$(latency open p50)" "$p99" "$(echo "$p99 - $direct_p99" | bc -l)" "$max_rss"

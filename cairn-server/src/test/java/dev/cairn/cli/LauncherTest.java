@@ -35,6 +35,7 @@ class LauncherTest {
         executable(jdk.resolve("javac"), "#!/bin/sh\n");
         Files.writeString(root.resolve("jdk/release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"25.0.3\"\n");
         Files.createDirectories(root.resolve(".mvn"));
+        Files.copy(Path.of("../.mvn/gateway-jvm-options.sh"), root.resolve(".mvn/gateway-jvm-options.sh"));
         Files.writeString(root.resolve(".mvn/select-jdk.sh"), "export JAVA_HOME=\"" + root.resolve("jdk") + "\"\n");
         // No sources in this copy, so the jar counts as fresh and nothing is built.
         Files.createDirectories(root.resolve("cairn-server/target"));
