@@ -3,6 +3,9 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +54,8 @@ class LauncherTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private List<String> javaArguments(Map<String, String> env) throws Exception {
+    /** Runs the copied launcher with the operator's environment; its output, line by line. */
+    private List<String> launch(Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("cairn").toString(), "serve", "--port", "9399");
         builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
         builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
@@ -62,7 +70,7 @@ class LauncherTest {
 
     @Test
     void withoutOperatorOptionsTheHeapIsSizedForAGateway() throws Exception {
-        List<String> args = javaArguments(Map.of());
+        List<String> args = launch(Map.of());
 
         assertThat(args).contains("-Xmx512m", "-Xms64m", "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=60000")
                 .noneMatch(a -> a.startsWith("-XX:G1"));
@@ -72,7 +80,7 @@ class LauncherTest {
 
     @Test
     void theOperatorsHeapSettingsReplaceTheDefaults() throws Exception {
-        List<String> args = javaArguments(Map.of("CAIRN_JAVA_OPTS", "-Xmx2g -XX:+UseZGC"));
+        List<String> args = launch(Map.of("CAIRN_JAVA_OPTS", "-Xmx2g -XX:+UseZGC"));
 
         assertThat(args).contains("-Xmx2g", "-XX:+UseZGC", "-Xms64m")
                 .doesNotContain("-Xmx512m", "-XX:+UseParallelGC").noneMatch(a -> a.startsWith("-XX:G1"));
@@ -88,23 +96,23 @@ class LauncherTest {
                 Map.of("CAIRN_JAVA_OPTS", "-XX:MaxGCPauseMillis=50 -XX:G1HeapRegionSize=4m"),
                 Map.of("CAIRN_JAVA_OPTS", "@/etc/cairn/jvm.args"),
                 Map.of("CAIRN_JAVA_OPTS", "-XX:VMOptionsFile=/etc/cairn/jvm.options"))) {
-            assertThat(javaArguments(env)).as(env.toString()).doesNotContain("-XX:+UseParallelGC");
+            assertThat(launch(env)).as(env.toString()).doesNotContain("-XX:+UseParallelGC");
         }
     }
 
     @Test
     void anOperatorWhoChoosesG1GetsItsIdleCollection() throws Exception {
-        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC")))
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseG1GC")))
                 .contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=60000").doesNotContain("-XX:+UseParallelGC");
-        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:G1HeapRegionSize=4m")))
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:G1HeapRegionSize=4m")))
                 .as("G1 tuning means G1").contains("-XX:G1PeriodicGCInterval=60000").doesNotContain("-XX:+UseParallelGC");
-        assertThat(javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=0")))
+        assertThat(launch(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=0")))
                 .doesNotContain("-XX:G1PeriodicGCInterval=60000", "-XX:+UseParallelGC");
     }
 
     @Test
     void aHeapSizedAsAShareOfMemoryCountsAsTheOperatorsChoice() throws Exception {
-        List<String> args = javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10"));
+        List<String> args = launch(Map.of("CAIRN_JAVA_OPTS", "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10"));
 
         assertThat(args).contains("-XX:MaxRAMPercentage=50", "-XX:InitialRAMPercentage=10")
                 .doesNotContain("-Xmx512m", "-Xms64m");
@@ -112,20 +120,61 @@ class LauncherTest {
 
     @Test
     void nativeHeapTrimmingOnlyOnJdksThatKnowTheFlagAndUnlessTheOperatorChose() throws Exception {
-        assertThat(javaArguments(Map.of("CAIRN_JAVA_OPTS", "-XX:TrimNativeHeapInterval=0")))
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:TrimNativeHeapInterval=0")))
                 .contains("-XX:TrimNativeHeapInterval=0").doesNotContain("-XX:TrimNativeHeapInterval=60000");
         for (String version : List.of("21", "21.0.0")) {
             Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"" + version + "\"\n");
-            assertThat(javaArguments(Map.of())).as(version).contains("-Xmx512m").noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+            assertThat(launch(Map.of())).as(version).contains("-Xmx512m").noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
         }
         Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"21.0.5\"\n");
-        assertThat(javaArguments(Map.of())).contains("-XX:TrimNativeHeapInterval=60000");
+        assertThat(launch(Map.of())).contains("-XX:TrimNativeHeapInterval=60000");
     }
 
     @Test
     void optionsGivenThroughTheJvmsOwnVariablesAreHonouredToo() throws Exception {
-        List<String> args = javaArguments(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:+UseSerialGC"));
+        List<String> args = launch(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:+UseSerialGC"));
 
         assertThat(args).doesNotContain("-Xmx512m", "-Xms64m", "-XX:+UseParallelGC");
+    }
+
+    /**
+     * The stand-in {@code java} above shows which flags the launcher passes, not whether a JVM
+     * starts with them: two collectors selected, one by the launcher and one through a variable it
+     * missed, stop the JVM before any server code runs. Here the launcher starts the JDK running
+     * this test, on a jar whose main class reports the collectors and heap it got.
+     */
+    @Test
+    void aRealJvmStartsWithTheCollectorTheOperatorOrTheLauncherChose() throws Exception {
+        Files.writeString(root.resolve(".mvn/select-jdk.sh"), "export JAVA_HOME=\"" + System.getProperty("java.home") + "\"\n");
+        writeProbeJar(root.resolve("cairn-server/target/cairn-server-exec.jar"));
+
+        assertThat(launch(Map.of())).contains("gc=PS Scavenge", "max_heap_mib<=512");
+        assertThat(launch(Map.of("_JAVA_OPTIONS", "-XX:+UseG1GC"))).contains("gc=G1 Young Generation");
+        assertThat(launch(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC"))).contains("gc=Copy");
+        assertThat(launch(Map.of("JDK_JAVA_OPTIONS", "-XX:-UseParallelGC"))).doesNotContain("gc=PS Scavenge");
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseZGC -Xmx1g")))
+                .anyMatch(line -> line.startsWith("gc=ZGC")).contains("max_heap_mib>512");
+    }
+
+    /** What the real-JVM test runs instead of the server: the collectors in use and the heap limit. */
+    public static final class JvmProbe {
+        public static void main(String[] args) {
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(gc -> System.out.println("gc=" + gc.getName()));
+            System.out.println(Runtime.getRuntime().maxMemory() <= 512L << 20 ? "max_heap_mib<=512" : "max_heap_mib>512");
+        }
+    }
+
+    private static void writeProbeJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, JvmProbe.class.getName());
+        String entry = JvmProbe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest);
+                InputStream probe = JvmProbe.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            probe.transferTo(out);
+            out.closeEntry();
+        }
     }
 }
