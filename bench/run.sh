@@ -67,12 +67,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -q -B -DskipTests package >&2
 fi
 classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
+. "$root/bench/lib.sh"
 
 # --- processes --------------------------------------------------------------------------------
 
-"$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream "$FAKE_PORT" "$(nproc)" \
-  > "$results/fake.log" 2>&1 &
-fake_pid=$!
+start_fake "$FAKE_PORT" "$results/fake.log"
 started+=("$fake_pid")
 
 # Default configuration for Cairn: no cairn.* overrides besides the provider, access log left at its
@@ -87,14 +86,7 @@ CAIRN_JAVA_OPTS="$cairn_java_opts" . "$root/.mvn/gateway-jvm-options.sh"
 bare_pid=$!
 started+=("$bare_pid")
 
-cat > "$work/cairn.yaml" <<EOF
-cairn:
-  providers:
-    fake:
-      type: openai
-      base-url: http://127.0.0.1:$FAKE_PORT/v1
-      api-key: unused
-EOF
+write_cairn_config "$work/cairn.yaml" "$FAKE_PORT"
 log "creating an API key"
 key="$(env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>"$results/keys.log")"
 
@@ -123,9 +115,7 @@ for _ in $(seq 1 120); do   # the bare proxy has no health endpoint: any HTTP an
 done
 access_log_lines_before=$(grep -c '"cairn.access"' "$results/cairn.log" || true)
 
-cat > "$work/body.json" <<'EOF'
-{"model":"fake/bench-model","messages":[{"role":"system","content":"You are a concise assistant that answers in one sentence."},{"role":"user","content":"What is a cairn, and why do hikers build them?"}],"max_tokens":64,"temperature":0.2}
-EOF
+write_request_body "$work/body.json"
 direct_url="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
 cairn_url="http://127.0.0.1:$CAIRN_PORT/v1/chat/completions"
 bare_url="http://127.0.0.1:$BARE_PORT/v1/chat/completions"
@@ -145,22 +135,8 @@ access_log_on=$([ "$(grep -c '"cairn.access"' "$results/cairn.log" || true)" -gt
 # --- measurement helpers ----------------------------------------------------------------------
 
 hz=$(getconf CLK_TCK)
-proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # busy (user, nice, system, irq, softirq) and steal: time the hypervisor gave our vCPUs to others.
 machine_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $9}' /proc/stat; }
-
-# The sampler rewrites its file every 200 ms; a read that lands mid-write sees nothing.
-max_rss() { local v; v=$(cat "$1" 2>/dev/null || true); echo "${v:-0}"; }
-
-rss_sampler() {   # max VmRSS (kB) of $1 while $2 exists, written to $3
-  local max=0 rss
-  while [ -e "$2" ]; do
-    rss=$(awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-    [ "${rss:-0}" -gt "$max" ] && max=$rss
-    echo "$max" > "$3"
-    sleep 0.2
-  done
-}
 
 # run NAME MODE URL WARMUP DURATION [extra load-generator args…]
 # Writes results/NAME.json: the load generator's report plus CPU use, in cores, of Cairn, the

@@ -21,6 +21,7 @@ cd "$root"
 . "$root/.mvn/select-jdk.sh"
 java="$JAVA_HOME/bin/java"
 classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
+. "$root/bench/lib.sh"
 label=${1:?usage: bench/variants.sh LABEL [NAME=VALUE ...]}
 shift
 work="$(mktemp -d /tmp/cairn-variant.XXXXXX)"
@@ -39,19 +40,11 @@ fake_answers() {
     -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' http://127.0.0.1:9100/v1/chat/completions
 }
 if ! fake_answers; then
-  "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream 9100 "$(nproc)" > "$work/fake.log" 2>&1 &
-  fake_pid=$!
+  start_fake 9100 "$work/fake.log"
   for _ in $(seq 1 40); do fake_answers && break; sleep 0.25; done
   fake_answers || { echo "The fake upstream did not answer on :9100; its log:" >&2; cat "$work/fake.log" >&2; exit 1; }
 fi
-cat > "$work/cairn.yaml" <<YAML
-cairn:
-  providers:
-    fake:
-      type: openai
-      base-url: http://127.0.0.1:9100/v1
-      api-key: unused
-YAML
+write_cairn_config "$work/cairn.yaml" 9100
 key="$(./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
 # A CAIRN_JAVA_OPTS among the variant's settings is kept, with the JFR stack depth added to it.
 java_opts="-XX:FlightRecorderOptions:stackdepth=256"
@@ -64,28 +57,16 @@ cairn_pid=$!
 ready=no
 for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/ready && { ready=yes; break; }; sleep 0.5; done
 [ "$ready" = yes ] || { echo "Cairn did not become ready; its log:" >&2; cat "$work/cairn.log" >&2; exit 1; }
-cat > "$work/body.json" <<'JSON'
-{"model":"fake/bench-model","messages":[{"role":"system","content":"You are a concise assistant that answers in one sentence."},{"role":"user","content":"What is a cairn, and why do hikers build them?"}],"max_tokens":64,"temperature":0.2}
-JSON
+write_request_body "$work/body.json"
 hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$cairn_pid/stat"; }
 load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 16 15 5": in the background
   "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
     --url "${6:-http://127.0.0.1:9180/v1/chat/completions}" --warmup "$4" --duration "$5" \
     --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/${7:-$1}.out" 2>> "$work/load.log" &
   gens="$gens $!"
 }
-rss_peak() {   # the largest VmRSS (MiB) of Cairn while process $1 runs
-  local max=0 rss
-  while kill -0 "$1" 2>/dev/null; do
-    rss=$(awk '/^VmRSS/{print $2}' "/proc/$cairn_pid/status" 2>/dev/null || echo 0)
-    [ "${rss:-0}" -gt "$max" ] && max=$rss
-    sleep 0.2
-  done
-  echo $((max / 1024))
-}
 cpu_seconds() {   # Cairn's CPU seconds during the DURATION s after a 3 s warm-up of the running load
-  sleep 3; local t0 t1; t0=$(ticks); sleep "$1"; t1=$(ticks); echo "($t1 - $t0) / $hz" | bc -l
+  sleep 3; local t0 t1; t0=$(proc_ticks "$cairn_pid"); sleep "$1"; t1=$(proc_ticks "$cairn_pid"); echo "($t1 - $t0) / $hz" | bc -l
 }
 failed() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq .requests_failed; }
 latency() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq ".latency_ms.$2"; }
@@ -97,11 +78,12 @@ load closed --connections 16 3 20; gen=$!; cpu=$(cpu_seconds 20); wait $gen
 rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
 closed_cpu=$(echo "$cpu / 20 / $rps * 1000" | bc -l)
 load open --rate 1000 3 20 http://127.0.0.1:9100/v1/chat/completions direct; wait $!
-load open --rate 1000 3 20; gen=$!; rss_peak $gen > "$work/rss" & rss_pid=$!
-cpu=$(cpu_seconds 20); wait $gen
+touch "$work/sampling"; rss_sampler "$cairn_pid" "$work/sampling" "$work/rss" & rss_pid=$!
+load open --rate 1000 3 20; gen=$!
+cpu=$(cpu_seconds 20); wait $gen; rm -f "$work/sampling"
 [ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 wait $rss_pid
-max_rss=$(cat "$work/rss")
+max_rss=$(( $(max_rss "$work/rss") / 1024 ))
 open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
 case "${PROFILE:-}" in
   open|closed)
