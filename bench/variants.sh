@@ -28,11 +28,12 @@ shift
 work="$(mktemp -d /tmp/cairn-variant.XXXXXX)"
 cairn_pid=
 fake_pid=
-gens=
-# Cairn (whose graceful stop takes up to 20 s) and the fake are waited for, so that the next run
-# finds their ports free. Each step may fail (a process already gone, an exit status of 143)
-# without skipping the next: errexit holds inside the trap too.
-trap 'kill $gens $cairn_pid $fake_pid 2>/dev/null || true
+# Stops what this script started and is still running (`jobs -p` lists only those, so no pid of a
+# process that ended long ago, perhaps reused since, is signalled): load generator, RSS sampler,
+# Cairn, the fake. Cairn (whose graceful stop takes up to 20 s) and the fake are waited for, so that
+# the next run finds their ports free. Each step may fail (a process already gone, an exit status of
+# 143) without skipping the next: errexit holds inside the trap too.
+trap 'kill $(jobs -p) 2>/dev/null || true
       for pid in $cairn_pid $fake_pid; do wait "$pid" 2>/dev/null || true; done
       rm -rf "$work"' EXIT
 
@@ -64,7 +65,6 @@ load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 1
   "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
     --url "${6:-http://127.0.0.1:9180/v1/chat/completions}" --warmup "$4" --duration "$5" \
     --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/${7:-$1}.out" 2>> "$work/load.log" &
-  gens="$gens $!"
 }
 cpu_seconds() {   # WARMUP DURATION: Cairn's CPU seconds in the DURATION s after the WARMUP s of the running load
   sleep "$1"; local t0 t1; t0=$(proc_ticks "$cairn_pid"); sleep "$2"; t1=$(proc_ticks "$cairn_pid"); echo "($t1 - $t0) / $hz" | bc -l
