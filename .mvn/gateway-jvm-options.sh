@@ -23,7 +23,11 @@ sets -XX:+UseSerialGC -XX:-UseSerialGC -XX:+UseParallelGC -XX:-UseParallelGC -XX
 # give the unused heap back to the system.
 ! sets -XX:+UseG1GC -XX:G1 || sets -XX:G1PeriodicGCInterval= || gateway_opts+=(-XX:G1PeriodicGCInterval=60000)
 # Native memory freed by ONNX Runtime, SQLite or the JVM stays with the C allocator unless trimmed;
-# the flag exists from JDK 21.0.1 on, and an older JVM would refuse to start with it.
+# the flag is a product flag from JDK 21.0.4, 22.0.1 and 23 on (JDK-8325496). 21.0.1-21.0.3 and 22
+# had it as experimental and, like an older JVM that lacks it, would refuse to start with it.
 jdk_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
-trim_known() { [[ "$jdk_version" =~ ^(2[2-9]|[3-9][0-9])([.-]|$) || "$jdk_version" =~ ^21\.0\.[1-9] ]]; }
+trim_known() {
+  [[ "$jdk_version" =~ ^(2[3-9]|[3-9][0-9])([.-]|$) || "$jdk_version" =~ ^22\.0\.[1-9] \
+     || "$jdk_version" =~ ^21\.0\.([4-9]|[1-9][0-9]) ]]
+}
 sets -XX:TrimNativeHeapInterval= || ! trim_known || gateway_opts+=(-XX:TrimNativeHeapInterval=60000)

@@ -61,9 +61,15 @@ class LauncherTest {
         builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
+        // Output to a file, not a pipe: reading a pipe to its end would wait for a launcher that hangs.
+        Path output = Files.createTempFile(root, "launch", ".out");
+        builder.redirectOutput(output.toFile());
         Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        assertThat(process.isAlive()).as("the launcher still runs after 30 s: %s", out).isFalse();
         assertThat(process.exitValue()).as(out).isZero();
         return Arrays.asList(out.strip().split("\n"));
     }
@@ -122,12 +128,15 @@ class LauncherTest {
     void nativeHeapTrimmingOnlyOnJdksThatKnowTheFlagAndUnlessTheOperatorChose() throws Exception {
         assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:TrimNativeHeapInterval=0")))
                 .contains("-XX:TrimNativeHeapInterval=0").doesNotContain("-XX:TrimNativeHeapInterval=60000");
-        for (String version : List.of("21", "21.0.0")) {
+        // Before 21.0.4 and 22.0.1 the flag was experimental, and the JVM would refuse to start with it.
+        for (String version : List.of("21", "21.0.0", "21.0.3", "22", "22.0.0")) {
             Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"" + version + "\"\n");
             assertThat(launch(Map.of())).as(version).contains("-Xmx512m").noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
         }
-        Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"21.0.5\"\n");
-        assertThat(launch(Map.of())).contains("-XX:TrimNativeHeapInterval=60000");
+        for (String version : List.of("21.0.4", "21.0.10", "22.0.1", "23", "25.0.3")) {
+            Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"" + version + "\"\n");
+            assertThat(launch(Map.of())).as(version).contains("-XX:TrimNativeHeapInterval=60000");
+        }
     }
 
     @Test
@@ -149,11 +158,13 @@ class LauncherTest {
         writeProbeJar(root.resolve("cairn-server/target/cairn-server-exec.jar"));
 
         assertThat(launch(Map.of())).contains("gc=PS Scavenge", "max_heap_mib<=512");
+        // Read before the command line, so a launcher -Xmx512m would silently override it.
+        assertThat(launch(Map.of("JDK_JAVA_OPTIONS", "-Xmx1g"))).contains("gc=PS Scavenge", "max_heap_mib>512");
         assertThat(launch(Map.of("_JAVA_OPTIONS", "-XX:+UseG1GC"))).contains("gc=G1 Young Generation");
         assertThat(launch(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC"))).contains("gc=Copy");
-        assertThat(launch(Map.of("JDK_JAVA_OPTIONS", "-XX:-UseParallelGC"))).doesNotContain("gc=PS Scavenge");
-        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseZGC -Xmx1g")))
-                .anyMatch(line -> line.startsWith("gc=ZGC")).contains("max_heap_mib>512");
+        assertThat(launch(Map.of("JDK_JAVA_OPTIONS", "-XX:-UseParallelGC")))
+                .anyMatch(line -> line.startsWith("gc=")).doesNotContain("gc=PS Scavenge");
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:+UseZGC"))).anyMatch(line -> line.startsWith("gc=ZGC"));
     }
 
     /** What the real-JVM test runs instead of the server: the collectors in use and the heap limit. */
