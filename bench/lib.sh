@@ -21,6 +21,9 @@ cairn:
 YAML
 }
 
+# The load generator's command (an array, so that a run in the background gives the JVM's own pid).
+load_generator=("$java" -Xms256m -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator)
+
 # Starts the fake upstream in the background (one event loop per core); its pid in fake_pid.
 start_fake() {   # PORT LOG_FILE
   "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream "$1" "$(nproc)" > "$2" 2>&1 &

@@ -149,7 +149,7 @@ run() {
   rss_sampler "$cairn_pid" "$flag" "$work/$name.rss" &
   local sampler=$!
   log "$name: $mode loop against $url (warm-up ${warmup}s, measured ${duration}s)"
-  "$java" -Xms256m -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$mode" --url "$url" \
+  "${load_generator[@]}" "$mode" --url "$url" \
     --warmup "$warmup" --duration "$duration" --body "$work/body.json" --header "$auth" --label "$name" "$@" \
     > "$work/$name.out" 2> "$results/$name.log" &
   local gen=$!

@@ -7,9 +7,9 @@
 # Starts a fake upstream on :9100 (unless one runs), Cairn on :9180 with the given environment and a
 # fresh data dir, warms up 30 s, then measures Cairn's CPU (utime + stime from /proc) during 20 s
 # of closed loop at 16 connections and during 20 s at 1,000 req/s (open loop, after 10 s of it
-# unmeasured: see below). The open-loop run
-# also gives latency (from each request's intended send time, so without coordinated omission),
-# against the same load sent straight to the fake just before it, and Cairn's peak VmRSS. One line:
+# unmeasured: see below). The open-loop run also gives latency (from each request's intended send
+# time, so without coordinated omission), against the same load sent straight to the fake just
+# before it, and Cairn's peak VmRSS. Cairn's access log is off unless a setting turns it on. One line:
 #   LABEL open1000_cpu_ms_per_req=… closed16_rps=… closed_cpu_ms_per_req=…
 #         direct_p99_ms=… p50_ms=… p99_ms=… p99_added_ms=… max_rss_mib=…
 # PROFILE=open or PROFILE=closed adds a 20 s JFR recording of that load, bench/results/LABEL.jfr.
@@ -47,13 +47,13 @@ if ! fake_answers; then
   fake_answers || { echo "The fake upstream did not answer on :9100; its log:" >&2; cat "$work/fake.log" >&2; exit 1; }
 fi
 write_cairn_config "$work/cairn.yaml" 9100
-key="$(./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
+key="$(env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
 # A CAIRN_JAVA_OPTS among the variant's settings is kept, with the JFR stack depth added to it.
 java_opts="-XX:FlightRecorderOptions:stackdepth=256"
 for setting in "$@"; do
   case "$setting" in CAIRN_JAVA_OPTS=*) java_opts="${setting#CAIRN_JAVA_OPTS=} $java_opts" ;; esac
 done
-env "$@" CAIRN_JAVA_OPTS="$java_opts" \
+env -u CAIRN_LOGGING_ACCESS_LOG "$@" CAIRN_JAVA_OPTS="$java_opts" \
   ./cairn serve --port 9180 --data-dir "$work/data" --config "$work/cairn.yaml" > "$work/cairn.log" 2>&1 &
 cairn_pid=$!
 ready=no
@@ -62,7 +62,7 @@ for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/rea
 write_request_body "$work/body.json"
 hz=$(getconf CLK_TCK)
 load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 16 15 5": in the background
-  "$java" -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator "$1" "$2" "$3" \
+  "${load_generator[@]}" "$1" "$2" "$3" \
     --url "${6:-http://127.0.0.1:9180/v1/chat/completions}" --warmup "$4" --duration "$5" \
     --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/${7:-$1}.out" 2>> "$work/load.log" &
 }
@@ -74,29 +74,31 @@ latency() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq ".latency_ms.$2"; }
 # Closed loop first: its warm-up and run give the JIT a minute of load before latency is taken, which
 # a shorter warm-up leaves compiling (p99 of seconds at 1,000 req/s in a 20 s warm-up, seen here).
 load closed --connections 16 25 5; wait $!
-load closed --connections 16 3 20; gen=$!; cpu=$(cpu_seconds 3 20); wait $gen
+window=20        # seconds measured, in each loop
+open_warmup=10   # see below
+load closed --connections 16 3 "$window"; gen=$!; cpu=$(cpu_seconds 3 "$window"); wait $gen
 [ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
 rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
-closed_cpu=$(echo "$cpu / 20 / $rps * 1000" | bc -l)
+closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
 # The switch from the closed loop (and 30 s idle) to 1,000 req/s sets the JIT recompiling the request
 # path (Tomcat's and the HTTP client's, at C2) for about 6 s, during which upstream reads wait up to
 # 85 ms (a JFR recording of the whole run, 2026-12-04): a 3 s warm-up left half of that in the window,
 # and its p99 followed the transient rather than Cairn. 10 s of warm-up, as bench/run.sh gives.
-load open --rate 1000 10 20 http://127.0.0.1:9100/v1/chat/completions direct; wait $!
+load open --rate 1000 "$open_warmup" "$window" http://127.0.0.1:9100/v1/chat/completions direct; wait $!
 touch "$work/sampling"; rss_sampler "$cairn_pid" "$work/sampling" "$work/rss" & rss_pid=$!
-load open --rate 1000 10 20; gen=$!
-cpu=$(cpu_seconds 10 20); wait $gen; rm -f "$work/sampling"
+load open --rate 1000 "$open_warmup" "$window"; gen=$!
+cpu=$(cpu_seconds "$open_warmup" "$window"); wait $gen; rm -f "$work/sampling"
 [ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 wait $rss_pid
-max_rss=$(( $(max_rss "$work/rss") / 1024 ))
-open_cpu=$(echo "$cpu / 20000 * 1000" | bc -l)
+peak_rss_mib=$(( $(max_rss "$work/rss") / 1024 ))
+open_cpu=$(echo "$cpu * 1000 / (1000 * $window)" | bc -l)   # CPU ms over the requests of the window
 case "${PROFILE:-}" in
   open|closed)
     mkdir -p "$root/bench/results"
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.start name=variant settings=profile 'jdk.CPUTimeSample#enabled=true' \
       'jdk.CPUTimeSample#throttle=2ms' filename="$root/bench/results/$label.jfr" > /dev/null
     # Its own output files: the figures printed below are the unprofiled runs'.
-    if [ "$PROFILE" = open ]; then load open --rate 1000 1 20 "" profile; else load closed --connections 16 1 20 "" profile; fi
+    if [ "$PROFILE" = open ]; then load open --rate 1000 1 "$window" "" profile; else load closed --connections 16 1 "$window" "" profile; fi
     wait $!
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.stop name=variant > /dev/null ;;
 esac
@@ -105,4 +107,4 @@ printf '%s open1000_cpu_ms_per_req=%.3f closed16_rps=%s closed_cpu_ms_per_req=%.
 direct_p99=$(latency direct p99)
 p99=$(latency open p99)
 printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$direct_p99" \
-  "$(latency open p50)" "$p99" "$(echo "$p99 - $direct_p99" | bc -l)" "$max_rss"
+  "$(latency open p50)" "$p99" "$(echo "$p99 - $direct_p99" | bc -l)" "$peak_rss_mib"
