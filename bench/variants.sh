@@ -37,10 +37,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true
       for pid in $cairn_pid $fake_pid; do wait "$pid" 2>/dev/null || true; done
       rm -rf "$work"' EXIT
 
-fake_answers() {
-  curl -sf -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' http://127.0.0.1:9100/v1/chat/completions
-}
+fake_answers() { curl -sf -o /dev/null http://127.0.0.1:9100/health; }   # as bench/run.sh waits for it
 if ! fake_answers; then
   start_fake 9100 "$work/fake.log"
   for _ in $(seq 1 40); do fake_answers && break; sleep 0.25; done
@@ -69,36 +66,39 @@ load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 1
 cpu_seconds() {   # WARMUP DURATION: Cairn's CPU seconds in the DURATION s after the WARMUP s of the running load
   sleep "$1"; local t0 t1; t0=$(proc_ticks "$cairn_pid"); sleep "$2"; t1=$(proc_ticks "$cairn_pid"); echo "($t1 - $t0) / $hz" | bc -l
 }
-failed() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq .requests_failed; }
-latency() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq ".latency_ms.$2"; }
+report() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq "$2"; }   # NAME FIELD: from a run's report line
+failed() { report "$1" .requests_failed; }
+latency() { report "$1" ".latency_ms.$2"; }
 # Closed loop first: its warm-up and run give the JIT a minute of load before latency is taken, which
 # a shorter warm-up leaves compiling (p99 of seconds at 1,000 req/s in a 20 s warm-up, seen here).
 load closed --connections 16 25 5; wait $!
-window=20        # seconds measured, in each loop
-open_warmup=10   # see below
-load closed --connections 16 3 "$window"; gen=$!; cpu=$(cpu_seconds 3 "$window"); wait $gen
+window=20         # seconds measured, in each loop
+closed_warmup=3   # after the minute above
+open_warmup=10    # see below
+rate=1000         # requests a second in the open loop
+load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window"); wait $gen
 [ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
-rps=$(grep '^{"mode"' "$work/closed.out" | tail -n 1 | jq .throughput_rps)
+rps=$(report closed .throughput_rps)
 closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
 # The switch from the closed loop (and 30 s idle) to 1,000 req/s sets the JIT recompiling the request
 # path (Tomcat's and the HTTP client's, at C2) for about 6 s, during which upstream reads wait up to
 # 85 ms (a JFR recording of the whole run, 2026-12-04): a 3 s warm-up left half of that in the window,
 # and its p99 followed the transient rather than Cairn. 10 s of warm-up, as bench/run.sh gives.
-load open --rate 1000 "$open_warmup" "$window" http://127.0.0.1:9100/v1/chat/completions direct; wait $!
+load open --rate "$rate" "$open_warmup" "$window" http://127.0.0.1:9100/v1/chat/completions direct; wait $!
 touch "$work/sampling"; rss_sampler "$cairn_pid" "$work/sampling" "$work/rss" & rss_pid=$!
-load open --rate 1000 "$open_warmup" "$window"; gen=$!
+load open --rate "$rate" "$open_warmup" "$window"; gen=$!
 cpu=$(cpu_seconds "$open_warmup" "$window"); wait $gen; rm -f "$work/sampling"
 [ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 wait $rss_pid
 peak_rss_mib=$(( $(max_rss "$work/rss") / 1024 ))
-open_cpu=$(echo "$cpu * 1000 / (1000 * $window)" | bc -l)   # CPU ms over the requests of the window
+open_cpu=$(echo "$cpu * 1000 / ($rate * $window)" | bc -l)   # CPU ms over the requests of the window
 case "${PROFILE:-}" in
   open|closed)
     mkdir -p "$root/bench/results"
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.start name=variant settings=profile 'jdk.CPUTimeSample#enabled=true' \
       'jdk.CPUTimeSample#throttle=2ms' filename="$root/bench/results/$label.jfr" > /dev/null
     # Its own output files: the figures printed below are the unprofiled runs'.
-    if [ "$PROFILE" = open ]; then load open --rate 1000 1 "$window" "" profile; else load closed --connections 16 1 "$window" "" profile; fi
+    if [ "$PROFILE" = open ]; then load open --rate "$rate" 1 "$window" "" profile; else load closed --connections 16 1 "$window" "" profile; fi
     wait $!
     "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.stop name=variant > /dev/null ;;
 esac
