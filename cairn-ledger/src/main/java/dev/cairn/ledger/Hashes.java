@@ -11,6 +11,8 @@ public final class Hashes {
     /** Size in bytes of every hash in the log. */
     public static final int SIZE = 32;
 
+    /** Never updated, only copied; see {@link #sha256()}. */
+    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
     private static final byte[] EMPTY_ROOT = sha256(new byte[0]);
 
     private Hashes() {
@@ -51,7 +53,20 @@ public final class Hashes {
         return sha256().digest(data);
     }
 
+    /**
+     * A fresh SHA-256 digest. Copied from a prototype: {@code MessageDigest.getInstance} looks the
+     * algorithm up among the providers each time, and the log hashes many times per entry (its leaf,
+     * the nodes it completes, the root of each batch).
+     */
     static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256(); // a provider whose digests cannot be copied
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CanonicalJson {
 
-    private static final BigInteger MAX_SAFE = BigInteger.valueOf(1L << 53);
+    private static final long MAX_SAFE_LONG = 1L << 53;
+    private static final BigInteger MAX_SAFE = BigInteger.valueOf(MAX_SAFE_LONG);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private CanonicalJson() {
@@ -67,6 +68,16 @@ public final class CanonicalJson {
     }
 
     private static void writeNumber(JsonNode node, StringBuilder out) {
+        if (node.isInt() || node.isLong()) {
+            // Most numbers of an entry (token counts, times, sizes): no BigInteger needed.
+            long value = node.longValue();
+            if (value >= -MAX_SAFE_LONG && value <= MAX_SAFE_LONG) {
+                out.append(value);
+            } else {
+                out.append(number((double) value));
+            }
+            return;
+        }
         if (node.isIntegralNumber()) {
             BigInteger value = node.bigIntegerValue();
             if (value.abs().compareTo(MAX_SAFE) <= 0) {

@@ -66,6 +66,14 @@ final class Exchange {
         this.trace = trace;
     }
 
+    /** Takes a non-streamed answer: its body, its usage, and its parsed form when the provider had one. */
+    void answered(ProviderResult result) {
+        usage = result.usage();
+        responseBody = result.body();
+        responseTree = result.tree();
+        responseParsed = result.tree() != null;
+    }
+
     /** The non-streamed answer as the upstream sent it, parsed on first use; null when it is not JSON. */
     JsonNode responseTree() {
         if (!responseParsed) {

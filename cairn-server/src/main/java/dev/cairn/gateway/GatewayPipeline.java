@@ -107,7 +107,7 @@ public class GatewayPipeline {
             if (chat.stream()) {
                 stream(exchange, chat, upstream, sse);
             } else {
-                exchange.responseBody = timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
+                timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
                 byte[] answer = exchange.output == null ? exchange.responseBody : screenAnswer(exchange);
                 audit.record(exchange);
                 rememberTurns(exchange);
@@ -215,7 +215,7 @@ public class GatewayPipeline {
                     exchange.target.qualifiedModel());
             ObjectNode upstream = embeddings.body();
             upstream.put("model", exchange.target.upstreamModel());
-            exchange.responseBody = timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
+            timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
             audit.record(exchange);
             finish(exchange);
             respondJson(response, exchange.responseBody);
@@ -266,12 +266,10 @@ public class GatewayPipeline {
     }
 
     /** Calls the provider, noting its latency and token counts on the exchange; returns the body. */
-    private static byte[] timed(Exchange exchange, Supplier<ProviderResult> call) {
+    private static void timed(Exchange exchange, Supplier<ProviderResult> call) {
         long start = System.nanoTime();
         try {
-            ProviderResult result = call.get();
-            exchange.usage = result.usage();
-            return result.body();
+            exchange.answered(call.get());
         } finally {
             exchange.upstreamNanos = System.nanoTime() - start;
         }

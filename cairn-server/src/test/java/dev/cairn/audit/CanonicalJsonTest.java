@@ -59,6 +59,18 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void printsIntegersOfEveryWidthAlike() {
+        // int and long nodes take a shorter path than BigInteger ones; all must print as ECMAScript does.
+        ObjectNode node = JsonNodeFactory.instance.objectNode()
+                .put("a", 64).put("b", Integer.MIN_VALUE).put("c", 9007199254740992L).put("d", -9007199254740993L)
+                .put("e", Long.MAX_VALUE).put("f", new java.math.BigInteger("9007199254740993"))
+                .put("g", new java.math.BigInteger("-123456789012345678901234567890")).put("h", 0L);
+        assertThat(new String(CanonicalJson.bytes(node), StandardCharsets.UTF_8)).isEqualTo("{\"a\":64,\"b\":-2147483648,"
+                + "\"c\":9007199254740992,\"d\":-9007199254740992,\"e\":9223372036854776000,\"f\":9007199254740992,"
+                + "\"g\":-1.2345678901234568e+29,\"h\":0}");
+    }
+
+    @Test
     void refusesWhatJsonCannotSay() {
         assertThatThrownBy(() -> CanonicalJson.number(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         ObjectNode lone = JsonNodeFactory.instance.objectNode().put("s", "\ud800");

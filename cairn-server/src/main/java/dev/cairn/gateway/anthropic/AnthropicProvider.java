@@ -69,7 +69,7 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
         }
         ObjectNode completion = AnthropicResponse.toChatCompletion(answer, request.path("model").asString(""));
         return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(completion),
-                AnthropicResponse.usage(answer.get("usage")));
+                AnthropicResponse.usage(answer.get("usage")), completion);
     }
 
     @Override

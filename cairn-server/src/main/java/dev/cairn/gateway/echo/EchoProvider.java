@@ -66,7 +66,7 @@ public final class EchoProvider implements ProviderClient {
         }
         Usage usage = reply.usage();
         usage.putInto(response);
-        return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(response), usage);
+        return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(response), usage, response);
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.cairn.platform.TraceContext;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,7 +50,17 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     @Override
     public ProviderResult chat(ObjectNode request, TraceContext trace) {
         byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace);
-        return new ProviderResult(body, usageOf(body));
+        // Parsed whole, once: the output guard, the audit entry and memory read the answer too.
+        JsonNode answer;
+        try {
+            answer = JsonBodies.JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw GatewayException.upstreamFailed(name, "answer is not valid JSON");
+        }
+        if (answer == null || !answer.isObject()) {
+            throw GatewayException.upstreamFailed(name, "answer is not a JSON object");
+        }
+        return new ProviderResult(body, Usage.fromOpenAi(answer.get("usage")), answer);
     }
 
     @Override
@@ -75,8 +86,8 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     }
 
     /**
-     * Reads only the top-level {@code usage} object, skipping everything else unparsed: the answer
-     * itself goes to the client as the upstream sent it.
+     * Reads only the top-level {@code usage} object, skipping everything else unparsed: an
+     * embeddings answer goes to the client as the upstream sent it, and nothing reads its vectors.
      */
     private Usage usageOf(byte[] body) {
         try (JsonParser parser = JsonBodies.JSON.createParser(body)) {
