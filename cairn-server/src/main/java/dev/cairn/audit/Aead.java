@@ -1,10 +1,12 @@
 package dev.cairn.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DrbgParameters;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -16,9 +18,15 @@ final class Aead {
 
     static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The nonces' source: the JDK's SHA-256 Hash_DRBG, seeded from the system. Linux's default
+     * {@code SecureRandom} (NativePRNG) reads /dev/urandom and mixes it with a SHA1PRNG under one
+     * process-wide lock on every call, which the audit profile showed on every request.
+     */
+    private static final SecureRandom RANDOM = drbg();
     private static final int POOLED = 64;
-    private static final ConcurrentLinkedQueue<Cipher> ENCRYPTERS = new ConcurrentLinkedQueue<>();
+    /** Bounded: {@code offer} refuses a cipher once it holds {@link #POOLED}. */
+    private static final ArrayBlockingQueue<Cipher> ENCRYPTERS = new ArrayBlockingQueue<>(POOLED);
 
     private Aead() {
     }
@@ -37,12 +45,20 @@ final class Aead {
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = Arrays.copyOf(nonce, NONCE_BYTES + cipher.getOutputSize(plaintext.length));
             cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
-            if (ENCRYPTERS.size() < POOLED) {
-                ENCRYPTERS.offer(cipher);
-            }
+            ENCRYPTERS.offer(cipher);
             return sealed;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            // No prediction resistance: that would read the system's entropy on every call again.
+            return SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY,
+                    "cairn-audit-nonce".getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom(); // a platform without the DRBG: its default
         }
     }
 

@@ -4,9 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 
 import tools.jackson.databind.JsonNode;
 
@@ -31,40 +29,45 @@ public final class CanonicalJson {
     }
 
     private static void write(JsonNode node, StringBuilder out) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
+        if (node == null) {
             out.append("null");
-        } else if (node.isObject()) {
-            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
-            // String.compareTo compares UTF-16 code units, which is exactly RFC 8785's order.
-            members.sort(Map.Entry.comparingByKey());
-            out.append('{');
-            for (int i = 0; i < members.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                writeString(members.get(i).getKey(), out);
-                out.append(':');
-                write(members.get(i).getValue(), out);
-            }
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            for (int i = 0; i < node.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                write(node.get(i), out);
-            }
-            out.append(']');
-        } else if (node.isString()) {
-            writeString(node.stringValue(), out);
-        } else if (node.isBoolean()) {
-            out.append(node.booleanValue());
-        } else if (node.isNumber()) {
-            writeNumber(node, out);
-        } else {
-            throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
+            return;
         }
+        // One virtual call to learn the kind, rather than a chain of isObject(), isArray(), ...
+        switch (node.getNodeType()) {
+            case OBJECT -> writeObject(node, out);
+            case ARRAY -> {
+                out.append('[');
+                for (int i = 0; i < node.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    write(node.get(i), out);
+                }
+                out.append(']');
+            }
+            case STRING -> writeString(node.stringValue(), out);
+            case NUMBER -> writeNumber(node, out);
+            case BOOLEAN -> out.append(node.booleanValue());
+            case NULL, MISSING -> out.append("null");
+            default -> throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
+        }
+    }
+
+    private static void writeObject(JsonNode node, StringBuilder out) {
+        String[] names = node.propertyNames().toArray(String[]::new);
+        // String.compareTo compares UTF-16 code units, which is exactly RFC 8785's order.
+        Arrays.sort(names);
+        out.append('{');
+        for (int i = 0; i < names.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            writeString(names[i], out);
+            out.append(':');
+            write(node.get(names[i]), out);
+        }
+        out.append('}');
     }
 
     private static void writeNumber(JsonNode node, StringBuilder out) {
