@@ -76,6 +76,20 @@ public final class UpstreamHttp implements Closeable {
                 .build();
     }
 
+    /** A 2xx answer's body parsed; one that is not a JSON object is the provider's failure. */
+    public JsonNode answerObject(byte[] body) {
+        JsonNode answer;
+        try {
+            answer = JsonBodies.JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw GatewayException.upstreamFailed(provider, "answer is not valid JSON");
+        }
+        if (answer == null || !answer.isObject()) {
+            throw GatewayException.upstreamFailed(provider, "answer is not a JSON object");
+        }
+        return answer;
+    }
+
     /** POSTs JSON and returns the 2xx body; anything else becomes a {@link GatewayException}. */
     public byte[] post(String path, byte[] json, TraceContext trace) {
         HttpPost post = request(path, json, trace, "application/json");

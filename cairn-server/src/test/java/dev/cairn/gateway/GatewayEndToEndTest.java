@@ -292,6 +292,22 @@ class GatewayEndToEndTest extends CairnServerTest {
     }
 
     @Test
+    void aSuccessfulAnswerThatIsNotAJsonObjectIsA502() {
+        String key = createKey("not-object-ws");
+        String[][] answers = {{"not json", "answer is not valid JSON"}, {"{\"id\":\"c\",", "answer is not valid JSON"},
+                {"[1,2]", "answer is not a JSON object"}, {"\"text\"", "answer is not a JSON object"}};
+        for (String[] answer : answers) {
+            UPSTREAM.handler((exchange, request) -> FakeUpstream.json(exchange, 200, answer[0]));
+            HttpResponse<String> response = post("/v1/chat/completions", key, """
+                    {"model":"fake/gpt-fake","messages":[{"role":"user","content":"hi"}]}""");
+            assertThat(response.statusCode()).as(answer[0]).isEqualTo(502);
+            JsonNode error = json(response).get("error");
+            assertThat(error.get("code").stringValue()).as(answer[0]).isEqualTo("upstream_failed");
+            assertThat(error.get("message").stringValue()).as(answer[0]).contains(answer[1]);
+        }
+    }
+
+    @Test
     void anAnswerTheAuditLogCannotRecordIsA502AndTheFailureIsRecorded() {
         // "\\ud800" parses but is not Unicode text; canonical JSON, and so the audit entry, cannot hold it.
         UPSTREAM.handler((exchange, request) -> FakeUpstream.json(exchange, 200, """

@@ -14,7 +14,6 @@ import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -58,15 +57,7 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
         ObjectNode messages = AnthropicRequest.translate(request, defaultMaxTokens);
         messages.remove("stream");
         byte[] body = http.post("/messages", JsonBodies.JSON.writeValueAsBytes(messages), trace);
-        JsonNode answer;
-        try {
-            answer = JsonBodies.JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw GatewayException.upstreamFailed(name, "answer is not valid JSON");
-        }
-        if (answer == null || !answer.isObject()) {
-            throw GatewayException.upstreamFailed(name, "answer is not a JSON object");
-        }
+        JsonNode answer = http.answerObject(body);
         ObjectNode completion = AnthropicResponse.toChatCompletion(answer, request.path("model").asString(""));
         return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(completion),
                 AnthropicResponse.usage(answer.get("usage")), completion);

@@ -51,15 +51,7 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     public ProviderResult chat(ObjectNode request, TraceContext trace) {
         byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace);
         // Parsed whole, once: the output guard, the audit entry and memory read the answer too.
-        JsonNode answer;
-        try {
-            answer = JsonBodies.JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw GatewayException.upstreamFailed(name, "answer is not valid JSON");
-        }
-        if (answer == null || !answer.isObject()) {
-            throw GatewayException.upstreamFailed(name, "answer is not a JSON object");
-        }
+        JsonNode answer = http.answerObject(body);
         return new ProviderResult(body, Usage.fromOpenAi(answer.get("usage")), answer);
     }
 
