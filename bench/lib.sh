@@ -35,6 +35,26 @@ proc_ticks() {   # PID
   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# CPU ticks (user + system) of each thread of a process so far, a line "tid<TAB>name<TAB>ticks" each.
+# The fields are read after the name's closing parenthesis: names such as "GC Thread#0" hold spaces.
+thread_ticks() {   # PID
+  local task
+  for task in /proc/"$1"/task/*; do
+    printf '%s\t%s\t%s\n' "${task##*/}" "$(cat "$task/comm" 2>/dev/null)" \
+      "$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done
+}
+
+# CPU seconds per thread name (digits folded to N, so a pool's threads add up) between two
+# thread_ticks files, largest first, with each name's share of the process's CPU.
+thread_table() {   # BEFORE AFTER HZ
+  awk -F '\t' -v hz="$3" '
+    NR == FNR { before[$1] = $3; next }
+    { name = $2; gsub(/[0-9]+/, "N", name); used[name] += $3 - before[$1]; total += $3 - before[$1] }
+    END { for (n in used) if (used[n] > 0) printf "%8.2f s %5.1f %%  %s\n", used[n] / hz, 100 * used[n] / total, n }
+  ' "$1" "$2" | sort -rn
+}
+
 # Samples VmRSS every 200 ms and keeps the largest (kB) in OUT_FILE, for as long as FLAG_FILE exists.
 rss_sampler() {   # PID FLAG_FILE OUT_FILE
   local max=0 rss

@@ -12,6 +12,7 @@
 # before it, and Cairn's peak VmRSS. Cairn's access log is off unless a setting turns it on. One line:
 #   LABEL open1000_cpu_ms_per_req=… closed16_rps=… closed_cpu_ms_per_req=…
 #         direct_p99_ms=… p50_ms=… p99_ms=… p99_added_ms=… max_rss_mib=…
+# THREADS=1 also prints Cairn's CPU per thread (pools folded) in each measured window, to stderr.
 # PROFILE=open or PROFILE=closed adds a 20 s JFR recording of that load, bench/results/LABEL.jfr.
 # Run the variants one after another, alternating, and compare them as ratios: runs minutes apart
 # on a shared machine differ by 10-20 % on their own. Needs `./mvnw -DskipTests package` first.
@@ -63,8 +64,12 @@ load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 1
     --url "${6:-http://127.0.0.1:9180/v1/chat/completions}" --warmup "$4" --duration "$5" \
     --body "$work/body.json" --header "Authorization: Bearer $key" > "$work/${7:-$1}.out" 2>> "$work/load.log" &
 }
-cpu_seconds() {   # WARMUP DURATION: Cairn's CPU seconds in the DURATION s after the WARMUP s of the running load
-  sleep "$1"; local t0 t1; t0=$(proc_ticks "$cairn_pid"); sleep "$2"; t1=$(proc_ticks "$cairn_pid"); echo "($t1 - $t0) / $hz" | bc -l
+cpu_seconds() {   # WARMUP DURATION [NAME]: Cairn's CPU seconds in the DURATION s after the WARMUP s of the running load
+  sleep "$1"; local t0 t1
+  [ -n "${3:-}" ] && thread_ticks "$cairn_pid" > "$work/$3.threads0"
+  t0=$(proc_ticks "$cairn_pid"); sleep "$2"; t1=$(proc_ticks "$cairn_pid")
+  [ -n "${3:-}" ] && thread_ticks "$cairn_pid" > "$work/$3.threads1"
+  echo "($t1 - $t0) / $hz" | bc -l
 }
 report() { grep '^{"mode"' "$work/$1.out" | tail -n 1 | jq "$2"; }   # NAME FIELD: from a run's report line
 failed() { report "$1" .requests_failed; }
@@ -76,7 +81,7 @@ window=20         # seconds measured, in each loop
 closed_warmup=3   # after the minute above
 open_warmup=10    # see below
 rate=1000         # requests a second in the open loop
-load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window"); wait $gen
+load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window" closed); wait $gen
 [ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
 rps=$(report closed .throughput_rps)
 closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
@@ -87,7 +92,7 @@ closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
 load open --rate "$rate" "$open_warmup" "$window" http://127.0.0.1:9100/v1/chat/completions direct; wait $!
 touch "$work/sampling"; rss_sampler "$cairn_pid" "$work/sampling" "$work/rss" & rss_pid=$!
 load open --rate "$rate" "$open_warmup" "$window"; gen=$!
-cpu=$(cpu_seconds "$open_warmup" "$window"); wait $gen; rm -f "$work/sampling"
+cpu=$(cpu_seconds "$open_warmup" "$window" open); wait $gen; rm -f "$work/sampling"
 [ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 wait $rss_pid
 peak_rss_mib=$(( $(max_rss "$work/rss") / 1024 ))
@@ -108,3 +113,9 @@ direct_p99=$(latency direct p99)
 p99=$(latency open p99)
 printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$direct_p99" \
   "$(latency open p50)" "$p99" "$(echo "$p99 - $direct_p99" | bc -l)" "$peak_rss_mib"
+if [ "${THREADS:-}" = 1 ]; then
+  for loop in closed open; do
+    echo "$label: Cairn's CPU by thread, $loop loop ($window s):" >&2
+    thread_table "$work/$loop.threads0" "$work/$loop.threads1" "$hz" | head -n 12 >&2
+  done
+fi
