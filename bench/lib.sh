@@ -30,6 +30,32 @@ start_fake() {   # PORT LOG_FILE
   fake_pid=$!
 }
 
+# The API key both scripts call Cairn with, created in a fresh data dir; stderr to ERR_FILE.
+create_bench_key() {   # DATA_DIR ERR_FILE
+  env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$1" --workspace bench --name bench 2>"$2"
+}
+
+# Starts Cairn in the background with its access log off unless a NAME=VALUE turns it on; its pid
+# (./cairn execs java, so the JVM's own) in cairn_pid.
+start_cairn() {   # PORT DATA_DIR CONFIG LOG_FILE [NAME=VALUE ...]
+  local port=$1 data=$2 config=$3 out=$4
+  shift 4
+  env -u CAIRN_LOGGING_ACCESS_LOG "$@" ./cairn serve --port "$port" --data-dir "$data" --config "$config" > "$out" 2>&1 &
+  cairn_pid=$!
+}
+
+# Waits up to 120 s for URL to answer 2xx; fails at once, with LOG_FILE shown, when PID has exited.
+wait_until_up() {   # URL PID LOG_FILE
+  local _
+  for _ in $(seq 1 240); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "The process behind $1 exited; its log ($3):" >&2; cat "$3" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "Timed out waiting for $1; see $3" >&2
+  return 1
+}
+
 # CPU time (user + system, in clock ticks) a process has used so far; 0 once it is gone.
 proc_ticks() {   # PID
   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
@@ -37,12 +63,14 @@ proc_ticks() {   # PID
 
 # CPU ticks (user + system) of each thread of a process so far, a line "tid<TAB>name<TAB>ticks" each.
 # The fields are read after the name's closing parenthesis: names such as "GC Thread#0" hold spaces.
+# One awk over all the stat files: a process per thread would load the machine being measured.
 thread_ticks() {   # PID
-  local task
-  for task in /proc/"$1"/task/*; do
-    printf '%s\t%s\t%s\n' "${task##*/}" "$(cat "$task/comm" 2>/dev/null)" \
-      "$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}')"
-  done
+  awk '{
+    lp = index($0, "("); rp = 0
+    for (i = length($0); i > lp; i--) if (substr($0, i, 1) == ")") { rp = i; break }
+    split(substr($0, rp + 2), field, " ")   # field 1 is the state, 12 utime, 13 stime
+    printf "%s\t%s\t%s\n", $1, substr($0, lp + 1, rp - lp - 1), field[12] + field[13]
+  }' /proc/"$1"/task/*/stat 2>/dev/null
 }
 
 # CPU seconds per thread name (digits folded to N, so a pool's threads add up) between two

@@ -88,27 +88,13 @@ started+=("$bare_pid")
 
 write_cairn_config "$work/cairn.yaml" "$FAKE_PORT"
 log "creating an API key"
-key="$(env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>"$results/keys.log")"
+key="$(create_bench_key "$work/data" "$results/keys.log")"
 
 log "starting Cairn on :$CAIRN_PORT"
-env -u CAIRN_LOGGING_ACCESS_LOG CAIRN_JAVA_OPTS="$cairn_java_opts" \
-  ./cairn serve --port "$CAIRN_PORT" --data-dir "$work/data" --config "$work/cairn.yaml" \
-  > "$results/cairn.log" 2>&1 &
-cairn_pid=$!   # ./cairn execs java, so this is the JVM itself
+start_cairn "$CAIRN_PORT" "$work/data" "$work/cairn.yaml" "$results/cairn.log" CAIRN_JAVA_OPTS="$cairn_java_opts"
 started+=("$cairn_pid")
-
-wait_for() {
-  local url=$1 i
-  for i in $(seq 1 240); do
-    curl -sf -o /dev/null "$url" && return 0
-    kill -0 "$cairn_pid" 2>/dev/null || { echo "Cairn exited; see $results/cairn.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  echo "timed out waiting for $url" >&2
-  exit 1
-}
-wait_for "http://127.0.0.1:$FAKE_PORT/health"
-wait_for "http://127.0.0.1:$CAIRN_PORT/health/ready"
+wait_until_up "http://127.0.0.1:$FAKE_PORT/health" "$fake_pid" "$results/fake.log"
+wait_until_up "http://127.0.0.1:$CAIRN_PORT/health/ready" "$cairn_pid" "$results/cairn.log"
 for _ in $(seq 1 120); do   # the bare proxy has no health endpoint: any HTTP answer means it is up
   curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break
   sleep 0.5

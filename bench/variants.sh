@@ -38,25 +38,19 @@ trap 'kill $(jobs -p) 2>/dev/null || true
       for pid in $cairn_pid $fake_pid; do wait "$pid" 2>/dev/null || true; done
       rm -rf "$work"' EXIT
 
-fake_answers() { curl -sf -o /dev/null http://127.0.0.1:9100/health; }   # as bench/run.sh waits for it
-if ! fake_answers; then
+if ! curl -sf -o /dev/null http://127.0.0.1:9100/health; then
   start_fake 9100 "$work/fake.log"
-  for _ in $(seq 1 40); do fake_answers && break; sleep 0.25; done
-  fake_answers || { echo "The fake upstream did not answer on :9100; its log:" >&2; cat "$work/fake.log" >&2; exit 1; }
+  wait_until_up http://127.0.0.1:9100/health "$fake_pid" "$work/fake.log"
 fi
 write_cairn_config "$work/cairn.yaml" 9100
-key="$(env -u CAIRN_LOGGING_ACCESS_LOG ./cairn keys create --data-dir "$work/data" --workspace bench --name bench 2>/dev/null)"
+key="$(create_bench_key "$work/data" /dev/null)"
 # A CAIRN_JAVA_OPTS among the variant's settings is kept, with the JFR stack depth added to it.
 java_opts="-XX:FlightRecorderOptions:stackdepth=256"
 for setting in "$@"; do
   case "$setting" in CAIRN_JAVA_OPTS=*) java_opts="${setting#CAIRN_JAVA_OPTS=} $java_opts" ;; esac
 done
-env -u CAIRN_LOGGING_ACCESS_LOG "$@" CAIRN_JAVA_OPTS="$java_opts" \
-  ./cairn serve --port 9180 --data-dir "$work/data" --config "$work/cairn.yaml" > "$work/cairn.log" 2>&1 &
-cairn_pid=$!
-ready=no
-for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:9180/health/ready && { ready=yes; break; }; sleep 0.5; done
-[ "$ready" = yes ] || { echo "Cairn did not become ready; its log:" >&2; cat "$work/cairn.log" >&2; exit 1; }
+start_cairn 9180 "$work/data" "$work/cairn.yaml" "$work/cairn.log" "$@" CAIRN_JAVA_OPTS="$java_opts"
+wait_until_up http://127.0.0.1:9180/health/ready "$cairn_pid" "$work/cairn.log"
 write_request_body "$work/body.json"
 hz=$(getconf CLK_TCK)
 load() {   # MODE FLAG VALUE WARMUP DURATION [URL], e.g. "closed --connections 16 15 5": in the background
@@ -81,7 +75,9 @@ window=20         # seconds measured, in each loop
 closed_warmup=3   # after the minute above
 open_warmup=10    # see below
 rate=1000         # requests a second in the open loop
-load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window" closed); wait $gen
+# Threads are read only when asked: reading them is work on the machine while it is being measured.
+per_thread=$([ "${THREADS:-}" = 1 ] && echo yes || true)
+load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window" "${per_thread:+closed}"); wait $gen
 [ "$(failed closed)" = 0 ] || { echo "$(failed closed) requests failed in the closed loop" >&2; cat "$work/load.log" >&2; exit 1; }
 rps=$(report closed .throughput_rps)
 closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
@@ -92,7 +88,7 @@ closed_cpu=$(echo "$cpu / $window / $rps * 1000" | bc -l)
 load open --rate "$rate" "$open_warmup" "$window" http://127.0.0.1:9100/v1/chat/completions direct; wait $!
 touch "$work/sampling"; rss_sampler "$cairn_pid" "$work/sampling" "$work/rss" & rss_pid=$!
 load open --rate "$rate" "$open_warmup" "$window"; gen=$!
-cpu=$(cpu_seconds "$open_warmup" "$window" open); wait $gen; rm -f "$work/sampling"
+cpu=$(cpu_seconds "$open_warmup" "$window" "${per_thread:+open}"); wait $gen; rm -f "$work/sampling"
 [ "$(failed open)" = 0 ] || { echo "$(failed open) requests failed at 1,000 req/s; see $work/load.log" >&2; cat "$work/load.log" >&2; exit 1; }
 wait $rss_pid
 peak_rss_mib=$(( $(max_rss "$work/rss") / 1024 ))
@@ -113,7 +109,7 @@ direct_p99=$(latency direct p99)
 p99=$(latency open p99)
 printf ' direct_p99_ms=%s p50_ms=%s p99_ms=%s p99_added_ms=%.2f max_rss_mib=%s\n' "$direct_p99" \
   "$(latency open p50)" "$p99" "$(echo "$p99 - $direct_p99" | bc -l)" "$peak_rss_mib"
-if [ "${THREADS:-}" = 1 ]; then
+if [ -n "$per_thread" ]; then
   for loop in closed open; do
     echo "$label: Cairn's CPU by thread, $loop loop ($window s):" >&2
     thread_table "$work/$loop.threads0" "$work/$loop.threads1" "$hz" | head -n 12 >&2

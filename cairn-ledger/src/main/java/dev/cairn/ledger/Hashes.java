@@ -56,9 +56,9 @@ public final class Hashes {
     /**
      * A fresh SHA-256 digest. Copied from a prototype: {@code MessageDigest.getInstance} looks the
      * algorithm up among the providers each time, and the log hashes many times per entry (its leaf,
-     * the nodes it completes, the root of each batch).
+     * the nodes it completes, the root of each batch). Public for Cairn's other per-request hashes.
      */
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return (MessageDigest) SHA256_PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {

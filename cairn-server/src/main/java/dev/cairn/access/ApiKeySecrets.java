@@ -1,11 +1,11 @@
 package dev.cairn.access;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+
+import dev.cairn.ledger.Hashes;
 
 /**
  * Makes and hashes key secrets. A secret is {@code ck_} and 256 random bits in base64url; it is
@@ -18,7 +18,6 @@ final class ApiKeySecrets {
     private static final int MIN_BODY = 32;
     private static final int MAX_BODY = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final MessageDigest SHA256 = newSha256();
 
     private ApiKeySecrets() {
     }
@@ -51,24 +50,7 @@ final class ApiKeySecrets {
     }
 
     static String hash(String secret) {
-        return HexFormat.of().formatHex(sha256().digest(secret.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** Copied from a prototype: looking SHA-256 up among the providers on every request costs more. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            return newSha256();
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(Hashes.sha256().digest(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** What lists show to tell keys apart: the first characters, never enough to use. */
