@@ -1,5 +1,7 @@
 package dev.cairn.gateway;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import dev.cairn.platform.RequestException;
@@ -7,11 +9,21 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A chat completion request after validation: the body itself (passed on, unknown fields and all)
- * and the few fields Cairn reads. Validation covers exactly those fields and the shape of messages;
- * everything else is the provider's to judge.
+ * A chat completion request, read once: the fields Cairn interprets as typed values, and the body as
+ * the client sent it, which keeps every other field for the provider. Nothing changes the body: a
+ * step that needs the provider to see something else (redacted text, recalled memory, a canary, the
+ * upstream's model name) returns a value from which {@link UpstreamBody} builds a new one.
+ *
+ * <p>Validation covers exactly the fields read here and the shape of messages; everything else is
+ * the provider's to judge.
+ *
+ * @param maxAnswerTokens {@code max_completion_tokens}, else {@code max_tokens}; null when neither is set
+ * @param choices         {@code n}, 1 when absent
+ * @param user            the end user ({@code user}) when it is a non-empty string, else null
  */
-public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage) {
+public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messages, boolean stream,
+                          boolean clientWantsUsage, String user, Integer maxAnswerTokens, int choices,
+                          CairnHeaders headers) {
 
     /** OpenAI's own limit on {@code n}: every choice is held, screened and audited in full. */
     static final int MAX_CHOICES = 128;
@@ -19,6 +31,10 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     public static ChatRequest of(ObjectNode body) {
+        return of(body, CairnHeaders.NONE);
+    }
+
+    public static ChatRequest of(ObjectNode body, CairnHeaders headers) {
         String model = RequestFields.requiredString(body, "model");
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) {
@@ -30,8 +46,10 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         if (messages.isEmpty()) {
             throw RequestException.invalid("invalid_value", "messages", "'messages' must contain at least one message");
         }
+        List<ChatMessage> read = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             validateMessage(messages.get(i), "messages[" + i + "]");
+            read.add(ChatMessage.of(messages.get(i)));
         }
         boolean stream = RequestFields.optionalBoolean(body, "stream", false);
         boolean wantsUsage = false;
@@ -42,12 +60,25 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
             }
             wantsUsage = RequestFields.optionalBoolean((ObjectNode) options, "include_usage", false);
         }
-        RequestFields.optionalPositiveInt(body, "n", MAX_CHOICES);
-        RequestFields.optionalPositiveInt(body, "max_tokens");
-        RequestFields.optionalPositiveInt(body, "max_completion_tokens");
+        Integer n = RequestFields.optionalPositiveInt(body, "n", MAX_CHOICES);
+        Integer maxTokens = RequestFields.optionalPositiveInt(body, "max_tokens");
+        Integer maxCompletionTokens = RequestFields.optionalPositiveInt(body, "max_completion_tokens");
         RequestFields.optionalNumber(body, "temperature");
         RequestFields.optionalNumber(body, "top_p");
-        return new ChatRequest(body, model, stream, wantsUsage);
+        JsonNode user = body.get("user");
+        return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage,
+                user != null && user.isString() && !user.stringValue().isEmpty() ? user.stringValue() : null,
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, n == null ? 1 : n, headers);
+    }
+
+    /** The text of the last user message; null when there is none. */
+    public String lastUserText() {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals("user")) {
+                return messages.get(i).text();
+            }
+        }
+        return null;
     }
 
     private static void validateMessage(JsonNode message, String path) {

@@ -4,15 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditEvent;
-import dev.cairn.audit.AuditException;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
+import dev.cairn.memory.Recollection;
 import dev.cairn.platform.RecordableJson;
-import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -20,15 +18,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The pipeline's audit step: one gateway exchange becomes one audit entry. What the client asked
+ * The pipeline's audit step: one gateway call's {@link Trail} becomes one audit entry. What the client asked
  * and got back about a person (messages, input, answers, tool calls, the end-user id) goes into the
  * sealed part; parameters, routing, usage, status and timing stay readable.
  */
 @Component
 class ExchangeAudit {
 
-    private static final Logger log = LoggerFactory.getLogger(ExchangeAudit.class);
-    static final String SUBJECT_HEADER = "Cairn-Subject";
     /** Request fields that carry personal content; every other field is a parameter. */
     private static final Set<String> PERSONAL_FIELDS = Set.of("messages", "input", "user", "prompt");
 
@@ -42,47 +38,28 @@ class ExchangeAudit {
         return audit.enabled();
     }
 
-    /** Takes what the entry needs from the request, before the body is rewritten for the upstream. */
-    void capture(Exchange exchange, HttpServletRequest request, ObjectNode body) {
-        String header = request.getHeader(SUBJECT_HEADER);
-        JsonNode user = body.get("user");
-        exchange.subject = header != null && !header.isBlank() ? header.strip()
-                : user != null && user.isString() && !user.asString().isBlank() ? user.asString() : null;
-        if (!audit.enabled()) {
-            return;
-        }
-        ObjectNode parameters = JsonNodeFactory.instance.objectNode();
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        for (var field : body.properties()) {
-            // The pipeline replaces "model" (the old value node stays as it was) and changes
-            // stream_options in place, so only that one is copied.
-            JsonNode value = field.getKey().equals("stream_options") ? field.getValue().deepCopy() : field.getValue();
-            (PERSONAL_FIELDS.contains(field.getKey()) ? content : parameters).set(field.getKey(), value);
-        }
-        exchange.requestParameters = parameters;
-        exchange.requestContent = content;
-    }
-
     /**
-     * Records the exchange once. With sync durability this returns only after the entry is
-     * committed, and throws {@link AuditException} when it cannot be, so the answer is withheld.
+     * Records the call once and returns it as recorded: the same trail, or, when the upstream's
+     * answer cannot be recorded exactly, the failure it becomes (withheld like any broken answer,
+     * and recorded without it). With sync durability this returns only after the entry is
+     * committed, and throws {@link dev.cairn.audit.AuditException} when it cannot be, so the answer
+     * is withheld.
      */
-    void record(Exchange exchange) {
-        if (exchange.audited || !audit.enabled()) {
-            return;
+    Trail record(Trail trail) {
+        if (!audit.enabled()) {
+            return trail;
         }
-        AuditEvent event = event(exchange);
+        AuditEvent event = event(trail);
         RecordableJson.Fault fault = unrecordableAnswer(event);
         if (fault != null) {
-            // Withheld like any broken answer; the failure is then recorded without it.
-            exchange.dropAnswer();
-            throw GatewayException.upstreamFailed(exchange.target.provider().name(),
+            trail = trail.withoutAnswer().failed(GatewayException.upstreamFailed(trail.target().provider().name(),
                     "its answer cannot be recorded exactly in the audit log: "
                             + Character.toLowerCase(fault.reason().charAt(0)) + fault.reason().substring(1)
-                            + (fault.path().isEmpty() ? "" : " (at " + fault.path() + ")"));
+                            + (fault.path().isEmpty() ? "" : " (at " + fault.path() + ")")));
+            event = event(trail);
         }
-        exchange.audited = true;
         audit.record(event);
+        return trail;
     }
 
     /**
@@ -101,87 +78,81 @@ class ExchangeAudit {
         return response == null ? null : RecordableJson.find(response);
     }
 
-    /** Records an exchange nobody is waiting for (the client left); failures are only logged. */
-    void recordQuietly(Exchange exchange) {
-        try {
-            record(exchange);
-        } catch (RuntimeException e) {
-            log.error("Could not record request {} in the audit log", exchange.requestId, e);
-        }
-    }
-
-    private static AuditEvent event(Exchange exchange) {
+    private static AuditEvent event(Trail trail) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
-        data.put("route", exchange.route);
-        Route target = exchange.target;
+        data.put("route", trail.route());
+        Route target = trail.target();
         if (target != null) {
             data.put("model", target.requestedModel());
             data.put("provider", target.provider().name());
             data.put("upstream_model", target.upstreamModel());
-        } else if (exchange.requestParameters != null && exchange.requestParameters.has("model")) {
-            data.set("model", exchange.requestParameters.get("model"));
+        } else if (trail.request() != null && trail.request().has("model")) {
+            data.set("model", trail.request().get("model"));
         }
-        data.put("stream", exchange.stream);
-        data.put("status", exchange.status);
-        if (exchange.errorCode != null) {
+        data.put("stream", trail.stream());
+        data.put("status", trail.status());
+        if (trail.failure() != null) {
             ObjectNode error = data.putObject("error");
-            error.put("code", exchange.errorCode);
-            error.put("message", exchange.errorMessage);
+            error.put("code", trail.failure().error().code());
+            error.put("message", trail.failure().error().message());
         }
         // Whole microseconds: exact, and integers cost nothing to canonicalise.
-        data.put("latency_us", (System.nanoTime() - exchange.startNanos) / 1000);
-        data.put("upstream_latency_us", exchange.upstreamNanos / 1000);
-        exchange.usage.putInto(data);
-        if (exchange.requestParameters != null) {
-            data.set("request", exchange.requestParameters);
+        data.put("latency_us", (System.nanoTime() - trail.startNanos()) / 1000);
+        data.put("upstream_latency_us", trail.upstreamNanos() / 1000);
+        trail.usage().putInto(data);
+        // The request as the client sent it: its personal fields sealed, the others readable.
+        ObjectNode personal = JsonNodeFactory.instance.objectNode();
+        if (trail.request() != null) {
+            ObjectNode parameters = data.putObject("request");
+            for (var field : trail.request().properties()) {
+                (PERSONAL_FIELDS.contains(field.getKey()) ? personal : parameters).set(field.getKey(), field.getValue());
+            }
         }
-        List<OutputScreen.Located> outputVerdicts = exchange.output == null ? List.of() : exchange.output.verdicts();
-        if (!exchange.guard.verdicts().isEmpty() || !outputVerdicts.isEmpty()) {
+        List<OutputScreen.Located> outputVerdicts = trail.output() == null ? List.of() : trail.output().verdicts();
+        if (!trail.screening().verdicts().isEmpty() || !outputVerdicts.isEmpty()) {
             // Every verdict, with its span in the message or answer it was found in: which text was
             // flagged, redacted or blocked can be seen in the sealed content by whoever may unseal it.
             ArrayNode verdicts = data.putArray("guard");
-            exchange.guard.verdicts().forEach(v -> putVerdict(verdicts.addObject().put("direction", "input"), v));
+            trail.screening().verdicts().forEach(v -> putVerdict(verdicts.addObject().put("direction", "input"), v));
             outputVerdicts.forEach(located -> putVerdict(verdicts.addObject().put("direction", "output")
                     .put("choice", located.part().choice()).put("field", located.part().path()), located.verdict()));
         }
-        if (exchange.memory.hasThread()) {
+        Recollection recollection = trail.recollection();
+        if (recollection.hasThread()) {
             // Ids only: what the answer was given can be looked up, and erased, in memory itself.
             ObjectNode memory = data.putObject("memory");
-            memory.put("thread_id", exchange.memory.threadId());
+            memory.put("thread_id", recollection.threadId());
             ArrayNode injected = memory.putArray("injected");
-            exchange.memory.injectedIds().forEach(injected::add);
-            memory.put("injected_tokens", exchange.memory.injectedTokens());
-            memory.put("injected_sha256", exchange.memory.injectedSha256());
+            recollection.injectedIds().forEach(injected::add);
+            memory.put("injected_tokens", recollection.injectedTokens());
+            memory.put("injected_sha256", recollection.injectedSha256());
         }
-
-        // A copy of the top level: the answer's choices join it here, and a second event of the same
-        // exchange (its failure, after this one was refused) must start from the request alone.
-        ObjectNode personal = JsonNodeFactory.instance.objectNode();
-        if (exchange.requestContent != null) {
-            personal.setAll(exchange.requestContent);
+        if (trail.caller().auditData() != null) {
+            data.setAll(trail.caller().auditData());
         }
         ObjectNode response = data.putObject("response");
-        if (exchange.transcript != null) {
-            response.put("id", exchange.transcript.id());
-            response.put("model", exchange.transcript.model());
-            response.put("system_fingerprint", exchange.transcript.systemFingerprint());
-            ArrayNode reasons = response.putArray("finish_reasons");
-            exchange.transcript.finishReasons().forEach(reasons::add);
-            personal.set("choices", exchange.transcript.choices());
-        } else if (exchange.responseBody != null) {
-            answer(exchange, response, personal);
+        switch (trail.answer()) {
+            case Answer.Streamed streamed when streamed.transcript() != null -> {
+                StreamTranscript transcript = streamed.transcript();
+                response.put("id", transcript.id());
+                response.put("model", transcript.model());
+                response.put("system_fingerprint", transcript.systemFingerprint());
+                ArrayNode reasons = response.putArray("finish_reasons");
+                transcript.finishReasons().forEach(reasons::add);
+                personal.set("choices", transcript.choices());
+            }
+            case Answer.Whole whole when whole.result().tree() != null -> answer(whole.result().tree(), response, personal);
+            case null, default -> {
+            }
         }
-        return new AuditEvent("gateway." + exchange.route, exchange.requestId, Instant.now(),
-                exchange.principal.workspace(), exchange.principal.keyId(), exchange.trace.traceId(),
-                exchange.subject, data, personal.isEmpty() ? null : personal);
+        String type = trail.caller().auditType() != null ? trail.caller().auditType() : "gateway." + trail.route();
+        Principal principal = trail.caller().principal();
+        return new AuditEvent(type, trail.requestId(), Instant.now(), principal.workspace(), principal.keyId(),
+                trail.caller().trace().traceId(), trail.subject(), data, personal.isEmpty() ? null : personal);
     }
 
     /** Splits a non-streamed answer: its identity and finish reasons are data, its content personal. */
-    private static void answer(Exchange exchange, ObjectNode response, ObjectNode personal) {
-        JsonNode body = exchange.responseTree();
-        if (body == null) {
-            return;
-        }
+    private static void answer(JsonNode body, ObjectNode response, ObjectNode personal) {
         for (String field : new String[] {"id", "object", "model", "system_fingerprint"}) {
             if (body.hasNonNull(field)) {
                 response.set(field, body.get(field));

@@ -3,12 +3,11 @@ package dev.cairn.gateway;
 import java.time.Instant;
 
 import dev.cairn.platform.GatewayMetrics;
-import dev.cairn.usage.PriceTable;
 import dev.cairn.usage.UsageEvent;
 import dev.cairn.usage.UsageLedger;
 import org.springframework.stereotype.Component;
 
-/** The pipeline's last step: one finished exchange becomes a usage-ledger event and metrics. */
+/** The pipeline's usage step: one finished call becomes a usage-ledger event and metrics. */
 @Component
 class ExchangeRecorder {
 
@@ -16,36 +15,33 @@ class ExchangeRecorder {
     static final String UNROUTED = "none";
 
     private final UsageLedger ledger;
-    private final PriceTable prices;
     private final GatewayMetrics metrics;
 
-    ExchangeRecorder(UsageLedger ledger, PriceTable prices, GatewayMetrics metrics) {
+    ExchangeRecorder(UsageLedger ledger, GatewayMetrics metrics) {
         this.ledger = ledger;
-        this.prices = prices;
         this.metrics = metrics;
     }
 
-    void record(Exchange exchange) {
-        long elapsed = System.nanoTime() - exchange.startNanos;
-        Route target = exchange.target;
+    void record(Trail trail, long costNanoUsd) {
+        long elapsed = System.nanoTime() - trail.startNanos();
+        Route target = trail.target();
         String model = target == null ? UNROUTED : target.qualifiedModel();
         String provider = target == null ? null : target.provider().name();
-        Usage usage = exchange.usage;
-        long cost = target == null ? 0 : prices.costNanoUsd(target.requestedModel(), model,
-                usage.promptTokens(), usage.completionTokens());
-        ledger.record(new UsageEvent(Instant.now(), exchange.principal.keyId(), exchange.principal.workspace(),
-                exchange.route, model, provider, exchange.status, exchange.errorCode, exchange.stream,
-                usage.promptTokens(), usage.completionTokens(), cost, elapsed / 1e6, exchange.upstreamNanos / 1e6,
-                exchange.trace.traceId()));
-        metrics.request(exchange.route, model, exchange.status, elapsed);
-        exchange.guard.verdicts().forEach(v -> metrics.guardVerdict("input", v.finding().scanner(), v.finding().category(),
+        Usage usage = trail.usage();
+        String errorCode = trail.failure() == null ? null : trail.failure().error().code();
+        ledger.record(new UsageEvent(Instant.now(), trail.caller().principal().keyId(), trail.caller().principal().workspace(),
+                trail.route(), model, provider, trail.status(), errorCode, trail.stream(),
+                usage.promptTokens(), usage.completionTokens(), costNanoUsd, elapsed / 1e6, trail.upstreamNanos() / 1e6,
+                trail.caller().trace().traceId()));
+        metrics.request(trail.route(), model, trail.status(), elapsed);
+        trail.screening().verdicts().forEach(v -> metrics.guardVerdict("input", v.finding().scanner(), v.finding().category(),
                 v.action().wireName()));
-        if (exchange.output != null) {
-            exchange.output.verdicts().forEach(located -> metrics.guardVerdict("output", located.verdict().finding().scanner(),
+        if (trail.output() != null) {
+            trail.output().verdicts().forEach(located -> metrics.guardVerdict("output", located.verdict().finding().scanner(),
                     located.verdict().finding().category(), located.verdict().action().wireName()));
         }
-        if (provider != null && exchange.upstreamNanos > 0) {
-            metrics.upstream(provider, exchange.upstreamNanos);
+        if (provider != null && trail.upstreamNanos() > 0) {
+            metrics.upstream(provider, trail.upstreamNanos());
         }
         metrics.tokens(model, usage.promptTokens(), usage.completionTokens());
     }

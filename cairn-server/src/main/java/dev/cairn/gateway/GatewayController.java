@@ -1,29 +1,47 @@
 package dev.cairn.gateway;
 
-import java.io.IOException;
-
+import dev.cairn.access.Principal;
+import dev.cairn.limits.ClientPeer;
+import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The OpenAI-compatible POST endpoints; all work happens in {@link GatewayPipeline}. */
+/**
+ * The OpenAI-compatible POST endpoints: the edge where servlet types end. What the pipeline needs of
+ * the request (caller, {@code Cairn-*} headers, the body) becomes values here, and its answer goes
+ * back through a {@link ServletReply}; all work happens in {@link GatewayPipeline}.
+ */
 @RestController
 public class GatewayController {
 
     private final GatewayPipeline pipeline;
+    private final long maxBodyBytes;
 
-    public GatewayController(GatewayPipeline pipeline) {
+    public GatewayController(GatewayPipeline pipeline, CairnProperties properties) {
         this.pipeline = pipeline;
+        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping("/v1/chat/completions")
-    void chatCompletions(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        pipeline.chatCompletion(request, response);
+    void chatCompletions(HttpServletRequest request, HttpServletResponse response) {
+        pipeline.chatCompletion(caller(request), CairnHeaders.read(request::getHeader), body(request), new ServletReply(response));
     }
 
     @PostMapping("/v1/embeddings")
-    void embeddings(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        pipeline.embeddings(request, response);
+    void embeddings(HttpServletRequest request, HttpServletResponse response) {
+        pipeline.embeddings(caller(request), CairnHeaders.read(request::getHeader), body(request), new ServletReply(response));
+    }
+
+    private GatewayPipeline.Body body(HttpServletRequest request) {
+        return () -> JsonBodies.read(request, maxBodyBytes);
+    }
+
+    private static Caller caller(HttpServletRequest request) {
+        return Caller.client(Principal.of(request), (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE),
+                ClientPeer.of(request));
     }
 }

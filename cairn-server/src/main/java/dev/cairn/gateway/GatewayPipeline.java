@@ -1,23 +1,22 @@
 package dev.cairn.gateway;
 
 import java.io.IOException;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 
-import dev.cairn.access.Principal;
-import dev.cairn.audit.AuditException;
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.InputGuard;
+import dev.cairn.guard.InputScreening;
 import dev.cairn.guard.OutputGuard;
+import dev.cairn.guard.OutputScreen;
+import dev.cairn.limits.Admission;
 import dev.cairn.limits.Limiter;
 import dev.cairn.memory.ConversationMemory;
+import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.ErrorBodies;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.TraceContext;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.cairn.usage.PriceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,33 +24,35 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The whole path of a gateway request, in order, in one place:
+ * The whole path of a gateway call, in order, in one place. Each step returns a value and the
+ * {@link Trail} gathers them; nothing is changed in place.
  *
  * <ol>
- *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; here we read its principal;</li>
- *   <li>validate: read the body (size-limited), parse it, check the fields Cairn interprets;</li>
+ *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; the edge hands us its
+ *       principal in the {@link Caller};</li>
+ *   <li>read: the body (size-limited) parsed once into a {@link ChatRequest}, the fields Cairn
+ *       interprets checked;</li>
  *   <li>guard input: users' and tools' messages scanned under the workspace's policy; a blocked
- *       request ends here with 400 {@code content_blocked}, redacted text replaces the original;</li>
+ *       request ends here with 400 {@code content_blocked}; redacted text is for the provider;</li>
  *   <li>route: model name to provider, checked against the key's allow-list;</li>
  *   <li>rate-limit: the key's, workspace's, end user's and address's buckets and the budgets admit
- *       the request or end it with 429 (x-ratelimit-* headers either way); settled with the real
- *       token usage and cost after the answer;</li>
+ *       the request or end it with 429 (x-ratelimit-* headers either way);</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
- *       recalled memory joins the prompt;</li>
- *   <li>open the answer's guard: plant the canary, when the workspace wants one;</li>
- *   <li>call the provider, streaming chunk by chunk when asked;</li>
+ *       recalled memory for the prompt;</li>
+ *   <li>open the answer's guard, with its canary when the workspace wants one;</li>
+ *   <li>call the provider with the body built from all of the above ({@link UpstreamBody}),
+ *       streaming chunk by chunk when asked;</li>
  *   <li>guard output: the answer scanned under the workspace's policy as it passes (a stream
  *       holds back only what may be a finding still arriving); blocked answers become a 400 or a
  *       stream's last error event, redacted values placeholders, the caller's own values restored
  *       when asked;</li>
- *   <li>audit: the exchange becomes one audit log entry, committed before the answer completes
- *       (with {@code cairn.audit.durability: sync}), for failures too;</li>
- *   <li>remember: the thread's new turns into memory, before the answer ends, so the next turn sees them;</li>
- *   <li>record: usage ledger, metrics, and the rate limits settled with the real usage, before the
- *       answer ends too, so that the client's next request meets settled buckets;</li>
- *   <li>respond.</li>
+ *   <li>conclude, once, for success and failure alike ({@link #conclude}): the audit entry,
+ *       committed before the answer completes (with {@code cairn.audit.durability: sync}); the
+ *       thread's new turns into memory; the usage ledger, metrics and the rate limits settled with
+ *       the real usage and cost. All before the answer ends, so the client's next request finds its
+ *       turns remembered and its buckets settled;</li>
+ *   <li>respond: the answer, or the error (thrown for the edge to write, or a stream's last event).</li>
  * </ol>
- *
  */
 @Component
 public class GatewayPipeline {
@@ -64,245 +65,271 @@ public class GatewayPipeline {
     public static final String MEMORY_ITEMS_HEADER = "Cairn-Memory-Items";
 
     private final ModelRouter router;
-    private final ExchangeAudit audit;
-    private final ExchangeRecorder recorder;
-    private final ConversationMemory memory;
     private final InputGuard guard;
     private final OutputGuard outputGuard;
     private final Limiter limits;
-    private final long maxBodyBytes;
+    private final TokenEstimate tokens;
+    private final ConversationMemory memory;
+    private final ExchangeAudit audit;
+    private final ExchangeRecorder recorder;
+    private final PriceTable prices;
 
-    public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
-                           InputGuard guard, OutputGuard outputGuard, Limiter limits, CairnProperties properties) {
+    public GatewayPipeline(ModelRouter router, InputGuard guard, OutputGuard outputGuard, Limiter limits, TokenEstimate tokens,
+                           ConversationMemory memory, ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices) {
         this.router = router;
-        this.audit = audit;
-        this.recorder = recorder;
-        this.memory = memory;
         this.guard = guard;
         this.outputGuard = outputGuard;
         this.limits = limits;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.tokens = tokens;
+        this.memory = memory;
+        this.audit = audit;
+        this.recorder = recorder;
+        this.prices = prices;
     }
 
-    public void chatCompletion(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Exchange exchange = start("chat.completions", request, response);
-        SseResponse sse = new SseResponse(response);
+    /** Reads the request's body, once; a body over the limit is a 413 before it is all read. */
+    @FunctionalInterface
+    interface Body {
+        byte[] read() throws IOException;
+    }
+
+    /**
+     * One chat completion, answered through {@code reply} (or thrown, for the edge to write);
+     * returns the call as concluded, for a caller inside Cairn that reads its answer.
+     */
+    Trail chatCompletion(Caller caller, CairnHeaders headers, Body body, Reply reply) {
+        Trail trail = Trail.start("chat.completions", caller);
+        reply.header(REQUEST_ID_HEADER, trail.requestId());
+        byte[] answer = null;
         try {
-            ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
-            boolean restore = outputGuard.restoreAsked(request.getHeader(OutputGuard.RESTORE_HEADER));
-            audit.capture(exchange, request, chat.body());
-            screenInput(exchange, chat.body());
-            exchange.target = router.route(chat.model(), exchange.principal);
-            router.checkFallbacks(chat.body().get("models"), exchange.target, exchange.principal);
-            exchange.admission = limits.admit(request, response, chat.body(), chat.model(), exchange.target.qualifiedModel());
-            exchange.memory = memory.prepare(exchange.principal, chat.body(), request.getHeader(ConversationMemory.THREAD_HEADER),
-                    request.getHeader(ConversationMemory.MEMORY_HEADER), chat.model());
-            if (!exchange.memory.injectedIds().isEmpty()) {
-                response.setHeader(MEMORY_ITEMS_HEADER, String.join(",", exchange.memory.injectedIds()));
+            ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(body.read()), headers);
+            boolean restore = outputGuard.restoreAsked(headers.restore());
+            trail = trail.read(chat.body(), chat.stream(), subject(headers, chat.user()));
+            String workspace = caller.principal().workspace();
+
+            InputScreening screening = guard.screen(workspace, chat.body().get("messages"));
+            trail = trail.screened(screening);
+            if (screening.blocked()) {
+                throw GuardException.blocked(screening.blockingCategory(), trail.requestId());
             }
-            exchange.output = outputGuard.open(exchange.principal.workspace(), chat.body(), exchange.guard, restore);
-            exchange.stream = chat.stream();
-            ObjectNode upstream = chat.body();
-            upstream.put("model", exchange.target.upstreamModel());
+
+            Route route = router.route(chat.model(), caller.principal());
+            router.checkFallbacks(chat.body().get("models"), route, caller.principal());
+            trail = trail.routed(route);
+
+            LongSupplier promptTokens = once(() -> tokens.prompt(chat));
+            Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), chat.user(),
+                    () -> tokens.admitted(chat, promptTokens.getAsLong())));
+            trail = trail.admitted(admission);
+            admission.headers().forEach(reply::header);
+
+            JsonNode userMessages = screening.redactedMessages() != null ? screening.redactedMessages() : chat.body().get("messages");
+            Recollection recollection = memory.prepare(new ConversationMemory.Ask(workspace, headers.thread(),
+                    chat.body().get("metadata"), headers.memory(), ChatMessage.lastUserText(userMessages), chat.model(),
+                    chat.maxAnswerTokens(), promptTokens));
+            trail = trail.recalled(recollection);
+            if (!recollection.injectedIds().isEmpty()) {
+                reply.header(MEMORY_ITEMS_HEADER, String.join(",", recollection.injectedIds()));
+            }
+
+            OutputScreen output = outputGuard.open(workspace, screening, restore);
+            trail = trail.guarded(output);
+
+            ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, route);
             if (chat.stream()) {
-                stream(exchange, chat, upstream, sse);
+                Streamed streamed = stream(trail, chat, upstream, reply.events());
+                trail = trail.called(streamed.upstreamNanos(), streamed.answer());
+                if (streamed.failure() != null) {
+                    throw streamed.failure();
+                }
             } else {
-                timed(exchange, () -> exchange.target.provider().chat(upstream, exchange.trace));
-                byte[] answer = exchange.output == null ? exchange.responseBody : screenAnswer(exchange);
-                audit.record(exchange);
-                rememberTurns(exchange);
-                finish(exchange);
-                respondJson(response, answer);
+                long start = System.nanoTime();
+                try {
+                    ProviderResult result = route.provider().chat(upstream, caller.trace());
+                    trail = trail.called(System.nanoTime() - start, new Answer.Whole(result));
+                } catch (RuntimeException e) {
+                    trail = trail.called(System.nanoTime() - start, null);
+                    throw e;
+                }
+                answer = output == null ? ((Answer.Whole) trail.answer()).result().body()
+                        : ScreenedAnswer.screen(((Answer.Whole) trail.answer()).result(), output, trail.requestId());
             }
-        } catch (ClientGoneException | IOException e) {
-            // The client's connection failed while we read its body or wrote the answer.
-            clientGone(exchange);
+        } catch (ClientGoneException e) {
+            // The client's connection failed while we read its body or streamed the answer.
+            trail = trail.clientGone();
+        } catch (IOException e) {
+            trail = trail.clientGone();
         } catch (RuntimeException e) {
-            RuntimeException failure = auditFailure(exchange, e);
-            if (!sse.started()) {
-                throw failure;
-            }
-            // Headers are gone: the error travels as the stream's last event.
-            if (!(failure instanceof CairnException)) {
-                log.error("Stream failed after it started", failure);
-            }
-            sendStreamError(sse, errorOf(failure));
-        } finally {
-            finish(exchange);
+            trail = trail.failed(e);
         }
+        trail = conclude(trail);
+        respond(trail, answer, reply);
+        return trail;
+    }
+
+    /** A stream's outcome: what the upstream said, however far it got, and why it stopped early. */
+    private record Streamed(long upstreamNanos, Answer.Streamed answer, RuntimeException failure) {
+    }
+
+    /**
+     * Streams the answer through the answer's guard, the usage chunk's reader and (when the audit
+     * log or memory needs one) the transcript, to the client.
+     */
+    private Streamed stream(Trail trail, ChatRequest chat, ObjectNode upstream, Reply.EventStream events) {
+        ScreenedStream screened = trail.output() == null ? null : new ScreenedStream(events, trail.output(), trail.requestId());
+        StreamUsage usage = new StreamUsage(screened == null ? events : screened, chat.clientWantsUsage());
+        StreamTranscript transcript = audit.enabled() || trail.recollection().hasThread() ? new StreamTranscript(usage) : null;
+        long start = System.nanoTime();
+        RuntimeException failure = null;
+        try {
+            trail.target().provider().streamChat(upstream, trail.caller().trace(), transcript == null ? usage : transcript);
+            if (screened != null) {
+                screened.finish();
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        return new Streamed(System.nanoTime() - start, new Answer.Streamed(transcript, usage.usage()), failure);
+    }
+
+    /** One embeddings call, answered through {@code reply} (or thrown, for the edge to write). */
+    void embeddings(Caller caller, CairnHeaders headers, Body body, Reply reply) {
+        Trail trail = Trail.start("embeddings", caller);
+        reply.header(REQUEST_ID_HEADER, trail.requestId());
+        try {
+            EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(body.read()));
+            JsonNode user = embeddings.body().get("user");
+            String endUser = user != null && user.isString() && !user.stringValue().isEmpty() ? user.stringValue() : null;
+            trail = trail.read(embeddings.body(), false, subject(headers, endUser));
+
+            Route route = router.route(embeddings.model(), caller.principal());
+            trail = trail.routed(route);
+
+            Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), endUser,
+                    () -> tokens.input(embeddings)));
+            trail = trail.admitted(admission);
+            admission.headers().forEach(reply::header);
+
+            long start = System.nanoTime();
+            try {
+                ProviderResult result = route.provider().embeddings(UpstreamBody.embeddings(embeddings, route), caller.trace());
+                trail = trail.called(System.nanoTime() - start, new Answer.Whole(result));
+            } catch (RuntimeException e) {
+                trail = trail.called(System.nanoTime() - start, null);
+                throw e;
+            }
+        } catch (IOException e) {
+            trail = trail.clientGone();
+        } catch (RuntimeException e) {
+            trail = trail.failed(e);
+        }
+        trail = conclude(trail);
+        respond(trail, trail.succeeded() ? ((Answer.Whole) trail.answer()).result().body() : null, reply);
+    }
+
+    /**
+     * The call's last steps, run once for every call, whatever became of it: the audit entry (a
+     * call whose entry cannot be committed becomes that failure, and its answer is withheld), the
+     * thread's new turns, then the usage ledger, metrics and rate limits, all with one cost.
+     */
+    private Trail conclude(Trail trail) {
+        Trail recorded;
+        try {
+            recorded = audit.record(trail);
+        } catch (RuntimeException e) {
+            if (trail.status() == Trail.CLIENT_GONE.status()) {
+                // Nobody is waiting to be told.
+                log.error("Could not record request {} in the audit log", trail.requestId(), e);
+                recorded = trail;
+            } else {
+                recorded = trail.failed(e);
+            }
+        }
+        if (recorded.succeeded()) {
+            remember(recorded);
+        }
+        Usage usage = recorded.usage();
+        Route target = recorded.target();
+        long cost = target == null ? 0
+                : prices.costNanoUsd(target.requestedModel(), target.qualifiedModel(), usage.promptTokens(), usage.completionTokens());
+        recorder.record(recorded, cost);
+        // After the usage ledger has the request, so that a budget's next sum cannot miss its cost.
+        limits.settle(recorded.admission(), recorded.status(), usage.promptTokens(), usage.completionTokens(), cost);
+        return recorded;
     }
 
     /**
      * Stores the thread's new turns before the client has the end of its answer, so that its next
      * turn finds them; a failure here costs the memory, not the answer.
      */
-    private void rememberTurns(Exchange exchange) {
-        if (!exchange.memory.hasThread() || exchange.status != 200) {
+    private void remember(Trail trail) {
+        if (!trail.recollection().hasThread()) {
             return;
         }
         try {
-            memory.capture(exchange.memory, exchange.requestId, answerText(exchange));
+            memory.capture(trail.recollection(), trail.requestId(), answerText(trail));
         } catch (RuntimeException e) {
-            log.warn("Storing the turns of request {} on thread {} failed", exchange.requestId, exchange.memory.threadId(), e);
+            log.warn("Storing the turns of request {} on thread {} failed", trail.requestId(), trail.recollection().threadId(), e);
         }
     }
 
-    private static String answerText(Exchange exchange) {
-        if (exchange.output != null) {
-            return exchange.output.screenedText(0);
+    /** The first choice's content as the client got it: screened when the answer's guard ran. */
+    static String answerText(Trail trail) {
+        if (trail.output() != null) {
+            return trail.output().screenedText(0);
         }
-        JsonNode choices;
-        if (exchange.transcript != null) {
-            choices = exchange.transcript.choices();
-        } else if (exchange.responseTree() != null) {
-            choices = exchange.responseTree().path("choices");
-        } else {
-            return null;
-        }
-        JsonNode content = choices.path(0).path("message").path("content");
-        return content.isString() ? content.stringValue() : null;
+        return trail.answer() == null ? null : trail.answer().content();
     }
 
-    private static byte[] screenAnswer(Exchange exchange) {
-        byte[] answer = ScreenedAnswer.screen(exchange.responseBody, exchange.responseTree(), exchange.output, exchange.requestId);
-        if (answer != exchange.responseBody) {
-            exchange.responseTreeChanged(); // the audit entry records the answer as the upstream gave it
+    /** The answer, or the failure: thrown for the edge to write, or, once a stream has started, its last event. */
+    private static void respond(Trail trail, byte[] answer, Reply reply) {
+        if (trail.status() == Trail.CLIENT_GONE.status()) {
+            return;
         }
-        return answer;
-    }
-
-    private void screenInput(Exchange exchange, ObjectNode body) {
-        exchange.guard = guard.screen(exchange.principal.workspace(), body);
-        if (exchange.guard.blocked()) {
-            throw GuardException.blocked(exchange.guard.blockingCategory(), exchange.requestId);
-        }
-    }
-
-    private void stream(Exchange exchange, ChatRequest chat, ObjectNode upstream, SseResponse sse) {
-        // Always ask for a usage chunk so the ledger has token counts; StreamUsage hides it again
-        // from clients that did not ask.
-        upstream.withObject("stream_options").put("include_usage", true);
-        ScreenedStream screened = exchange.output == null ? null : new ScreenedStream(sse, exchange.output, exchange.requestId);
-        StreamUsage usage = new StreamUsage(screened == null ? sse : screened, chat.clientWantsUsage());
-        ChunkSink sink = usage;
-        if (audit.enabled() || exchange.memory.hasThread()) {
-            exchange.transcript = new StreamTranscript(usage);
-            sink = exchange.transcript;
-        }
-        long start = System.nanoTime();
         try {
-            exchange.target.provider().streamChat(upstream, exchange.trace, sink);
-            if (screened != null) {
-                screened.finish();
+            if (trail.stream()) {
+                Reply.EventStream events = reply.events();
+                if (trail.succeeded()) {
+                    events.done();
+                    return;
+                }
+                if (events.started()) {
+                    // Headers are gone: the error travels as the stream's last event.
+                    if (!(trail.failure().cause() instanceof CairnException)) {
+                        log.error("Stream failed after it started", trail.failure().cause());
+                    }
+                    sendStreamError(events, trail.failure().error());
+                    return;
+                }
             }
-        } finally {
-            exchange.upstreamNanos = System.nanoTime() - start;
-            exchange.usage = usage.usage();
-        }
-        audit.record(exchange);
-        rememberTurns(exchange);
-        finish(exchange);
-        sse.done();
-    }
-
-    public void embeddings(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Exchange exchange = start("embeddings", request, response);
-        try {
-            EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
-            audit.capture(exchange, request, embeddings.body());
-            exchange.target = router.route(embeddings.model(), exchange.principal);
-            exchange.admission = limits.admit(request, response, embeddings.body(), embeddings.model(),
-                    exchange.target.qualifiedModel());
-            ObjectNode upstream = embeddings.body();
-            upstream.put("model", exchange.target.upstreamModel());
-            timed(exchange, () -> exchange.target.provider().embeddings(upstream, exchange.trace));
-            audit.record(exchange);
-            finish(exchange);
-            respondJson(response, exchange.responseBody);
-        } catch (IOException e) {
-            clientGone(exchange);
-        } catch (RuntimeException e) {
-            throw auditFailure(exchange, e);
-        } finally {
-            finish(exchange);
+            if (!trail.succeeded()) {
+                throw trail.failure().cause();
+            }
+            reply.json(answer);
+        } catch (ClientGoneException | IOException e) {
+            // The client left as the answer went out; the call is recorded either way.
         }
     }
 
-    /**
-     * The exchange's last steps, once: audited if it was not yet, then usage ledger, metrics and
-     * rate limits. A successful answer runs them before its last bytes go out, so that the
-     * client's next request finds its buckets settled; a failed one on the way out.
-     */
-    private void finish(Exchange exchange) {
-        if (exchange.finished) {
-            return;
-        }
-        exchange.finished = true;
-        audit.recordQuietly(exchange);
-        recorder.record(exchange);
-        // After the usage ledger has the request, so that a budget's next sum cannot miss its cost.
-        limits.settle(exchange.admission, exchange.status, exchange.usage.promptTokens(), exchange.usage.completionTokens());
+    private static void sendStreamError(Reply.EventStream events, ApiError error) {
+        events.send(ErrorBodies.tree(error).toString());
+        events.done();
     }
 
-    private static Exchange start(String route, HttpServletRequest request, HttpServletResponse response) {
-        Exchange exchange = new Exchange(route, Principal.of(request), trace(request));
-        response.setHeader(REQUEST_ID_HEADER, exchange.requestId);
-        return exchange;
+    /** Whose content this is, for sealing: {@code Cairn-Subject}, else the end user; null for the workspace. */
+    private static String subject(CairnHeaders headers, String user) {
+        return headers.subject() != null && !headers.subject().isBlank() ? headers.subject().strip()
+                : user != null && !user.isBlank() ? user : null;
     }
 
-    /**
-     * Notes a failure on the exchange and records it in the audit log before the client hears of
-     * it; if that record cannot be committed, the client is told so (503) instead.
-     */
-    private RuntimeException auditFailure(Exchange exchange, RuntimeException e) {
-        exchange.failed(errorOf(e));
-        try {
-            audit.record(exchange);
-            return e;
-        } catch (AuditException unrecorded) {
-            exchange.failed(unrecorded.error());
-            return unrecorded;
-        }
-    }
-
-    /** Calls the provider, noting its latency and token counts on the exchange; returns the body. */
-    private static void timed(Exchange exchange, Supplier<ProviderResult> call) {
-        long start = System.nanoTime();
-        try {
-            exchange.answered(call.get());
-        } finally {
-            exchange.upstreamNanos = System.nanoTime() - start;
-        }
-    }
-
-    /** Recorded as nginx's 499 "client closed request": nobody was left to answer. */
-    private static void clientGone(Exchange exchange) {
-        exchange.status = 499;
-        exchange.errorCode = "client_disconnected";
-    }
-
-    /** What the client is told about a failure; unexpected ones say no more than "internal". */
-    private static ApiError errorOf(RuntimeException e) {
-        return e instanceof CairnException cairn ? cairn.error() : ApiError.INTERNAL;
-    }
-
-    private static void sendStreamError(SseResponse sse, ApiError error) {
-        try {
-            sse.send(ErrorBodies.tree(error).toString());
-            sse.done();
-        } catch (ClientGoneException ignored) {
-            // The client left as well; the exchange is recorded either way.
-        }
-    }
-
-    private static void respondJson(HttpServletResponse response, byte[] body) throws IOException {
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
-
-    private static TraceContext trace(HttpServletRequest request) {
-        return (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE);
+    /** {@code estimate} computed at its first use and remembered: the limits and memory may both ask. */
+    private static LongSupplier once(LongSupplier estimate) {
+        long[] value = {-1};
+        return () -> {
+            if (value[0] < 0) {
+                value[0] = estimate.getAsLong();
+            }
+            return value[0];
+        };
     }
 }

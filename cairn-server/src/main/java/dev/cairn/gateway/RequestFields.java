@@ -35,14 +35,15 @@ final class RequestFields {
         return value.booleanValue();
     }
 
-    static void optionalPositiveInt(ObjectNode body, String field) {
-        optionalPositiveInt(body, field, Integer.MAX_VALUE);
+    /** The field's value, null when it is absent. */
+    static Integer optionalPositiveInt(ObjectNode body, String field) {
+        return optionalPositiveInt(body, field, Integer.MAX_VALUE);
     }
 
-    static void optionalPositiveInt(ObjectNode body, String field, int max) {
+    static Integer optionalPositiveInt(ObjectNode body, String field, int max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            return;
+            return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
             throw wrongType(field, "an integer");
@@ -53,6 +54,7 @@ final class RequestFields {
         if (value.intValue() > max) {
             throw RequestException.invalid("invalid_value", field, "'" + field + "' must be at most " + max);
         }
+        return value.intValue();
     }
 
     static void optionalNumber(ObjectNode body, String field) {

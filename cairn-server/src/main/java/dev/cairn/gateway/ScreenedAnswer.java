@@ -10,59 +10,83 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * An answer that was not streamed, through the answer's guard: each choice's content, refusal and
  * tool call arguments screened, then restored for the caller. A choice whose content the guard
- * changed loses its token log-probabilities, which would tell what was redacted.
+ * changed loses its token log-probabilities, which would tell what was redacted. The provider's
+ * answer stays as it came, for the audit entry: a change is made to a copy, taken at the first one.
  */
 final class ScreenedAnswer {
 
-    private ScreenedAnswer() {
+    private final JsonNode original;
+    private final OutputScreen screen;
+    private JsonNode copy;
+
+    private ScreenedAnswer(JsonNode original, OutputScreen screen) {
+        this.original = original;
+        this.screen = screen;
     }
 
     /**
-     * The body the client gets: {@code body} itself when the guard changed nothing, else {@code answer}
-     * (the body parsed, changed in place) written out again. Throws {@link GuardException} when the
-     * guard blocks the answer.
+     * The body the client gets: the provider's own bytes when the guard changed nothing, else the
+     * changed copy written out. Throws {@link GuardException} when the guard blocks the answer.
      */
-    static byte[] screen(byte[] body, JsonNode answer, OutputScreen screen, String requestId) {
-        if (answer == null) {
-            return body; // not JSON: nothing the guard can read, and the provider already vouched for it
+    static byte[] screen(ProviderResult result, OutputScreen screen, String requestId) {
+        if (result.tree() == null) {
+            return result.body(); // not JSON: nothing the guard can read, and the provider already vouched for it
         }
-        boolean changed = false;
-        for (JsonNode choice : answer.path("choices")) {
+        ScreenedAnswer answer = new ScreenedAnswer(result.tree(), screen);
+        answer.screenChoices();
+        if (screen.blocked()) {
+            throw GuardException.answerBlocked(screen.blockingCategory(), requestId);
+        }
+        return answer.copy == null ? result.body() : JsonBodies.JSON.writeValueAsBytes(answer.copy);
+    }
+
+    private void screenChoices() {
+        JsonNode choices = original.path("choices");
+        for (int c = 0; c < choices.size(); c++) {
+            JsonNode choice = choices.get(c);
             int index = choice.path("index").asInt(0);
             if (!(choice.get("message") instanceof ObjectNode message)) {
                 continue;
             }
-            boolean contentChanged = screenField(message, "content", Part.content(index), screen);
-            if (contentChanged && choice.hasNonNull("logprobs")) {
-                ((ObjectNode) choice).putNull("logprobs");
-            }
-            changed |= contentChanged;
-            changed |= screenField(message, "refusal", Part.refusal(index), screen);
-            int call = 0;
-            for (JsonNode toolCall : message.path("tool_calls")) {
-                if (toolCall.get("function") instanceof ObjectNode function) {
-                    changed |= screenField(function, "arguments", Part.toolArguments(index, call), screen);
+            String content = screened(message, "content", Part.content(index));
+            if (content != null) {
+                ObjectNode copied = copied(c);
+                ((ObjectNode) copied.get("message")).put("content", content);
+                if (copied.hasNonNull("logprobs")) {
+                    copied.putNull("logprobs");
                 }
-                call++;
+            }
+            String refusal = screened(message, "refusal", Part.refusal(index));
+            if (refusal != null) {
+                ((ObjectNode) copied(c).get("message")).put("refusal", refusal);
+            }
+            JsonNode calls = message.path("tool_calls");
+            for (int call = 0; call < calls.size(); call++) {
+                if (calls.get(call).get("function") instanceof ObjectNode function) {
+                    String arguments = screened(function, "arguments", Part.toolArguments(index, call));
+                    if (arguments != null) {
+                        ((ObjectNode) copied(c).get("message").get("tool_calls").get(call).get("function")).put("arguments", arguments);
+                    }
+                }
             }
         }
-        if (screen.blocked()) {
-            throw GuardException.answerBlocked(screen.blockingCategory(), requestId);
-        }
-        return changed ? JsonBodies.JSON.writeValueAsBytes(answer) : body;
     }
 
-    /** Screens and restores one text field in place; whether it changed. */
-    private static boolean screenField(ObjectNode holder, String field, Part part, OutputScreen screen) {
+    /** One text field screened and restored; null when it is not text or did not change. */
+    private String screened(ObjectNode holder, String field, Part part) {
         JsonNode value = holder.get(field);
         if (value == null || !value.isString()) {
-            return false;
+            return null;
         }
         String screened = screen.restore(screen.screen(part, value.stringValue()));
-        if (screened.equals(value.stringValue())) {
-            return false;
+        return screened.equals(value.stringValue()) ? null : screened;
+    }
+
+    /** The copy's choice at {@code position}, the whole answer copied at the first change. */
+    private ObjectNode copied(int position) {
+        if (copy == null) {
+            copy = original.deepCopy();
         }
-        holder.put(field, screened);
-        return true;
+        return (ObjectNode) copy.get("choices").get(position);
     }
 }

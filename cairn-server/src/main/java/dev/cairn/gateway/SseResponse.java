@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * The client side of a stream: each chunk is written as {@code data: ...} and flushed at once, so
  * it reaches the client as soon as the upstream produced it. A failed write means the client left.
  */
-final class SseResponse implements ChunkSink {
+final class SseResponse implements Reply.EventStream {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -30,7 +30,8 @@ final class SseResponse implements ChunkSink {
         write(data.getBytes(StandardCharsets.UTF_8));
     }
 
-    void done() {
+    @Override
+    public void done() {
         writeRaw(DONE);
     }
 
@@ -56,7 +57,8 @@ final class SseResponse implements ChunkSink {
         }
     }
 
-    boolean started() {
+    @Override
+    public boolean started() {
         return out != null;
     }
 

@@ -32,14 +32,13 @@ public record Canary(String word) {
     }
 
     /**
-     * Adds the canary to the request's first system (or developer) message, or as a system message
-     * of its own at the start when there is none. The body gets a new messages array with a copy
-     * of the message it changes: the old one may be what the audit entry records as sent.
+     * The messages with the canary added to the first system (or developer) message, or as a
+     * system message of its own at the start when there is none. A new array, with a copy of the
+     * message it changes: the old one may be what the audit entry records as sent.
      */
-    void plant(ObjectNode body) {
+    public ArrayNode plantedIn(ArrayNode original) {
         String line = "<!-- " + word + " -->";
-        ArrayNode messages = ((ArrayNode) body.get("messages")).deepCopy();
-        body.set("messages", messages);
+        ArrayNode messages = original.deepCopy();
         for (JsonNode message : messages) {
             String role = message.path("role").asString("");
             if (!(role.equals("system") || role.equals("developer")) || !(message instanceof ObjectNode object)) {
@@ -48,14 +47,15 @@ public record Canary(String word) {
             JsonNode content = object.get("content");
             if (content != null && content.isString()) {
                 object.put("content", content.stringValue() + "\n" + line);
-                return;
+                return messages;
             }
             if (content != null && content.isArray()) {
                 ((ArrayNode) content).addObject().put("type", "text").put("text", line);
-                return;
+                return messages;
             }
         }
         messages.insert(0, JsonBodies.JSON.createObjectNode().put("role", "system").put("content", line));
+        return messages;
     }
 
     /** Every place the text contains the canary's word, in any case. */

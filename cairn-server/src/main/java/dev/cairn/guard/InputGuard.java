@@ -12,8 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The guard's step in the chat pipeline: scans what users and tools put in the messages (the
  * client's own system and developer messages are its instructions, not an attack) under the
- * workspace's policy. Redacted text replaces the original in a new messages array, so the audit
- * entry keeps what the client sent; blocking is the pipeline's to do, with the verdicts in hand.
+ * workspace's policy. Redacted text replaces the original in a new messages array, which the
+ * screening returns; the request stays as the client sent it, for the audit entry. Blocking is the
+ * pipeline's to do, with the verdicts in hand.
  */
 @Component
 public class InputGuard {
@@ -24,8 +25,7 @@ public class InputGuard {
         this.guard = guard;
     }
 
-    public InputScreening screen(String workspace, ObjectNode body) {
-        JsonNode messages = body.get("messages");
+    public InputScreening screen(String workspace, JsonNode messages) {
         if (messages == null || !messages.isArray()) {
             return InputScreening.NONE;
         }
@@ -45,10 +45,8 @@ public class InputGuard {
                 screened.add(message);
             }
         }
-        if (changed && screen.action != Action.BLOCK) {
-            body.set("messages", screened);
-        }
-        return new InputScreening(List.copyOf(screen.verdicts), screen.action, screen.redactor);
+        return new InputScreening(List.copyOf(screen.verdicts), screen.action, screen.redactor,
+                changed && screen.action != Action.BLOCK ? screened : null);
     }
 
     /** The content with redactions applied, or the same node when nothing in it changed. */

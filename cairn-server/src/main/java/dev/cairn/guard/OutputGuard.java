@@ -5,7 +5,6 @@ import java.util.Locale;
 import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.RequestException;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The guard's step for answers: decides per request whether the answer is screened at all, plants
@@ -28,15 +27,15 @@ public class OutputGuard {
 
     /**
      * The request's answer guard, or null when the workspace's policy leaves answers alone and
-     * nothing is to be restored. Plants the canary in {@code upstream} (the body the provider gets).
+     * nothing is to be restored. Its {@link OutputScreen#canary()}, when the workspace wants one, is
+     * for the prompt the provider gets.
      *
      * @param restore whether the caller gets its own redacted values back ({@link #restoreAsked})
      */
-    public OutputScreen open(String workspace, ObjectNode upstream, InputScreening input, boolean restore) {
+    public OutputScreen open(String workspace, InputScreening input, boolean restore) {
         Canary canary = null;
         if (guard.rule(workspace, Canary.SCANNER).action() != Action.ALLOW) {
             canary = Canary.random();
-            canary.plant(upstream);
         }
         Restorer restorer = input.redactor() != null && restore ? input.redactor().restorer() : Restorer.NONE;
         if (canary == null && restorer.isEmpty() && !guard.screensOutput(workspace)) {

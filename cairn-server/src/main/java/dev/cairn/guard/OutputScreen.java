@@ -75,6 +75,11 @@ public final class OutputScreen {
     }
 
     /** A whole text of an answer that was not streamed, as it may pass (redacted, not restored). */
+    /** The canary to plant in the prompt; null when the workspace's policy wants none. */
+    public Canary canary() {
+        return canary;
+    }
+
     public String screen(Part part, String text) {
         return pass(part, text, judge(text), 0, text.length(), 0);
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.cairn.platform.CairnProperties;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -39,8 +38,8 @@ class ClientAddress {
         this.trusted = List.copyOf(ranges);
     }
 
-    String of(HttpServletRequest request) {
-        return resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For").asIterator());
+    String of(ClientPeer peer) {
+        return resolve(peer.remoteAddress(), peer.forwardedFor().iterator());
     }
 
     String resolve(String peer, Iterator<String> forwardedHeaders) {

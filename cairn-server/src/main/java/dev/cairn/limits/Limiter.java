@@ -7,27 +7,25 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import dev.cairn.access.Principal;
 import dev.cairn.limits.LimitRules.Rule;
 import dev.cairn.limits.LimitRules.Rules;
-import dev.cairn.usage.PriceTable;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The rate-limit and budget step of the gateway pipeline, for the model-calling routes. A request
  * counts against its key, its workspace, its end user (the body's {@code user}) and its client
  * address, each with the limits {@link LimitRules} gives it. {@link #admit} refuses the request
  * when a budget of its key or workspace is spent, or when any of its buckets lacks room, taking
- * from all its buckets or from none; either way the response carries the {@code x-ratelimit-*}
- * headers. Token buckets are charged an estimate before the call ({@link TokenEstimate}) and
+ * from all its buckets or from none; either way the answer carries the {@code x-ratelimit-*}
+ * headers, which it returns ({@link Admission#headers()}, {@link LimitException#headers()}) for the
+ * edge to write. Token buckets are charged the caller's estimate before the call and
  * {@link #settle} squares it with the tokens the provider reported; the cost goes to the budgets.
  */
 @Component
@@ -35,8 +33,6 @@ public class Limiter {
 
     private static final Logger log = LoggerFactory.getLogger(Limiter.class);
 
-    /** Set on a request once its headers are written, so errors raised later do not write them again. */
-    static final String HEADERS_WRITTEN = Limiter.class.getName() + ".headers";
     static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings");
     /** The status of a request whose client left before the end (nginx's "client closed request"). */
     private static final int CLIENT_GONE = 499;
@@ -46,40 +42,40 @@ public class Limiter {
     private final LimitRules rules;
     private final Buckets buckets;
     private final Spending spending;
-    private final TokenEstimate tokens;
     private final ClientAddress addresses;
-    private final PriceTable prices;
     private final LimitMetrics metrics;
 
-    Limiter(LimitRules rules, Buckets buckets, Spending spending, TokenEstimate tokens, ClientAddress addresses,
-            PriceTable prices, LimitMetrics metrics) {
+    Limiter(LimitRules rules, Buckets buckets, Spending spending, ClientAddress addresses, LimitMetrics metrics) {
         this.rules = rules;
         this.buckets = buckets;
         this.spending = spending;
-        this.tokens = tokens;
         this.addresses = addresses;
-        this.prices = prices;
         this.metrics = metrics;
     }
 
     /**
-     * Admits a validated, routed request or throws {@link LimitException} (429, or 503 when shared
-     * buckets are unreachable and configured to fail closed). {@code requestedModel} and
-     * {@code pricedModel} are the names its cost is priced by once known.
+     * What {@link #admit} needs to know of a request: who sends it, from where, for which end user
+     * ({@code user}, null for none), and its token estimate, asked for only when a token limit applies.
      */
-    public Admission admit(HttpServletRequest request, HttpServletResponse response, ObjectNode body,
-                           String requestedModel, String pricedModel) {
+    public record Request(Principal principal, ClientPeer peer, String user, LongSupplier estimatedTokens) {
+    }
+
+    /**
+     * Admits a validated, routed request or throws {@link LimitException} (429, or 503 when shared
+     * buckets are unreachable and configured to fail closed), either way with the headers to send.
+     */
+    public Admission admit(Request request) {
         if (!rules.enabled()) {
             return Admission.NONE;
         }
-        Principal principal = Principal.of(request);
+        Principal principal = request.principal();
         Rules limits = rules.of(principal);
         if (!limits.any()) {
             return Admission.NONE;
         }
-        List<Bucket> all = buckets(limits, principal, request, user(body));
-        List<Spending.Scope> budgets = checkBudgets(limits, principal, all, request, response);
-        long estimate = limits.tokens() ? tokens.of(body) : 0;
+        List<Bucket> all = buckets(limits, principal, request.peer(), request.user());
+        List<Spending.Scope> budgets = checkBudgets(limits, principal, all);
+        long estimate = limits.tokens() ? request.estimatedTokens().getAsLong() : 0;
         List<Draw> draws = new ArrayList<>(all.size());
         List<Bucket> tokenBuckets = new ArrayList<>(2);
         for (Bucket bucket : all) {
@@ -87,25 +83,24 @@ public class Limiter {
             if (isTokens) {
                 tokenBuckets.add(bucket);
                 if (estimate > bucket.limit()) {
-                    writeHeaders(request, response, buckets.peek(all));
                     metrics.rejected(bucket.dimension(), Measure.TOKENS.wireName());
-                    throw LimitException.tooLarge(bucket, estimate);
+                    throw LimitException.tooLarge(bucket, estimate, RateLimitHeaders.of(buckets.peek(all)));
                 }
             }
             draws.add(new Draw(bucket, isTokens ? estimate : 1));
         }
         if (draws.isEmpty()) {
-            return new Admission(null, List.of(), 0, budgets, requestedModel, pricedModel); // budgets only
+            return new Admission(null, List.of(), 0, budgets, Map.of()); // budgets only
         }
         Buckets.Taken taken = buckets.take(draws);
-        writeHeaders(request, response, taken.levels());
+        Map<String, String> headers = RateLimitHeaders.of(taken.levels());
         if (!taken.admitted()) {
             Level refusing = refusing(taken.levels());
-            RateLimitHeaders.retryAfter(response, refusing.waitMicros());
             metrics.rejected(refusing.bucket().dimension(), refusing.bucket().measure().wireName());
-            throw LimitException.rateLimited(refusing, refusing.bucket().measure() == Measure.TOKENS ? estimate : 1);
+            throw LimitException.rateLimited(refusing, refusing.bucket().measure() == Measure.TOKENS ? estimate : 1,
+                    RateLimitHeaders.withRetryAfter(headers, refusing.waitMicros()));
         }
-        return new Admission(taken.store(), List.copyOf(tokenBuckets), estimate, budgets, requestedModel, pricedModel);
+        return new Admission(taken.store(), List.copyOf(tokenBuckets), estimate, budgets, headers);
     }
 
     /**
@@ -113,9 +108,9 @@ public class Limiter {
      * the difference between the tokens reported and the estimate (a refund when fewer; a call that
      * failed and reported none gives the whole estimate back, while one that succeeded, or whose
      * client left before the usage arrived, keeps it), and the budgets get its cost. Never throws:
-     * it runs after the answer.
+     * it runs after the answer. {@code costNanoUsd} is the request's cost as the usage ledger has it.
      */
-    public void settle(Admission admission, int status, long promptTokens, long completionTokens) {
+    public void settle(Admission admission, int status, long promptTokens, long completionTokens, long costNanoUsd) {
         if (admission == null || admission == Admission.NONE) {
             return;
         }
@@ -129,11 +124,8 @@ public class Limiter {
             if (difference != 0 && !admission.tokenBuckets.isEmpty()) {
                 buckets.use(admission.store, admission.tokenBuckets.stream().map(b -> new Draw(b, difference)).toList());
             }
-            if (!admission.budgets.isEmpty()) {
-                long cost = prices.costNanoUsd(admission.requestedModel, admission.pricedModel, promptTokens, completionTokens);
-                if (cost > 0) {
-                    admission.budgets.forEach(scope -> spending.add(scope, cost));
-                }
+            if (costNanoUsd > 0) {
+                admission.budgets.forEach(scope -> spending.add(scope, costNanoUsd));
             }
         } catch (RuntimeException e) {
             log.warn("Settling the limits of a request failed; its estimate stands", e);
@@ -141,23 +133,19 @@ public class Limiter {
     }
 
     /**
-     * Writes the headers of a request that failed before {@link #admit} (bad JSON, unknown model):
-     * the levels of its key's, workspace's and address's buckets, taking nothing. Its end user is
-     * unknown, since the body may not even be JSON.
+     * The headers for a request that failed before {@link #admit} (bad JSON, unknown model): the
+     * levels of its key's, workspace's and address's buckets, taking nothing. Its end user is
+     * unknown, since the body may not even be JSON. Empty when no limit applies.
      */
-    void describe(HttpServletRequest request, HttpServletResponse response) {
-        if (!rules.enabled() || request.getAttribute(HEADERS_WRITTEN) != null || !ROUTES.contains(request.getRequestURI())
-                || response.isCommitted() || !(request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal principal)) {
-            return;
+    public Map<String, String> describe(Principal principal, ClientPeer peer) {
+        if (!rules.enabled()) {
+            return Map.of();
         }
-        List<Bucket> known = buckets(rules.of(principal), principal, request, null);
-        if (!known.isEmpty()) {
-            writeHeaders(request, response, buckets.peek(known));
-        }
+        List<Bucket> known = buckets(rules.of(principal), principal, peer, null);
+        return known.isEmpty() ? Map.of() : RateLimitHeaders.of(buckets.peek(known));
     }
 
-    private List<Spending.Scope> checkBudgets(Rules limits, Principal principal, List<Bucket> all,
-                                              HttpServletRequest request, HttpServletResponse response) {
+    private List<Spending.Scope> checkBudgets(Rules limits, Principal principal, List<Bucket> all) {
         if (!limits.key().budgets() && !limits.workspace().budgets()) {
             return List.of();
         }
@@ -173,10 +161,10 @@ public class Limiter {
                 long budget = rule.budget(period);
                 if (budget > 0 && spent.in(period) >= budget) {
                     long renewsIn = spending.untilRenewal(period);
-                    writeHeaders(request, response, all.isEmpty() ? List.of() : buckets.peek(all));
-                    RateLimitHeaders.retryAfter(response, renewsIn);
                     metrics.rejected(owner.dimension(), period.metricName());
-                    throw LimitException.budgetExceeded(scope, period, spent.in(period), budget, renewsIn);
+                    Map<String, String> headers = RateLimitHeaders.of(all.isEmpty() ? List.of() : buckets.peek(all));
+                    throw LimitException.budgetExceeded(scope, period, spent.in(period), budget, renewsIn,
+                            RateLimitHeaders.withRetryAfter(headers, renewsIn));
                 }
             }
             scopes.add(scope);
@@ -185,7 +173,7 @@ public class Limiter {
     }
 
     /** Every rate bucket the request counts against, in a fixed order. */
-    private List<Bucket> buckets(Rules limits, Principal principal, HttpServletRequest request, String user) {
+    private List<Bucket> buckets(Rules limits, Principal principal, ClientPeer peer, String user) {
         List<Bucket> all = new ArrayList<>(8);
         add(all, limits.key(), Dimension.KEY, "key:" + principal.keyId(), principal.keyId());
         String workspace = escape(principal.workspace());
@@ -194,7 +182,7 @@ public class Limiter {
             add(all, limits.user(), Dimension.USER, "user:" + workspace + ":" + escape(userKey(user)), "'" + shortened(user) + "'");
         }
         if (limits.ip().rates()) {
-            String address = addresses.of(request);
+            String address = addresses.of(peer);
             add(all, limits.ip(), Dimension.IP, "ip:" + workspace + ":" + escape(address), address);
         }
         return all;
@@ -212,11 +200,6 @@ public class Limiter {
         }
     }
 
-    private static void writeHeaders(HttpServletRequest request, HttpServletResponse response, List<Level> levels) {
-        RateLimitHeaders.set(response, levels);
-        request.setAttribute(HEADERS_WRITTEN, Boolean.TRUE);
-    }
-
     private static Level refusing(List<Level> levels) {
         Level refusing = null;
         for (Level level : levels) {
@@ -225,11 +208,6 @@ public class Limiter {
             }
         }
         return refusing;
-    }
-
-    private static String user(ObjectNode body) {
-        JsonNode user = body.get("user");
-        return user != null && user.isString() && !user.stringValue().isEmpty() ? user.stringValue() : null;
     }
 
     private static String userKey(String user) {

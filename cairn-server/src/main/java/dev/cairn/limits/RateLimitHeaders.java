@@ -1,8 +1,9 @@
 package dev.cairn.limits;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * OpenAI's rate-limit headers: {@code x-ratelimit-limit-requests}, {@code -remaining-requests},
@@ -16,21 +17,28 @@ final class RateLimitHeaders {
     private RateLimitHeaders() {
     }
 
-    static void set(HttpServletResponse response, List<Level> levels) {
+    static Map<String, String> of(List<Level> levels) {
+        Map<String, String> headers = new LinkedHashMap<>(8);
         for (Measure measure : Measure.values()) {
             Level tightest = tightest(levels, measure);
             if (tightest != null) {
-                response.setHeader("x-ratelimit-limit-" + measure.wireName(), Long.toString(tightest.bucket().limit()));
-                response.setHeader("x-ratelimit-remaining-" + measure.wireName(), Long.toString(tightest.remaining()));
-                response.setHeader("x-ratelimit-reset-" + measure.wireName(), ResetTimes.format(tightest.resetMicros()));
+                headers.put("x-ratelimit-limit-" + measure.wireName(), Long.toString(tightest.bucket().limit()));
+                headers.put("x-ratelimit-remaining-" + measure.wireName(), Long.toString(tightest.remaining()));
+                headers.put("x-ratelimit-reset-" + measure.wireName(), ResetTimes.format(tightest.resetMicros()));
             }
         }
+        return headers;
     }
 
-    /** {@code Retry-After} in whole seconds, and {@code retry-after-ms}, which OpenAI's SDKs prefer. */
-    static void retryAfter(HttpServletResponse response, long micros) {
-        response.setHeader("Retry-After", Long.toString(ResetTimes.retryAfterSeconds(micros)));
-        response.setHeader("retry-after-ms", Long.toString(Math.max(1, (micros + 999) / 1000)));
+    /**
+     * {@code headers} and {@code Retry-After} in whole seconds, and {@code retry-after-ms}, which
+     * OpenAI's SDKs prefer.
+     */
+    static Map<String, String> withRetryAfter(Map<String, String> headers, long micros) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("Retry-After", Long.toString(ResetTimes.retryAfterSeconds(micros)));
+        all.put("retry-after-ms", Long.toString(Math.max(1, (micros + 999) / 1000)));
+        return all;
     }
 
     /** The level that refused the request (the longest wait), else the one with the fewest units left. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.CairnProperties;
@@ -14,21 +15,19 @@ import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Memory for chat completions that name a thread ({@code Cairn-Thread}, or
  * {@code metadata.thread_id}): before the call, with recall on, one system message carrying the
  * thread's recent turns and the workspace's best-matching items, sized to the token budget and
- * the model's context window; after the answer, the user's turn and the answer stored as items.
+ * the model's context window (the gateway puts it into the prompt); after the answer, the user's
+ * turn and the answer stored as items.
  */
 @Component
 public class ConversationMemory {
 
     public static final String THREAD_HEADER = "Cairn-Thread";
     public static final String MEMORY_HEADER = "Cairn-Memory";
-    static final int NON_TEXT_PART_TOKENS = 85;
     static final String PREAMBLE = "Memory recalled by Cairn from earlier conversations in this workspace. "
             + "Use it when it is relevant; it may be out of date.";
 
@@ -52,37 +51,48 @@ public class ConversationMemory {
     }
 
     /**
-     * Resolves the thread the request names and, when recall is on for it, injects the recalled
-     * memory into {@code body.messages}. Bad thread ids and {@code Cairn-Memory} values are 400s.
+     * What {@link #prepare} reads of a chat completion: the thread it names ({@code Cairn-Thread},
+     * else {@code metadata.thread_id}), whether it asks for recall ({@code Cairn-Memory}), the user's
+     * turn as the model will see it, and the model and token figures its recall is sized by.
+     *
+     * @param promptTokens the prompt's estimate, asked for only when recall needs it
      */
-    public Recollection prepare(Principal principal, ObjectNode body, String threadHeader, String memoryHeader, String model) {
+    public record Ask(String workspace, String threadHeader, JsonNode metadata, String memoryHeader, String userTurn,
+                      String model, Integer maxAnswerTokens, LongSupplier promptTokens) {
+    }
+
+    /**
+     * Resolves the thread the request names and, when recall is on for it, composes the memory
+     * message for the prompt ({@link Recollection#message()}). Bad thread ids and {@code Cairn-Memory}
+     * values are 400s.
+     */
+    public Recollection prepare(Ask ask) {
         if (!enabled) {
             return Recollection.NONE;
         }
-        String threadId = threadId(body, threadHeader);
-        Boolean recallAsked = recallAsked(memoryHeader);
+        String threadId = threadId(ask.metadata(), ask.threadHeader());
+        Boolean recallAsked = recallAsked(ask.memoryHeader());
         if (threadId == null) {
             return Recollection.NONE;
         }
-        String workspace = principal.workspace();
+        String workspace = ask.workspace();
         memory.threadOrCreate(workspace, threadId);
-        String userTurn = lastUserTurn(body.get("messages"));
+        String userTurn = ask.userTurn();
         MemoryWorkspace settings = memory.workspace(workspace);
         boolean recallOn = recallAsked != null ? recallAsked : settings.recallDefault();
         if (!recallOn) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
+            return Recollection.without(workspace, threadId, userTurn);
         }
-        int budget = Math.min(settings.recallTokenBudget() != null ? settings.recallTokenBudget() : config.recall().tokenBudget(),
-                roomLeft(body, model));
+        int budget = (int) Math.min(settings.recallTokenBudget() != null ? settings.recallTokenBudget() : config.recall().tokenBudget(),
+                roomLeft(ask));
         if (budget <= 0) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
+            return Recollection.without(workspace, threadId, userTurn);
         }
         Injection injection = compose(workspace, threadId, userTurn, budget);
         if (injection.ids().isEmpty()) {
-            return new Recollection(workspace, threadId, userTurn, List.of(), 0, null);
+            return Recollection.without(workspace, threadId, userTurn);
         }
-        body.set("messages", withSystemMessage((ArrayNode) body.get("messages"), injection.text()));
-        return new Recollection(workspace, threadId, userTurn, injection.ids(), injection.tokens(),
+        return new Recollection(workspace, threadId, userTurn, injection.text(), injection.ids(), injection.tokens(),
                 MemoryCache.sha256Hex(injection.text()));
     }
 
@@ -174,64 +184,21 @@ public class ConversationMemory {
     }
 
     /**
-     * Tokens the model has left for injected memory: its context window less the prompt and the
-     * answer it may write ({@code max_completion_tokens} or {@code max_tokens}, else a quarter of
-     * the window), so recall never pushes a request past the window. Tool definitions and tool
-     * calls count as their JSON; an image or audio part as {@value #NON_TEXT_PART_TOKENS} tokens,
-     * a low estimate for images at low detail, so a prompt with large images leaves less room
-     * than counted: their true cost depends on the provider and the image.
+     * Tokens the model has left for injected memory: its context window less the prompt (Cairn's one
+     * estimate of it) and the answer it may write ({@code max_completion_tokens} or
+     * {@code max_tokens}, else a quarter of the window), so recall never pushes a request past the
+     * window. Images and audio count nothing in the estimate, so a prompt with large images leaves
+     * less room than counted: their true cost depends on the provider and the image.
      */
-    private int roomLeft(ObjectNode body, String model) {
-        int window = config.contextWindows().getOrDefault(model, config.defaultContextWindow());
-        int prompt = 0;
-        for (JsonNode message : body.path("messages")) {
-            prompt += tokens.count(text(message.get("content"))) + 4;
-            JsonNode content = message.get("content");
-            if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if (!"text".equals(part.path("type").asString(""))) {
-                        prompt += NON_TEXT_PART_TOKENS;
-                    }
-                }
-            }
-            if (message.has("tool_calls")) {
-                prompt += tokens.count(message.get("tool_calls").toString());
-            }
-        }
-        if (body.has("tools")) {
-            prompt += tokens.count(body.get("tools").toString());
-        }
-        JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
-        int answer = max != null && max.canConvertToInt() ? max.intValue() : window / 4;
-        return window - prompt - answer - 16;
+    private long roomLeft(Ask ask) {
+        int window = config.contextWindows().getOrDefault(ask.model(), config.defaultContextWindow());
+        long answer = ask.maxAnswerTokens() != null ? ask.maxAnswerTokens() : window / 4;
+        return window - ask.promptTokens().getAsLong() - answer - 16;
     }
 
-    /**
-     * A new messages array with the memory after the leading system (or developer) messages, so
-     * the client's own instructions stay first. New, not changed in place: the audit entry keeps
-     * the messages exactly as the client sent them.
-     */
-    private static ArrayNode withSystemMessage(ArrayNode messages, String text) {
-        ArrayNode out = JsonBodies.JSON.createArrayNode();
-        boolean inserted = false;
-        for (JsonNode message : messages) {
-            String role = message.path("role").asString("");
-            if (!inserted && !role.equals("system") && !role.equals("developer")) {
-                out.addObject().put("role", "system").put("content", text);
-                inserted = true;
-            }
-            out.add(message);
-        }
-        if (!inserted) {
-            out.addObject().put("role", "system").put("content", text);
-        }
-        return out;
-    }
-
-    private static String threadId(ObjectNode body, String header) {
+    private static String threadId(JsonNode metadata, String header) {
         String id = header;
         if (id == null) {
-            JsonNode metadata = body.get("metadata");
             JsonNode fromBody = metadata != null && metadata.isObject() ? metadata.get("thread_id") : null;
             if (fromBody != null && !fromBody.isNull()) {
                 if (!fromBody.isString()) {
@@ -252,39 +219,5 @@ public class ConversationMemory {
             case "off", "none" -> false;
             default -> throw RequestException.invalid("invalid_header", MEMORY_HEADER, MEMORY_HEADER + " must be 'recall' or 'off'");
         };
-    }
-
-    private static String lastUserTurn(JsonNode messages) {
-        if (messages == null || !messages.isArray()) {
-            return null;
-        }
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).path("role").asString(""))) {
-                return text(messages.get(i).get("content"));
-            }
-        }
-        return null;
-    }
-
-    /** A message's text: the string, or its text parts joined (images and audio have none). */
-    static String text(JsonNode content) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        StringBuilder text = new StringBuilder();
-        if (content.isArray()) {
-            for (JsonNode part : content) {
-                if ("text".equals(part.path("type").asString("")) && part.path("text").isString()) {
-                    if (!text.isEmpty()) {
-                        text.append('\n');
-                    }
-                    text.append(part.get("text").stringValue());
-                }
-            }
-        }
-        return text.toString();
     }
 }

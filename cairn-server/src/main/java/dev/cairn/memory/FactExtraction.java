@@ -1,45 +1,40 @@
 package dev.cairn.memory;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.cairn.audit.AuditEvent;
-import dev.cairn.audit.AuditLog;
-import dev.cairn.gateway.ModelRouter;
-import dev.cairn.gateway.ProviderResult;
-import dev.cairn.gateway.Route;
 import dev.cairn.platform.CairnProperties;
-import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.TraceContext;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
 import dev.cairn.platform.jobs.JobQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Optional fact extraction ({@code cairn.memory.extraction.model}): after new turns are stored, a
  * background job shows the configured model those turns and the thread's current facts,
  * decisions and preferences, and applies its JSON answer: new items, items that supersede an
- * earlier one (which is retired), and items retired outright. Each call is an audit log entry.
+ * earlier one (which is retired), and items retired outright. The model is called through the
+ * gateway ({@link OwnModelCalls}), so each call is guarded, limited, in the usage ledger and an
+ * audit log entry ({@value #AUDIT_TYPE}) like a client's.
  */
 @Component
-public class FactExtraction implements JobHandler {
+public class FactExtraction implements JobHandler, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(FactExtraction.class);
     static final String KIND = "memory.extract";
+    /** The type of the audit entry of each call. */
+    static final String AUDIT_TYPE = "memory.extraction";
     private static final int KNOWN_LIMIT = 200;
     static final List<ItemKind> EXTRACTED = List.of(ItemKind.FACT, ItemKind.DECISION, ItemKind.PREFERENCE);
 
@@ -53,21 +48,25 @@ public class FactExtraction implements JobHandler {
 
     private final String model;
     private final ObjectProvider<JobQueue> jobs;
-    private final ModelRouter router;
+    private final ObjectProvider<OwnModelCalls> calls;
     private final MemoryRepository repository;
     private final ObjectProvider<MemoryService> memory;
-    private final AuditLog audit;
 
-    public FactExtraction(CairnProperties properties, ObjectProvider<JobQueue> jobs, ModelRouter router, MemoryRepository repository,
-                          ObjectProvider<MemoryService> memory, AuditLog audit) {
-        this.audit = audit;
+    // Providers, not the beans: the gateway's pipeline, which makes the calls, itself uses memory.
+    public FactExtraction(CairnProperties properties, ObjectProvider<JobQueue> jobs, ObjectProvider<OwnModelCalls> calls,
+                          MemoryRepository repository, ObjectProvider<MemoryService> memory) {
         String configured = properties.memory().extraction().model();
         this.model = configured == null || configured.isBlank() ? null : configured;
         this.jobs = jobs;
-        this.router = router;
+        this.calls = calls;
         this.repository = repository;
         this.memory = memory;
-        if (model != null && router.resolve(model) == null) {
+    }
+
+    /** Refuses to start with an extraction model that routes nowhere, once the gateway exists. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (model != null && !calls.getObject().routes(model)) {
             throw new IllegalStateException("cairn.memory.extraction.model '" + model + "' does not name a configured provider's model");
         }
     }
@@ -105,10 +104,13 @@ public class FactExtraction implements JobHandler {
         Map<String, MemoryItem> known = new LinkedHashMap<>();
         repository.listItems(workspace, new ItemFilter(threadId, Set.copyOf(EXTRACTED), null, false), null, KNOWN_LIMIT)
                 .forEach(i -> known.put(i.id(), i));
-        String prompt = prompt(turns, known);
-        ProviderResult result = ask(prompt);
-        record(job, threadId, turns, prompt, result);
-        apply(workspace, threadId, answerOf(result), known, turns);
+        ObjectNode purpose = JsonBodies.JSON.createObjectNode();
+        purpose.put("thread_id", threadId);
+        purpose.put("job_id", job.id());
+        turns.forEach(t -> purpose.withArray("turns").add(t.id()));
+        String answer = calls.getObject().complete(new OwnModelCalls.Call(workspace, model, AUDIT_TYPE, purpose, INSTRUCTIONS,
+                prompt(turns, known)));
+        apply(workspace, threadId, parse(answer), known, turns);
     }
 
     private String prompt(List<MemoryItem> turns, Map<String, MemoryItem> known) {
@@ -123,51 +125,18 @@ public class FactExtraction implements JobHandler {
         return text.toString();
     }
 
-    private ProviderResult ask(String prompt) {
-        Route route = router.resolve(model);
-        ObjectNode request = JsonBodies.JSON.createObjectNode();
-        request.put("model", route.upstreamModel());
-        ArrayNode messages = request.putArray("messages");
-        messages.addObject().put("role", "system").put("content", INSTRUCTIONS);
-        messages.addObject().put("role", "user").put("content", prompt);
-        request.put("temperature", 0);
-        request.putObject("response_format").put("type", "json_object");
-        return route.provider().chat(request, TraceContext.from(null));
-    }
-
-    /**
-     * Cairn's own model call is recorded like a client's: which model saw which turns, what it cost,
-     * and (sealed, like any conversation content) what it was shown and what it answered.
-     */
-    private void record(Job job, String threadId, List<MemoryItem> turns, String prompt, ProviderResult result) {
-        if (!audit.enabled()) {
-            return;
-        }
-        ObjectNode data = JsonBodies.JSON.createObjectNode();
-        data.put("model", model);
-        data.put("thread_id", threadId);
-        data.put("job_id", job.id());
-        turns.forEach(t -> data.withArray("turns").add(t.id()));
-        result.usage().putInto(data);
-        ObjectNode personal = JsonBodies.JSON.createObjectNode();
-        personal.put("prompt", prompt);
-        personal.put("answer", new String(result.body(), StandardCharsets.UTF_8));
-        audit.record(new AuditEvent("memory.extraction", Ids.newId("evt"), Instant.now(), job.workspace(), null, null,
-                null, data, personal));
-    }
-
-    private static JsonNode answerOf(ProviderResult result) {
-        JsonNode body = JsonBodies.JSON.readTree(result.body());
-        String content = ConversationMemory.text(body.path("choices").path(0).path("message").get("content")).strip();
+    /** The model's answer as the JSON object asked for, from a fenced block too. */
+    private static JsonNode parse(String answer) {
+        String content = answer == null ? "" : answer.strip();
         if (content.startsWith("```")) {
             content = content.replaceFirst("^```(?:json)?\\s*", "").replaceFirst("\\s*```$", "");
         }
         try {
-            JsonNode answer = JsonBodies.JSON.readTree(content);
-            if (!answer.isObject()) {
+            JsonNode parsed = JsonBodies.JSON.readTree(content);
+            if (!parsed.isObject()) {
                 throw new IllegalStateException("the extraction model answered JSON that is not an object");
             }
-            return answer;
+            return parsed;
         } catch (JacksonException e) {
             // Failing the job retries it with backoff; a model that keeps answering prose ends as a failed job.
             throw new IllegalStateException("the extraction model did not answer JSON: " + e.getOriginalMessage());

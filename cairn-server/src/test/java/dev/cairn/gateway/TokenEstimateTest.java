@@ -1,4 +1,4 @@
-package dev.cairn.limits;
+package dev.cairn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,12 @@ class TokenEstimateTest {
     private final TokenEstimate estimate = new TokenEstimate(counter);
 
     private long of(String json) {
-        return estimate.of((ObjectNode) JsonBodies.JSON.readTree(json));
+        ObjectNode body = (ObjectNode) JsonBodies.JSON.readTree(json);
+        if (body.has("messages")) {
+            ChatRequest chat = ChatRequest.of(body);
+            return estimate.admitted(chat, estimate.prompt(chat));
+        }
+        return estimate.input(EmbeddingsRequest.of(body));
     }
 
     @Test

@@ -1,0 +1,18 @@
+package dev.cairn.gateway;
+
+import dev.cairn.access.Principal;
+import dev.cairn.limits.ClientPeer;
+import dev.cairn.platform.TraceContext;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Who makes one gateway call: the key's principal, the trace it belongs to and where it came from.
+ * A call Cairn makes itself (fact extraction) names its audit entry's type and adds what the entry
+ * should say of its purpose; a client's call leaves both null.
+ */
+public record Caller(Principal principal, TraceContext trace, ClientPeer peer, String auditType, ObjectNode auditData) {
+
+    public static Caller client(Principal principal, TraceContext trace, ClientPeer peer) {
+        return new Caller(principal, trace, peer, null, null);
+    }
+}

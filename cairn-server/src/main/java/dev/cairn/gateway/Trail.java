@@ -1,0 +1,115 @@
+package dev.cairn.gateway;
+
+import dev.cairn.guard.InputScreening;
+import dev.cairn.guard.OutputScreen;
+import dev.cairn.limits.Admission;
+import dev.cairn.memory.Recollection;
+import dev.cairn.platform.ApiError;
+import dev.cairn.platform.CairnException;
+import dev.cairn.platform.Ids;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What one gateway call came to, step by step: each step's result is added by a new trail, never
+ * by changing one, and the pipeline's last step records the whole of it once (audit log, usage
+ * ledger, metrics, limits). Fields a call did not reach stay at their empty value.
+ *
+ * @param route        {@code chat.completions} or {@code embeddings}
+ * @param requestId    sent back as {@code Cairn-Request-Id}; names the request's audit entry
+ * @param request      the body as the client sent it; null when it could not be read
+ * @param stream       whether the answer was asked for as a stream
+ * @param subject      whose content this is: {@code Cairn-Subject}, else {@code user}; null for the workspace
+ * @param target       where the call was routed; null before routing
+ * @param output       the answer's guard; null when the workspace's policy leaves answers alone
+ * @param answer       what the upstream answered; null when it did not
+ * @param failure      why the call failed; null while it has not
+ */
+record Trail(String route, Caller caller, String requestId, long startNanos, ObjectNode request, boolean stream,
+             String subject, InputScreening screening, Route target, Admission admission, Recollection recollection,
+             OutputScreen output, long upstreamNanos, Answer answer, Failure failure) {
+
+    /** Recorded as nginx's 499 "client closed request": nobody was left to answer. */
+    static final ApiError CLIENT_GONE = new ApiError(499, null, "client_disconnected", null, null);
+
+    /**
+     * A failure: what the client is told and the exception that says it (rethrown at the edge).
+     * Unexpected exceptions are told as {@link ApiError#INTERNAL}.
+     */
+    record Failure(ApiError error, RuntimeException cause) {
+
+        static Failure of(RuntimeException e) {
+            return new Failure(e instanceof CairnException cairn ? cairn.error() : ApiError.INTERNAL, e);
+        }
+    }
+
+    static Trail start(String route, Caller caller) {
+        return new Trail(route, caller, Ids.newId("req"), System.nanoTime(), null, false, null, InputScreening.NONE, null,
+                Admission.NONE, Recollection.NONE, null, 0, null, null);
+    }
+
+    Trail read(ObjectNode request, boolean stream, String subject) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail screened(InputScreening screening) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail routed(Route target) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail admitted(Admission admission) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail recalled(Recollection recollection) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail guarded(OutputScreen output) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail called(long upstreamNanos, Answer answer) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    Trail failed(RuntimeException e) {
+        return failed(Failure.of(e));
+    }
+
+    Trail failed(Failure failure) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, upstreamNanos, answer, failure);
+    }
+
+    /** The client left before the end: nobody is told, and the record says so. */
+    Trail clientGone() {
+        return failed(new Failure(CLIENT_GONE, null));
+    }
+
+    /** Without the answer, which will not be given: a failure's audit entry holds none of it. */
+    Trail withoutAnswer() {
+        return called(upstreamNanos, null);
+    }
+
+    int status() {
+        return failure == null ? 200 : failure.error().status();
+    }
+
+    boolean succeeded() {
+        return failure == null;
+    }
+
+    Usage usage() {
+        return answer == null ? Usage.NONE : answer.usage();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cairn.limits;
+
+import java.util.Collections;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Where a request came from as the connection shows it: the peer's address and the
+ * {@code X-Forwarded-For} headers, which {@link ClientAddress} trusts only from configured proxies.
+ * Read at the edge and resolved only when an address limit needs it.
+ */
+public record ClientPeer(String remoteAddress, List<String> forwardedFor) {
+
+    public ClientPeer {
+        forwardedFor = List.copyOf(forwardedFor);
+    }
+
+    /** The peer of a servlet request, for the edge (controllers, filters) that has one. */
+    public static ClientPeer of(HttpServletRequest request) {
+        return new ClientPeer(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
+    }
+}
