@@ -26,6 +26,18 @@ sealed interface Answer {
     }
 
     /**
+     * An answer withheld from the client and from the audit entry (it could not be recorded
+     * exactly): only its usage is kept, since the upstream did the work.
+     */
+    record Withheld(Usage usage) implements Answer {
+
+        @Override
+        public String content() {
+            return null;
+        }
+    }
+
+    /**
      * A streamed answer: its transcript (null when neither the audit log nor memory needed one)
      * and the usage its last chunk reported.
      */

@@ -10,8 +10,10 @@ import dev.cairn.audit.AuditLog;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
 import dev.cairn.memory.Recollection;
+import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RecordableJson;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -141,7 +143,7 @@ class ExchangeAudit {
                 transcript.finishReasons().forEach(reasons::add);
                 personal.set("choices", transcript.choices());
             }
-            case Answer.Whole whole when whole.result().tree() != null -> answer(whole.result().tree(), response, personal);
+            case Answer.Whole whole -> answer(treeOf(whole.result()), response, personal);
             case null, default -> {
             }
         }
@@ -151,8 +153,27 @@ class ExchangeAudit {
                 trail.caller().trace().traceId(), trail.subject(), data, personal.isEmpty() ? null : personal);
     }
 
+    /**
+     * The answer's tree: the provider's, else (an OpenAI embeddings answer, which the provider
+     * passes on unparsed since nothing on the request's path reads its vectors) parsed here, once.
+     * Null when it is not JSON.
+     */
+    private static JsonNode treeOf(ProviderResult result) {
+        if (result.tree() != null) {
+            return result.tree();
+        }
+        try {
+            return JsonBodies.JSON.readTree(result.body());
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
     /** Splits a non-streamed answer: its identity and finish reasons are data, its content personal. */
     private static void answer(JsonNode body, ObjectNode response, ObjectNode personal) {
+        if (body == null) {
+            return;
+        }
         for (String field : new String[] {"id", "object", "model", "system_fingerprint"}) {
             if (body.hasNonNull(field)) {
                 response.set(field, body.get(field));

@@ -96,9 +96,9 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
         return failed(new Failure(CLIENT_GONE, null));
     }
 
-    /** Without the answer, which will not be given: a failure's audit entry holds none of it. */
+    /** Without the answer, which will not be given: a failure's audit entry holds none of it, its usage stays. */
     Trail withoutAnswer() {
-        return called(upstreamNanos, null);
+        return called(upstreamNanos, answer == null ? null : new Answer.Withheld(answer.usage()));
     }
 
     int status() {

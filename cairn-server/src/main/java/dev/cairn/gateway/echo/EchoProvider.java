@@ -134,7 +134,7 @@ public final class EchoProvider implements ProviderClient {
         response.put("model", NAME + "/" + MODEL);
         Usage usage = new Usage(tokens, 0);
         response.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(response), usage);
+        return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(response), usage, response);
     }
 
     private record Reply(String id, String text, List<String> words, String finishReason, int n, long promptTokens) {
