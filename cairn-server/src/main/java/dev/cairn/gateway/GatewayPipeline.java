@@ -288,7 +288,7 @@ public class GatewayPipeline {
 
     private static void sendStreamError(SseResponse sse, ApiError error) {
         try {
-            sse.send(ErrorBodies.tree(error).toString());
+            sse.send(ChatChunk.of(ErrorBodies.tree(error)));
             sse.done();
         } catch (ClientGoneException ignored) {
             // The client left as well; the exchange is recorded either way.

@@ -156,29 +156,26 @@ public final class UpstreamHttp implements Closeable {
 
     private static void readEvents(BufferedReader reader, Consumer<SseEvent> onEvent) throws IOException {
         String event = null;
-        StringBuilder data = null;
+        String data = null;
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
-                    onEvent.accept(new SseEvent(event, data.toString()));
+                    onEvent.accept(new SseEvent(event, data));
                 }
                 event = null;
                 data = null;
             } else if (line.startsWith("data:")) {
                 String value = line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5);
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
-                }
+                // Nearly every event has one data line: joined only when there are more.
+                data = data == null ? value : data + "\n" + value;
             } else if (line.startsWith("event:")) {
                 event = line.substring(6).trim();
             }
             // Comment lines (": keep-alive") and unknown fields are ignored, as the SSE spec says.
         }
         if (data != null) {
-            onEvent.accept(new SseEvent(event, data.toString()));
+            onEvent.accept(new SseEvent(event, data));
         }
     }
 
