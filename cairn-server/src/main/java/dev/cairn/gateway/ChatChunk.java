@@ -1,5 +1,6 @@
 package dev.cairn.gateway;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.cairn.platform.JsonBodies;
@@ -48,7 +49,7 @@ public final class ChatChunk {
 
     /** A chunk Cairn built; the tree is the chunk's from now on. */
     public static ChatChunk of(ObjectNode tree) {
-        return new ChatChunk(null, tree);
+        return new ChatChunk(null, Objects.requireNonNull(tree, "tree"));
     }
 
     /** This chunk's tree, changed by the stage that holds it: serialised again when written. */

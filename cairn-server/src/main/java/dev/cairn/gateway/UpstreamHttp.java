@@ -107,9 +107,9 @@ public final class UpstreamHttp implements Closeable {
     }
 
     /**
-     * POSTs JSON and hands each server-sent event's data to {@code onData} as it arrives. When
-     * {@code onData} throws (the client left), the upstream request is cancelled, closing its
-     * connection so the upstream stops generating.
+     * POSTs JSON and hands each server-sent event to {@code onEvent} as it arrives, unparsed: the
+     * provider parses its data once. When {@code onEvent} throws (the client left), the upstream
+     * request is cancelled, closing its connection so the upstream stops generating.
      */
     public void postStreaming(String path, byte[] json, TraceContext trace, Consumer<SseEvent> onEvent) {
         HttpPost post = request(path, json, trace, "text/event-stream");
