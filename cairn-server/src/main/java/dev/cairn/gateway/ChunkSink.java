@@ -1,12 +1,12 @@
 package dev.cairn.gateway;
 
 /**
- * Where a streaming provider puts each OpenAI chat-completion chunk (the JSON after {@code data: }),
- * as soon as it has it. Throws {@link ClientGoneException} when the client has gone, which tells
- * the provider to cancel its upstream call.
+ * Where a streaming provider puts each chat completion chunk, as soon as it has it. Throws
+ * {@link ClientGoneException} when the client has gone, which tells the provider to cancel its
+ * upstream call.
  */
 @FunctionalInterface
 public interface ChunkSink {
 
-    void send(String chunkJson);
+    void send(ChatChunk chunk);
 }

@@ -312,7 +312,7 @@ public class GatewayPipeline {
     }
 
     private static void sendStreamError(Reply.EventStream events, ApiError error) {
-        events.send(ErrorBodies.tree(error).toString());
+        events.send(ChatChunk.of(ErrorBodies.tree(error)));
         events.done();
     }
 

@@ -12,7 +12,6 @@ import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.OutputScreen.Part;
 import dev.cairn.guard.StreamScreen;
 import dev.cairn.platform.JsonBodies;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -44,25 +43,20 @@ final class ScreenedStream implements ChunkSink {
     }
 
     @Override
-    public void send(String chunkJson) {
-        JsonNode parsed;
-        try {
-            parsed = JsonBodies.JSON.readTree(chunkJson);
-        } catch (JacksonException e) {
-            parsed = null;
-        }
-        if (!(parsed instanceof ObjectNode chunk) || !chunk.path("choices").isArray()) {
-            next.send(chunkJson);
+    public void send(ChatChunk chunk) {
+        ArrayNode choices = chunk.choices();
+        if (choices == null) {
+            next.send(chunk);
             return;
         }
-        lastChunk = chunk;
-        boolean saysSomething = chunk.path("choices").isEmpty() || chunk.has("usage") && !chunk.get("usage").isNull();
-        for (JsonNode choice : chunk.get("choices")) {
+        lastChunk = chunk.tree();
+        boolean saysSomething = choices.isEmpty() || lastChunk.hasNonNull("usage");
+        for (JsonNode choice : choices) {
             saysSomething |= screenChoice((ObjectNode) choice);
         }
         checkBlocked();
         if (saysSomething) {
-            next.send(chunk.toString());
+            next.send(chunk.changed());
         }
     }
 
@@ -195,7 +189,7 @@ final class ScreenedStream implements ChunkSink {
         open.clear();
         checkBlocked();
         if (!choices.isEmpty()) {
-            next.send(chunk.toString());
+            next.send(ChatChunk.of(chunk));
         }
     }
 

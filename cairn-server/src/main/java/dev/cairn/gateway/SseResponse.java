@@ -4,17 +4,27 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
+import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.ObjectWriter;
 
 /**
  * The client side of a stream: each chunk is written as {@code data: ...} and flushed at once, so
- * it reaches the client as soon as the upstream produced it. A failed write means the client left.
+ * it reaches the client as soon as the upstream produced it. The one place a chunk is serialised:
+ * an upstream's chunk that no stage changed goes out as the upstream's text. A failed write means
+ * the client left.
  */
 final class SseResponse implements Reply.EventStream {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Straight into the response: the event is flushed once, whole, and the response stays open. */
+    private static final ObjectWriter WRITER = JsonBodies.JSON.writer()
+            .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .without(StreamWriteFeature.FLUSH_PASSED_TO_STREAM);
 
     private final HttpServletResponse response;
     private OutputStream out;
@@ -24,34 +34,31 @@ final class SseResponse implements Reply.EventStream {
     }
 
     @Override
-    public void send(String chunkJson) {
-        // Each line of a multi-line event needs its own "data: " prefix to stay one event.
-        String data = chunkJson.indexOf('\n') < 0 ? chunkJson : chunkJson.replace("\n", "\ndata: ");
-        write(data.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void done() {
-        writeRaw(DONE);
-    }
-
-    private void write(byte[] json) {
+    public void send(ChatChunk chunk) {
+        String text = chunk.text();
         try {
             OutputStream stream = open();
             stream.write(DATA);
-            stream.write(json);
+            if (text == null) {
+                // Compact JSON has no line breaks: one data line.
+                WRITER.writeValue(stream, chunk.tree());
+            } else {
+                // Each line of a multi-line event needs its own "data: " prefix to stay one event.
+                String data = text.indexOf('\n') < 0 ? text : text.replace("\n", "\ndata: ");
+                stream.write(data.getBytes(StandardCharsets.UTF_8));
+            }
             stream.write(END);
             stream.flush();
-        } catch (IOException e) {
+        } catch (IOException | JacksonIOException e) {
             throw new ClientGoneException(e);
         }
     }
 
-    private void writeRaw(byte[] bytes) {
+    @Override
+    public void done() {
         try {
-            OutputStream stream = open();
-            stream.write(bytes);
-            stream.flush();
+            open().write(DONE);
+            out.flush();
         } catch (IOException e) {
             throw new ClientGoneException(e);
         }

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-import dev.cairn.platform.JsonBodies;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -37,22 +35,23 @@ final class StreamTranscript implements ChunkSink {
     }
 
     @Override
-    public void send(String chunkJson) {
-        read(chunkJson);
-        next.send(chunkJson);
+    public void send(ChatChunk chunk) {
+        read(chunk);
+        next.send(chunk);
     }
 
-    private void read(String chunkJson) {
-        JsonNode chunk;
-        try {
-            chunk = JsonBodies.JSON.readTree(chunkJson);
-        } catch (JacksonException e) {
+    private void read(ChatChunk chunk) {
+        if (!chunk.isObject()) {
             return; // not ours to judge: the client gets it as the upstream sent it
         }
-        id = text(chunk, "id", id);
-        model = text(chunk, "model", model);
-        systemFingerprint = text(chunk, "system_fingerprint", systemFingerprint);
-        for (JsonNode delta : chunk.path("choices")) {
+        id = orElse(chunk.id(), id);
+        model = orElse(chunk.model(), model);
+        systemFingerprint = orElse(chunk.systemFingerprint(), systemFingerprint);
+        ArrayNode deltas = chunk.choices();
+        if (deltas == null) {
+            return;
+        }
+        for (JsonNode delta : deltas) {
             Choice choice = choices.computeIfAbsent(delta.path("index").asInt(0), i -> new Choice());
             JsonNode d = delta.path("delta");
             choice.role = text(d, "role", choice.role);
@@ -123,6 +122,10 @@ final class StreamTranscript implements ChunkSink {
                 target.put("arguments", target.path("arguments").asString("") + function.get("arguments").asString());
             }
         }
+    }
+
+    private static String orElse(String value, String current) {
+        return value != null ? value : current;
     }
 
     private static String text(JsonNode node, String field, String current) {

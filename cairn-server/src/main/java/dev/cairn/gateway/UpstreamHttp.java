@@ -107,9 +107,9 @@ public final class UpstreamHttp implements Closeable {
     }
 
     /**
-     * POSTs JSON and hands each server-sent event's data to {@code onData} as it arrives. When
-     * {@code onData} throws (the client left), the upstream request is cancelled, closing its
-     * connection so the upstream stops generating.
+     * POSTs JSON and hands each server-sent event to {@code onEvent} as it arrives, unparsed: the
+     * provider parses its data once. When {@code onEvent} throws (the client left), the upstream
+     * request is cancelled, closing its connection so the upstream stops generating.
      */
     public void postStreaming(String path, byte[] json, TraceContext trace, Consumer<SseEvent> onEvent) {
         HttpPost post = request(path, json, trace, "text/event-stream");
@@ -156,29 +156,26 @@ public final class UpstreamHttp implements Closeable {
 
     private static void readEvents(BufferedReader reader, Consumer<SseEvent> onEvent) throws IOException {
         String event = null;
-        StringBuilder data = null;
+        String data = null;
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
-                    onEvent.accept(new SseEvent(event, data.toString()));
+                    onEvent.accept(new SseEvent(event, data));
                 }
                 event = null;
                 data = null;
             } else if (line.startsWith("data:")) {
                 String value = line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5);
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
-                }
+                // Nearly every event has one data line: joined only when there are more.
+                data = data == null ? value : data + "\n" + value;
             } else if (line.startsWith("event:")) {
                 event = line.substring(6).trim();
             }
             // Comment lines (": keep-alive") and unknown fields are ignored, as the SSE spec says.
         }
         if (data != null) {
-            onEvent.accept(new SseEvent(event, data.toString()));
+            onEvent.accept(new SseEvent(event, data));
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.cairn.gateway.ChatChunk;
 import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.GatewayException;
 import dev.cairn.gateway.UpstreamHttp.SseEvent;
@@ -74,7 +75,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
         completionTokens = usage.path("output_tokens").asLong(0);
         ObjectNode chunk = chunk();
         delta(chunk).put("role", "assistant").put("content", "");
-        sink.send(chunk.toString());
+        sink.send(ChatChunk.of(chunk));
     }
 
     private void blockStart(int blockIndex, JsonNode block) {
@@ -88,7 +89,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
             call.put("id", block.path("id").asString(""));
             call.put("type", "function");
             call.putObject("function").put("name", block.path("name").asString("")).put("arguments", "");
-            sink.send(chunk.toString());
+            sink.send(ChatChunk.of(chunk));
         } else if ("text".equals(type)) {
             sendText(block.path("text").asString(""));
         }
@@ -107,7 +108,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
                 ObjectNode call = delta(chunk).putArray("tool_calls").addObject();
                 call.put("index", toolIndex);
                 call.putObject("function").put("arguments", partial);
-                sink.send(chunk.toString());
+                sink.send(ChatChunk.of(chunk));
             }
             default -> {
                 // Thinking and signature deltas have no place in an OpenAI chat chunk.
@@ -128,7 +129,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
         if (finishReason != null) {
             ObjectNode chunk = chunk();
             chunk.withArray("choices").get(0).asObject().put("finish_reason", finishReason);
-            sink.send(chunk.toString());
+            sink.send(ChatChunk.of(chunk));
         }
     }
 
@@ -137,7 +138,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
         ObjectNode chunk = shell();
         chunk.putArray("choices");
         new Usage(promptTokens, completionTokens).putInto(chunk);
-        sink.send(chunk.toString());
+        sink.send(ChatChunk.of(chunk));
     }
 
     private void sendText(String text) {
@@ -146,7 +147,7 @@ final class AnthropicStream implements Consumer<SseEvent> {
         }
         ObjectNode chunk = chunk();
         delta(chunk).put("content", text);
-        sink.send(chunk.toString());
+        sink.send(ChatChunk.of(chunk));
     }
 
     private ObjectNode shell() {

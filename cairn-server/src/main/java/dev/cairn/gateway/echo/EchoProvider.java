@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.cairn.gateway.ChatChunk;
 import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
@@ -76,27 +77,27 @@ public final class EchoProvider implements ProviderClient {
         for (int i = 0; i < reply.n(); i++) {
             ObjectNode role = chunk(reply.id(), created, i);
             role.withArray("choices").get(0).get("delta").asObject().put("role", "assistant").put("content", "");
-            sink.send(role.toString());
+            sink.send(ChatChunk.of(role));
         }
         for (int w = 0; w < reply.words().size(); w++) {
             for (int i = 0; i < reply.n(); i++) {
                 ObjectNode chunk = chunk(reply.id(), created, i);
                 chunk.withArray("choices").get(0).get("delta").asObject()
                         .put("content", (w == 0 ? "" : " ") + reply.words().get(w));
-                sink.send(chunk.toString());
+                sink.send(ChatChunk.of(chunk));
             }
         }
         for (int i = 0; i < reply.n(); i++) {
             ObjectNode finish = chunk(reply.id(), created, i);
             finish.withArray("choices").get(0).asObject().put("finish_reason", reply.finishReason());
-            sink.send(finish.toString());
+            sink.send(ChatChunk.of(finish));
         }
         JsonNode options = request.get("stream_options");
         if (options != null && options.path("include_usage").asBoolean(false)) {
             ObjectNode usageChunk = chunkShell(reply.id(), created);
             usageChunk.putArray("choices");
             reply.usage().putInto(usageChunk);
-            sink.send(usageChunk.toString());
+            sink.send(ChatChunk.of(usageChunk));
         }
     }
 

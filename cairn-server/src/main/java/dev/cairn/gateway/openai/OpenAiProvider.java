@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
+import dev.cairn.gateway.ChatChunk;
 import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.GatewayException;
 import dev.cairn.gateway.ProviderClient;
@@ -62,7 +63,7 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
             if ("[DONE]".equals(event.data())) {
                 done[0] = true;
             } else {
-                sink.send(event.data());
+                sink.send(ChatChunk.parse(event.data()));
             }
         });
         if (!done[0]) {

@@ -48,7 +48,7 @@ class AnthropicStreamTest {
     }
 
     private void stream() {
-        provider.streamChat(chat(QUESTION), TraceContext.from(null), json -> chunks.add(FakeUpstream.JSON.readTree(json)));
+        provider.streamChat(chat(QUESTION), TraceContext.from(null), chunk -> chunks.add(FakeUpstream.JSON.readTree(chunk.toString())));
     }
 
     @Test
@@ -162,8 +162,8 @@ class AnthropicStreamTest {
             event(out, "message_stop", "{\"type\":\"message_stop\"}");
         });
 
-        provider.streamChat(chat(QUESTION), TraceContext.from(null), json -> {
-            chunks.add(FakeUpstream.JSON.readTree(json));
+        provider.streamChat(chat(QUESTION), TraceContext.from(null), chunk -> {
+            chunks.add(FakeUpstream.JSON.readTree(chunk.toString()));
             firstChunk.countDown();
         });
 
