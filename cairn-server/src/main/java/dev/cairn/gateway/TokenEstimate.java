@@ -1,6 +1,6 @@
 package dev.cairn.gateway;
 
-import dev.cairn.memory.TokenCounter;
+import dev.cairn.platform.TokenCounter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 

@@ -13,6 +13,7 @@ import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
+import dev.cairn.platform.TokenCounter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 

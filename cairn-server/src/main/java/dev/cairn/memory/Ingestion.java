@@ -9,6 +9,7 @@ import dev.cairn.memory.ingest.Chunker;
 import dev.cairn.memory.ingest.IngestFormat;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
+import dev.cairn.platform.TokenCounter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

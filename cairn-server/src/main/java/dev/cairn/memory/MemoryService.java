@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.RequestException;
+import dev.cairn.platform.TokenCounter;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;

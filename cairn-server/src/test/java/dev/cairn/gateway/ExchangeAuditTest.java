@@ -133,12 +133,12 @@ class ExchangeAuditTest {
     @Test
     void aStreamedAnswerIsRecordedFromItsTranscriptLikeAWholeOne() {
         StreamTranscript transcript = new StreamTranscript(chunk -> { });
-        transcript.send("""
-                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","system_fingerprint":"fp_s","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}""");
-        transcript.send("""
-                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]}""");
-        transcript.send("""
-                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""");
+        transcript.send(ChatChunk.parse("""
+                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","system_fingerprint":"fp_s","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}"""));
+        transcript.send(ChatChunk.parse("""
+                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]}"""));
+        transcript.send(ChatChunk.parse("""
+                {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""));
         Trail trail = Trail.start("chat.completions", CLIENT).read(chatRequest().put("stream", true), true, null).routed(ROUTE)
                 .called(0, new Answer.Streamed(transcript, new Usage(7, 2)));
 
@@ -226,7 +226,7 @@ class ExchangeAuditTest {
         Trail recorded = exchangeAudit.record(trail);
 
         assertThat(recorded.status()).isEqualTo(502);
-        assertThat(recorded.answer()).as("the answer is withheld").isNull();
+        assertThat(recorded.answer()).as("the answer is withheld, its usage kept").isEqualTo(new Answer.Withheld(new Usage(11, 3)));
         assertThat(recorded.failure().error().code()).isEqualTo("upstream_failed");
         assertThat(recorded.failure().error().message())
                 .startsWith("Provider 'cairn' failed: its answer cannot be recorded exactly in the audit log: a string contains a lone UTF-16 surrogate")
@@ -235,7 +235,7 @@ class ExchangeAuditTest {
         assertThat(data.get("status").asInt()).isEqualTo(502);
         assertThat(data.get("error").get("code").asString()).isEqualTo("upstream_failed");
         assertThat(data.get("response").isEmpty()).isTrue();
-        assertThat(data.get("usage").get("total_tokens").asLong()).as("an answer withheld counts no usage").isZero();
+        assertThat(data.get("usage").get("total_tokens").asLong()).as("the upstream did the work of an answer withheld").isEqualTo(14);
         JsonNode personal = audit.personal(trail.requestId());
         assertThat(personal.has("choices")).isFalse();
         assertThat(personal.get("messages")).as("the request is still recorded").isEqualTo(chatRequest().get("messages"));

@@ -2,8 +2,8 @@ package dev.cairn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.memory.TokenCounter;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.TokenCounter;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 

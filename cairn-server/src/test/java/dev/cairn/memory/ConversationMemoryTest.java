@@ -14,6 +14,7 @@ import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
+import dev.cairn.platform.TokenCounter;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.JobQueue;
 import dev.cairn.platform.jobs.TestJobQueues;

@@ -1,4 +1,4 @@
-package dev.cairn.memory;
+package dev.cairn.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

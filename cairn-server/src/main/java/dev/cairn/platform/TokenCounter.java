@@ -1,4 +1,4 @@
-package dev.cairn.memory;
+package dev.cairn.platform;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
