@@ -1,6 +1,7 @@
 package dev.cairn.access;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.audit.AuditProperties;
+import dev.cairn.platform.PlatformProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -15,22 +16,24 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class AccessConfig implements WebMvcConfigurer {
 
     private final ApiKeyService keys;
-    private final CairnProperties properties;
+    private final PlatformProperties platform;
+    private final AuditProperties audit;
 
-    public AccessConfig(ApiKeyService keys, CairnProperties properties) {
+    public AccessConfig(ApiKeyService keys, PlatformProperties platform, AuditProperties audit) {
         this.keys = keys;
-        this.properties = properties;
+        this.platform = platform;
+        this.audit = audit;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new ApiKeyInterceptor(keys, Role.USER)).addPathPatterns("/v1/**");
         var admin = registry.addInterceptor(new ApiKeyInterceptor(keys, Role.ADMIN)).addPathPatterns("/admin/**");
-        if (!properties.metrics().isPublic()) {
+        if (!platform.metrics().isPublic()) {
             admin.addPathPatterns("/metrics");
         }
         // The log's tiles, entry bundles and checkpoints; its verifier key is public.
-        switch (properties.audit().readAccess()) {
+        switch (audit.readAccess()) {
             case AUDITOR -> registry.addInterceptor(new ApiKeyInterceptor(keys, Role.AUDITOR))
                     .addPathPatterns("/log/**").excludePathPatterns("/log/vkey");
             case ANY_KEY -> registry.addInterceptor(new ApiKeyInterceptor(keys, Role.USER))

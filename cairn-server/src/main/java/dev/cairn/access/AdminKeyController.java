@@ -1,11 +1,11 @@
 package dev.cairn.access;
 
+import dev.cairn.platform.PlatformProperties;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -30,9 +30,9 @@ public class AdminKeyController {
     private final ApiKeyService keys;
     private final long maxBodyBytes;
 
-    public AdminKeyController(ApiKeyService keys, CairnProperties properties) {
+    public AdminKeyController(ApiKeyService keys, PlatformProperties platform) {
         this.keys = keys;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping

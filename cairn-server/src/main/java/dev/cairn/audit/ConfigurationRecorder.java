@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.gateway.GatewayProperties;
+import dev.cairn.platform.PlatformProperties;
+import dev.cairn.usage.PricingProperties;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -22,12 +24,19 @@ class ConfigurationRecorder {
 
     static final String TYPE = "admin.config.changed";
 
-    private final CairnProperties properties;
+    private final GatewayProperties gateway;
+    private final PricingProperties pricing;
+    private final PlatformProperties platform;
+    private final AuditProperties audit;
     private final AuditLog auditLog;
     private final AuditRepository repository;
 
-    ConfigurationRecorder(CairnProperties properties, AuditLog auditLog, AuditRepository repository) {
-        this.properties = properties;
+    ConfigurationRecorder(GatewayProperties gateway, PricingProperties pricing, PlatformProperties platform,
+                          AuditProperties audit, AuditLog auditLog, AuditRepository repository) {
+        this.gateway = gateway;
+        this.pricing = pricing;
+        this.platform = platform;
+        this.audit = audit;
         this.auditLog = auditLog;
         this.repository = repository;
     }
@@ -50,7 +59,7 @@ class ConfigurationRecorder {
 
     private Map<String, Object> effective() {
         Map<String, Object> providers = new TreeMap<>();
-        properties.providers().forEach((name, p) -> providers.put(name, Map.of(
+        gateway.providers().forEach((name, p) -> providers.put(name, Map.of(
                 "type", String.valueOf(p.type()),
                 "base_url", String.valueOf(p.baseUrl()),
                 "connect_timeout", p.connectTimeout().toString(),
@@ -58,15 +67,14 @@ class ConfigurationRecorder {
                 "models", p.models(),
                 "header_names", p.headers().keySet().stream().sorted().toList())));
         Map<String, Object> prices = new TreeMap<>();
-        properties.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
-        CairnProperties.Audit audit = properties.audit();
+        pricing.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
         return Map.of(
                 "providers", providers,
-                "aliases", new TreeMap<>(properties.aliases()),
+                "aliases", new TreeMap<>(gateway.aliases()),
                 "pricing", prices,
-                "gateway", Map.of("max_body_size", properties.gateway().maxBodySize().toString(),
-                        "anthropic_default_max_tokens", properties.gateway().anthropicDefaultMaxTokens()),
-                "metrics_public", properties.metrics().isPublic(),
+                "gateway", Map.of("max_body_size", platform.gateway().maxBodySize().toString(),
+                        "anthropic_default_max_tokens", gateway.gateway().anthropicDefaultMaxTokens()),
+                "metrics_public", platform.metrics().isPublic(),
                 "audit", Map.of("enabled", audit.enabled(), "durability", audit.durability().name().toLowerCase(),
                         "read_access", audit.readAccess().name().toLowerCase(),
                         "checkpoint_interval", audit.checkpointInterval().toString()));

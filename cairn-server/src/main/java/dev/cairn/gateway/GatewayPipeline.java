@@ -1,5 +1,6 @@
 package dev.cairn.gateway;
 
+import dev.cairn.platform.PlatformProperties;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -12,7 +13,6 @@ import dev.cairn.limits.Limiter;
 import dev.cairn.memory.ConversationMemory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.ErrorBodies;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
@@ -73,7 +73,7 @@ public class GatewayPipeline {
     private final long maxBodyBytes;
 
     public GatewayPipeline(ModelRouter router, ExchangeAudit audit, ExchangeRecorder recorder, ConversationMemory memory,
-                           InputGuard guard, OutputGuard outputGuard, Limiter limits, CairnProperties properties) {
+                           InputGuard guard, OutputGuard outputGuard, Limiter limits, PlatformProperties platform) {
         this.router = router;
         this.audit = audit;
         this.recorder = recorder;
@@ -81,7 +81,7 @@ public class GatewayPipeline {
         this.guard = guard;
         this.outputGuard = outputGuard;
         this.limits = limits;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     public void chatCompletion(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -13,7 +13,6 @@ import dev.cairn.audit.AuditLog;
 import dev.cairn.gateway.ModelRouter;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.Route;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
@@ -58,10 +57,10 @@ public class FactExtraction implements JobHandler {
     private final ObjectProvider<MemoryService> memory;
     private final AuditLog audit;
 
-    public FactExtraction(CairnProperties properties, ObjectProvider<JobQueue> jobs, ModelRouter router, MemoryRepository repository,
+    public FactExtraction(MemoryProperties config, ObjectProvider<JobQueue> jobs, ModelRouter router, MemoryRepository repository,
                           ObjectProvider<MemoryService> memory, AuditLog audit) {
         this.audit = audit;
-        String configured = properties.memory().extraction().model();
+        String configured = config.extraction().model();
         this.model = configured == null || configured.isBlank() ? null : configured;
         this.jobs = jobs;
         this.router = router;

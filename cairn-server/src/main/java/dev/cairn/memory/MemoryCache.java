@@ -1,5 +1,6 @@
 package dev.cairn.memory;
 
+import dev.cairn.platform.RedisProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.cairn.platform.CairnProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -37,14 +37,14 @@ public class MemoryCache {
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final AtomicLong downUntil = new AtomicLong();
 
-    public MemoryCache(CairnProperties properties) {
-        String url = properties.redis().url();
+    public MemoryCache(RedisProperties redis) {
+        String url = redis.url();
         if (url == null || url.isBlank()) {
             client = null;
             return;
         }
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(properties.redis().timeout());
+        uri.setTimeout(redis.timeout());
         client = RedisClient.create(uri);
     }
 

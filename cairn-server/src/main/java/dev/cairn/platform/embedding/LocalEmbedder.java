@@ -1,5 +1,7 @@
 package dev.cairn.platform.embedding;
 
+import dev.cairn.memory.MemoryProperties;
+import dev.cairn.platform.PlatformProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +14,6 @@ import java.util.List;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.cairn.platform.CairnProperties;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -55,8 +56,8 @@ public final class LocalEmbedder implements Embedder {
      * @param threads    ONNX Runtime intra-op threads per call; 1 runs on the caller's thread
      */
     @Autowired
-    public LocalEmbedder(CairnProperties properties) {
-        this(properties.dataDir(), properties.memory().embedding().threads());
+    public LocalEmbedder(PlatformProperties platform, MemoryProperties memory) {
+        this(platform.dataDir(), memory.embedding().threads());
     }
 
     public LocalEmbedder(Path scratchDir, int threads) {
