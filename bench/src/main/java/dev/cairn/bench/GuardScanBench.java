@@ -12,7 +12,7 @@ import dev.cairn.guard.Guard;
 import dev.cairn.guard.GuardPolicies;
 import dev.cairn.guard.GuardResult;
 import dev.cairn.guard.Scanner;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.guard.GuardProperties;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,7 +69,7 @@ public class GuardScanBench {
             case "semantic" -> Map.of("cairn.guard.semantic-scoring", "true");
             default -> throw new IllegalArgumentException("scoring is learned, rules or semantic, not " + scoring);
         };
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
+        GuardProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn.guard", GuardProperties.class);
         LocalEmbedder embedder = new LocalEmbedder(Path.of(System.getProperty("java.io.tmpdir")), 1);
         guard = new Guard(new GuardPolicies(properties), properties, embedder);
         text = read("guard-prompts/" + prompt + ".txt");

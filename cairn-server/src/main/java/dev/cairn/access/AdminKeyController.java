@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlatformProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,9 +30,9 @@ public class AdminKeyController {
     private final ApiKeyService keys;
     private final long maxBodyBytes;
 
-    public AdminKeyController(ApiKeyService keys, CairnProperties properties) {
+    public AdminKeyController(ApiKeyService keys, PlatformProperties platform) {
         this.keys = keys;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping

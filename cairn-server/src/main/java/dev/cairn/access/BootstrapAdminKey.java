@@ -1,7 +1,6 @@
 package dev.cairn.access;
 
 import dev.cairn.platform.AdminAction;
-import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -21,11 +20,11 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(BootstrapAdminKey.class);
 
     private final ApiKeyService keys;
-    private final CairnProperties properties;
+    private final AccessProperties properties;
     private final ApplicationEventPublisher events;
     private AdminAction created;
 
-    BootstrapAdminKey(ApiKeyService keys, CairnProperties properties, ApplicationEventPublisher events) {
+    BootstrapAdminKey(ApiKeyService keys, AccessProperties properties, ApplicationEventPublisher events) {
         this.keys = keys;
         this.properties = properties;
         this.events = events;

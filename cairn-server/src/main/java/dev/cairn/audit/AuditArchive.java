@@ -13,7 +13,7 @@ import java.util.Optional;
 import dev.cairn.ledger.EntryBundle;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.VerificationException;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.PlatformProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -29,9 +29,9 @@ public class AuditArchive {
     private final Path root;
 
     @Autowired
-    public AuditArchive(CairnProperties properties) {
-        this(properties.audit().retention().archiveDir() != null ? properties.audit().retention().archiveDir()
-                : properties.dataDir().resolve("audit").resolve("archive"));
+    public AuditArchive(AuditProperties audit, PlatformProperties platform) {
+        this(audit.retention().archiveDir() != null ? audit.retention().archiveDir()
+                : platform.dataDir().resolve("audit").resolve("archive"));
     }
 
     AuditArchive(Path root) {

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.cairn.ledger.EntryBundle;
-import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,12 +33,12 @@ public class AuditLog {
     private final boolean enabled;
     private final boolean sync;
 
-    public AuditLog(AuditSequencer sequencer, SubjectKeys subjectKeys, MasterKey masterKey, CairnProperties properties) {
+    public AuditLog(AuditSequencer sequencer, SubjectKeys subjectKeys, MasterKey masterKey, AuditProperties audit) {
         this.sequencer = sequencer;
         this.subjectKeys = subjectKeys;
         this.masterKey = masterKey;
-        this.enabled = properties.audit().enabled();
-        this.sync = properties.audit().durability() == CairnProperties.Audit.Durability.SYNC;
+        this.enabled = audit.enabled();
+        this.sync = audit.durability() == AuditProperties.Durability.SYNC;
     }
 
     public boolean enabled() {

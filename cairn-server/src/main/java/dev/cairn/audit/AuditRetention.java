@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.cairn.ledger.TileId;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +37,12 @@ public class AuditRetention implements SmartLifecycle {
 
     @Autowired
     public AuditRetention(AuditRepository repository, AuditArchive archive, TransactionTemplate transactions,
-                          CairnProperties properties) {
-        this(repository, archive, transactions, properties.audit().retention(), Clock.systemUTC());
+                          AuditProperties audit) {
+        this(repository, archive, transactions, audit.retention(), Clock.systemUTC());
     }
 
     AuditRetention(AuditRepository repository, AuditArchive archive, TransactionTemplate transactions,
-                   CairnProperties.Audit.Retention retention, Clock clock) {
+                   AuditProperties.Retention retention, Clock clock) {
         if (retention.hotPeriod().compareTo(LEGAL_MINIMUM) < 0 && !retention.force()) {
             throw new IllegalStateException("cairn.audit.retention.hot-period is " + retention.hotPeriod().toDays()
                     + " days; the EU AI Act asks for at least six months (183 days). Set "

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
-import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -64,8 +63,8 @@ public class AuditSequencer implements SmartLifecycle {
     private AuditRepository.Writer writer;
 
     @Autowired
-    public AuditSequencer(AuditRepository repository, CairnProperties properties) {
-        this(repository, properties.audit().maxBatch());
+    public AuditSequencer(AuditRepository repository, AuditProperties audit) {
+        this(repository, audit.maxBatch());
     }
 
     /** For tools and benchmarks that run the sequencer without Spring. */

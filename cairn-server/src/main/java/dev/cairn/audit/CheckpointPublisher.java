@@ -5,7 +5,6 @@ import java.time.Instant;
 
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.VerificationException;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.PeriodicTask;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -31,11 +30,11 @@ public class CheckpointPublisher implements SmartLifecycle {
     private volatile boolean running;
 
     public CheckpointPublisher(AuditSequencer sequencer, AuditRepository repository, LogIdentity identity,
-                               CairnProperties properties) {
+                               AuditProperties audit) {
         this.sequencer = sequencer;
         this.repository = repository;
         this.identity = identity;
-        this.interval = properties.audit().checkpointInterval();
+        this.interval = audit.checkpointInterval();
     }
 
     /** The newest checkpoint, signing one first if none exists yet. */

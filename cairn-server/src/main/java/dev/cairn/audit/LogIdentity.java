@@ -6,7 +6,7 @@ import java.util.HexFormat;
 
 import dev.cairn.ledger.NoteSigner;
 import dev.cairn.ledger.NoteVerifier;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.PlatformProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,19 +19,18 @@ public class LogIdentity {
 
     private final NoteSigner signer;
 
-    public LogIdentity(CairnProperties properties) {
-        this.signer = load(properties);
+    public LogIdentity(AuditProperties audit, PlatformProperties platform) {
+        this.signer = load(audit, platform);
     }
 
-    static NoteSigner load(CairnProperties properties) {
-        CairnProperties.Audit audit = properties.audit();
+    static NoteSigner load(AuditProperties audit, PlatformProperties platform) {
         String configuredOrigin = blankToNull(audit.origin());
         NoteSigner signer;
         if (blankToNull(audit.signingKey()) != null) {
             signer = NoteSigner.parse(audit.signingKey());
         } else {
             Path file = audit.signingKeyFile() != null ? audit.signingKeyFile()
-                    : properties.dataDir().resolve("audit").resolve("signing.key");
+                    : platform.dataDir().resolve("audit").resolve("signing.key");
             String origin = configuredOrigin != null ? configuredOrigin : defaultOrigin();
             signer = NoteSigner.parse(SecretFiles.readOrCreate(file, "audit log signing key",
                     () -> NoteSigner.generate(origin).skey()));

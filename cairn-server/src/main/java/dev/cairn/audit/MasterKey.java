@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -14,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.PlatformProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -32,8 +31,8 @@ public class MasterKey {
     private final Cache<String, String> subjectIds = Caffeine.newBuilder().maximumSize(100_000).build();
 
     @Autowired
-    public MasterKey(CairnProperties properties) {
-        this(load(properties.audit(), properties.dataDir()));
+    public MasterKey(AuditProperties audit, PlatformProperties platform) {
+        this(load(audit, platform.dataDir()));
     }
 
     MasterKey(byte[] master) {
@@ -61,7 +60,7 @@ public class MasterKey {
         return new SecretKeySpec(Aead.open(wrapKey, wrapped, keyId), "AES");
     }
 
-    private static byte[] load(CairnProperties.Audit audit, Path dataDir) {
+    private static byte[] load(AuditProperties audit, Path dataDir) {
         String configured = audit.masterKey();
         String encoded = configured != null && !configured.isBlank() ? configured.strip()
                 : SecretFiles.readOrCreate(audit.masterKeyFile() != null ? audit.masterKeyFile()

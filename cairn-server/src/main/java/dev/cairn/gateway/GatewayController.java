@@ -2,8 +2,8 @@ package dev.cairn.gateway;
 
 import dev.cairn.access.Principal;
 import dev.cairn.limits.ClientPeer;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,9 +21,9 @@ public class GatewayController {
     private final GatewayPipeline pipeline;
     private final long maxBodyBytes;
 
-    public GatewayController(GatewayPipeline pipeline, CairnProperties properties) {
+    public GatewayController(GatewayPipeline pipeline, PlatformProperties platform) {
         this.pipeline = pipeline;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping("/v1/chat/completions")

@@ -2,7 +2,7 @@ package dev.cairn.gateway;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 import dev.cairn.access.AccessException;
@@ -10,7 +10,8 @@ import dev.cairn.access.Principal;
 import dev.cairn.gateway.anthropic.AnthropicProvider;
 import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.gateway.openai.OpenAiProvider;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.Settings;
+import dev.cairn.usage.PricingProperties;
 import tools.jackson.databind.JsonNode;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -30,42 +31,32 @@ public class ModelRouter {
     private final Map<String, ProviderClient> providers;
     private final Map<String, String> aliases;
 
-    public ModelRouter(CairnProperties properties) {
+    /**
+     * Builds every configured provider. {@link GatewayProperties} has checked each provider and alias
+     * on its own; whether each priced model routes anywhere needs both it and the prices, so that
+     * is checked here.
+     */
+    public ModelRouter(GatewayProperties properties, PricingProperties pricing) {
         Map<String, ProviderClient> built = new LinkedHashMap<>();
         built.put(EchoProvider.NAME, new EchoProvider());
-        properties.providers().forEach((name, config) -> {
-            if (EchoProvider.NAME.equals(name)) {
-                throw new IllegalArgumentException("cairn.providers." + name + ": the name 'cairn' is reserved for built-in models");
-            }
-            if (name.contains("/")) {
-                throw new IllegalArgumentException("cairn.providers." + name + ": provider names cannot contain '/'");
-            }
-            if (config.apiKey() != null && config.apiKey().contains("${")) {
-                // Spring leaves a placeholder whose variable is unset as literal text; sending that
-                // upstream would come back as a confusing 401.
-                throw new IllegalArgumentException("cairn.providers." + name + ".api-key is '" + config.apiKey()
-                        + "': the environment variable it names is not set");
-            }
-            built.put(name, create(name, config, properties.gateway()));
-        });
+        properties.providers().forEach((name, config) -> built.put(name, create(name, config, properties.gateway())));
         this.providers = built;
         this.aliases = properties.aliases();
-        aliases.forEach((alias, target) -> {
-            if (resolve(target) == null) {
-                throw new IllegalArgumentException("cairn.aliases." + alias + " points at '" + target
-                        + "', which is not '<provider>/<model>' with a configured provider");
+        List<PricingProperties.Price> prices = pricing.pricing();
+        for (int i = 0; i < prices.size(); i++) {
+            String model = prices.get(i).model();
+            if (resolve(model) == null) {
+                throw Settings.invalid("cairn.pricing[" + i + "].model", "'" + model + "' is neither an alias, nor"
+                        + " '<provider>/<model>' with a configured provider, nor a built-in cairn/ model");
             }
-        });
+        }
     }
 
-    private static ProviderClient create(String name, CairnProperties.Provider config, CairnProperties.Gateway gateway) {
-        String type = config.type() == null ? "openai" : config.type().toLowerCase(Locale.ROOT);
-        return switch (type) {
-            case "openai" -> new OpenAiProvider(name, config);
-            case "anthropic" -> new AnthropicProvider(name, config, gateway.anthropicDefaultMaxTokens());
-            default -> throw new IllegalArgumentException("cairn.providers." + name + ".type: unknown type '" + config.type()
-                    + "' (openai or anthropic)");
-        };
+    private static ProviderClient create(String name, GatewayProperties.Provider config, GatewayProperties.Gateway gateway) {
+        // GatewayProperties accepts only these two types; no type means openai.
+        return "anthropic".equalsIgnoreCase(config.type())
+                ? new AnthropicProvider(name, config, gateway.anthropicDefaultMaxTokens())
+                : new OpenAiProvider(name, config);
     }
 
     /** Routes a model name for this caller, or throws 404 (unknown) or 403 (not allowed for the key). */

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -43,7 +42,7 @@ public final class UpstreamHttp implements Closeable {
     private final Map<String, String> headers;
     private final CloseableHttpClient client;
 
-    public UpstreamHttp(String provider, CairnProperties.Provider config, Map<String, String> authHeaders) {
+    public UpstreamHttp(String provider, GatewayProperties.Provider config, Map<String, String> authHeaders) {
         this.provider = provider;
         this.baseUrl = validatedBaseUrl(provider, config.baseUrl());
         var all = new java.util.LinkedHashMap<>(config.headers());

@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 
 import dev.cairn.guard.learned.InjectionModel;
 import dev.cairn.guard.learned.SemanticStage;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -35,8 +34,8 @@ public class Guard {
      * semantic stage when {@code cairn.guard.semantic-scoring} is on.
      */
     @Autowired
-    public Guard(GuardPolicies policies, CairnProperties properties, LocalEmbedder embedder) {
-        this(policies, injectionScanner(properties.guard(), embedder));
+    public Guard(GuardPolicies policies, GuardProperties config, LocalEmbedder embedder) {
+        this(policies, injectionScanner(config, embedder));
     }
 
     public Guard(GuardPolicies policies, InjectionModel model) {
@@ -48,7 +47,7 @@ public class Guard {
         this.input = Stream.concat(Stream.of(injection), output.stream()).toList();
     }
 
-    private static InjectionScanner injectionScanner(CairnProperties.Guard config, LocalEmbedder embedder) {
+    private static InjectionScanner injectionScanner(GuardProperties config, LocalEmbedder embedder) {
         if (!config.learnedScoring()) {
             return new InjectionScanner();
         }

@@ -3,9 +3,9 @@ package dev.cairn.guard;
 import java.io.IOException;
 
 import dev.cairn.access.Principal;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.GatewayMetrics;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
@@ -26,10 +26,10 @@ public class GuardController {
     private final GatewayMetrics metrics;
     private final long maxBodyBytes;
 
-    public GuardController(Guard guard, GatewayMetrics metrics, CairnProperties properties) {
+    public GuardController(Guard guard, GatewayMetrics metrics, PlatformProperties platform) {
         this.guard = guard;
         this.metrics = metrics;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping(path = "/v1/guard/scan", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.InvalidConfigurationException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +34,7 @@ public class GuardPolicies {
 
     private final Map<String, PolicyRule> base;
     private final Map<String, Map<String, PolicyRule>> byWorkspace = new LinkedHashMap<>();
-    private final CairnProperties.Guard config;
+    private final GuardProperties config;
     private final PolicyOverrides overrides;
     /** The admin layer merged over the configured policies for one snapshot; redone when the snapshot changes. */
     private volatile Merged merged = new Merged(null, Map.of());
@@ -43,13 +43,12 @@ public class GuardPolicies {
     }
 
     /** The configured policies alone, without an admin layer (tests, benchmarks). */
-    public GuardPolicies(CairnProperties properties) {
-        this(properties, PolicyOverrides.NONE);
+    public GuardPolicies(GuardProperties config) {
+        this(config, PolicyOverrides.NONE);
     }
 
     @Autowired
-    public GuardPolicies(CairnProperties properties, PolicyOverrides overrides) {
-        CairnProperties.Guard config = properties.guard();
+    public GuardPolicies(GuardProperties config, PolicyOverrides overrides) {
         this.config = config;
         this.overrides = overrides;
         this.base = merge(DEFAULTS, config.policy(), "cairn.guard.policy");
@@ -70,7 +69,7 @@ public class GuardPolicies {
 
     /** The same with these admin rules (null: none) in place of the current ones: the policy before or after a change. */
     EffectivePolicy describe(String workspace, PolicyOverrides.Workspace admin) {
-        Map<String, CairnProperties.Guard.GuardRule> own = config.workspaces().getOrDefault(workspace, Map.of());
+        Map<String, GuardProperties.GuardRule> own = config.workspaces().getOrDefault(workspace, Map.of());
         Map<String, EffectivePolicy.Rule> rules = new HashMap<>();
         configured(workspace).forEach((scanner, rule) -> {
             RuleOverride override = admin == null ? null : admin.rules().get(scanner);
@@ -120,18 +119,18 @@ public class GuardPolicies {
         return next;
     }
 
-    private static Map<String, PolicyRule> merge(Map<String, PolicyRule> under, Map<String, CairnProperties.Guard.GuardRule> over,
+    private static Map<String, PolicyRule> merge(Map<String, PolicyRule> under, Map<String, GuardProperties.GuardRule> over,
                                                  String where) {
         Map<String, PolicyRule> merged = new LinkedHashMap<>(under);
         over.forEach((scanner, rule) -> {
             PolicyRule current = under.get(scanner);
             if (current == null) {
-                throw new IllegalStateException(where + "." + scanner + ": no such scanner; use " + String.join(", ", DEFAULTS.keySet()));
+                throw new InvalidConfigurationException(where + "." + scanner + ": no such scanner; use " + String.join(", ", DEFAULTS.keySet()));
             }
             Action action = rule.action() == null ? current.action() : Action.parse(rule.action(), where + "." + scanner + ".action");
             double threshold = rule.threshold() == null ? current.threshold() : rule.threshold();
             if (threshold < 0 || threshold > 1) {
-                throw new IllegalStateException(where + "." + scanner + ".threshold must be within [0, 1], not " + threshold);
+                throw new InvalidConfigurationException(where + "." + scanner + ".threshold must be within [0, 1], not " + threshold);
             }
             merged.put(scanner, new PolicyRule(action, threshold));
         });

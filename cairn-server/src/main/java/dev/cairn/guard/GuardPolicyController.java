@@ -3,9 +3,9 @@ package dev.cairn.guard;
 import java.io.IOException;
 
 import dev.cairn.access.Principal;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
+import dev.cairn.platform.PlatformProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,10 +31,10 @@ public class GuardPolicyController {
     private final GuardPolicyAdmin admin;
     private final long maxBodyBytes;
 
-    GuardPolicyController(GuardPolicies policies, GuardPolicyAdmin admin, CairnProperties properties) {
+    GuardPolicyController(GuardPolicies policies, GuardPolicyAdmin admin, PlatformProperties platform) {
         this.policies = policies;
         this.admin = admin;
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     /** The base policy and the policy of every workspace with rules of its own, configured or set here. */

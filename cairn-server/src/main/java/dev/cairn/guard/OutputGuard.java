@@ -2,7 +2,6 @@ package dev.cairn.guard;
 
 import java.util.Locale;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.RequestException;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +19,9 @@ public class OutputGuard {
     private final Guard guard;
     private final boolean restoreByDefault;
 
-    public OutputGuard(Guard guard, CairnProperties properties) {
+    public OutputGuard(Guard guard, GuardProperties config) {
         this.guard = guard;
-        this.restoreByDefault = properties.guard().restore();
+        this.restoreByDefault = config.restore();
     }
 
     /**

@@ -2,8 +2,7 @@ package dev.cairn.limits;
 
 import java.util.List;
 
-import dev.cairn.platform.CairnProperties;
-import dev.cairn.platform.CairnProperties.Limits.RedisFailure;
+import dev.cairn.platform.RedisProperties;
 import io.lettuce.core.RedisException;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -39,8 +38,8 @@ class Buckets {
     private volatile boolean redisWasDown;
 
     @Autowired
-    Buckets(CairnProperties properties, LimitMetrics metrics) {
-        this(new LocalBuckets(), redis(properties), properties.limits().onRedisFailure() == RedisFailure.FAIL_OPEN, metrics);
+    Buckets(LimitsProperties limits, RedisProperties redis, LimitMetrics metrics) {
+        this(new LocalBuckets(), redis(limits, redis), limits.onRedisFailure() == LimitsProperties.RedisFailure.FAIL_OPEN, metrics);
     }
 
     Buckets(LocalBuckets local, RedisBuckets redis, boolean failOpen, LimitMetrics metrics) {
@@ -50,18 +49,17 @@ class Buckets {
         this.metrics = metrics;
     }
 
-    private static RedisBuckets redis(CairnProperties properties) {
-        CairnProperties.Limits limits = properties.limits();
-        String url = properties.redis().url();
+    private static RedisBuckets redis(LimitsProperties limits, RedisProperties redis) {
+        String url = redis.url();
         boolean hasUrl = url != null && !url.isBlank();
         return switch (limits.store()) {
             case LOCAL -> null;
-            case AUTO -> hasUrl ? new RedisBuckets(url, properties.redis().timeout(), limits.redisPrefix()) : null;
+            case AUTO -> hasUrl ? new RedisBuckets(url, redis.timeout(), limits.redisPrefix()) : null;
             case REDIS -> {
                 if (!hasUrl) {
                     throw new IllegalStateException("cairn.limits.store is redis, but cairn.redis.url is not set");
                 }
-                yield new RedisBuckets(url, properties.redis().timeout(), limits.redisPrefix());
+                yield new RedisBuckets(url, redis.timeout(), limits.redisPrefix());
             }
         };
     }

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.cairn.platform.CairnProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +25,8 @@ class ClientAddress {
     private final List<Range> trusted;
 
     @Autowired
-    ClientAddress(CairnProperties properties) {
-        this(properties.limits().trustedProxies());
+    ClientAddress(LimitsProperties limits) {
+        this(limits.trustedProxies());
     }
 
     ClientAddress(List<String> trustedProxies) {

@@ -11,10 +11,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.access.ApiKey;
 import dev.cairn.access.ApiKeyRepository;
 import dev.cairn.access.Principal;
-import dev.cairn.platform.CairnProperties;
-import dev.cairn.platform.CairnProperties.Limits.Dimensions;
-import dev.cairn.platform.CairnProperties.Limits.KeyLimit;
-import dev.cairn.platform.CairnProperties.Limits.Limit;
+import dev.cairn.limits.LimitsProperties.Dimensions;
+import dev.cairn.limits.LimitsProperties.KeyLimit;
+import dev.cairn.limits.LimitsProperties.Limit;
+import dev.cairn.platform.InvalidConfigurationException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -99,13 +99,12 @@ class LimitRules {
     private final Cache<String, Rules> resolved = Caffeine.newBuilder().maximumSize(100_000).build();
 
     @Autowired
-    LimitRules(CairnProperties properties, ApiKeyRepository keys, Environment environment) {
-        this(properties, keys);
+    LimitRules(LimitsProperties config, ApiKeyRepository keys, Environment environment) {
+        this(config, keys);
         rejectUnknownSettings(environment);
     }
 
-    LimitRules(CairnProperties properties, ApiKeyRepository keys) {
-        CairnProperties.Limits config = properties.limits();
+    LimitRules(LimitsProperties config, ApiKeyRepository keys) {
         this.keys = keys;
         this.defaults = config.defaults();
         this.workspaces = config.workspaces();
@@ -120,12 +119,12 @@ class LimitRules {
             boolean hasId = entry.id() != null && !entry.id().isBlank();
             boolean hasName = entry.name() != null && !entry.name().isBlank();
             if (hasId == hasName) {
-                throw new IllegalStateException(where + " must name its key by either id or name");
+                throw new InvalidConfigurationException(where + " must name its key by either id or name");
             }
             any |= check(entry.limit(), where, true);
             Map<String, Limit> index = hasId ? byKeyId : byKeyName;
             if (index.put(hasId ? entry.id() : entry.name(), entry.limit()) != null) {
-                throw new IllegalStateException(where + ": key " + (hasId ? "id '" + entry.id() : "name '" + entry.name())
+                throw new InvalidConfigurationException(where + ": key " + (hasId ? "id '" + entry.id() : "name '" + entry.name())
                         + "' is listed twice");
             }
         }
@@ -138,11 +137,11 @@ class LimitRules {
      */
     static void rejectUnknownSettings(Environment environment) {
         try {
-            Binder.get(environment).bind("cairn.limits", Bindable.of(CairnProperties.Limits.class),
+            Binder.get(environment).bind("cairn.limits", Bindable.of(LimitsProperties.class),
                     new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
         } catch (BindException e) {
             if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-                throw new IllegalStateException("Unknown settings under cairn.limits: " + unbound.getUnboundProperties().stream()
+                throw new InvalidConfigurationException("Unknown settings under cairn.limits: " + unbound.getUnboundProperties().stream()
                         .map(p -> p.getName().toString()).sorted().toList()
                         + " (docs/configuration.md lists the known ones)", e);
             }
@@ -238,7 +237,7 @@ class LimitRules {
         any |= count(limit.requestsPerDay(), where + ".requests-per-day");
         any |= count(limit.tokensPerDay(), where + ".tokens-per-day");
         if (!budgetsAllowed && (limit.dailyBudgetUsd() != null || limit.monthlyBudgetUsd() != null)) {
-            throw new IllegalStateException(where + ": budgets apply to keys and workspaces only, not to end users"
+            throw new InvalidConfigurationException(where + ": budgets apply to keys and workspaces only, not to end users"
                     + " or client addresses");
         }
         any |= dollars(limit.dailyBudgetUsd(), where + ".daily-budget-usd");
@@ -251,7 +250,7 @@ class LimitRules {
             return false;
         }
         if (value < 0) {
-            throw new IllegalStateException(where + " must be a count of at least 1 (or 0 for no limit), not " + value);
+            throw new InvalidConfigurationException(where + " must be a count of at least 1 (or 0 for no limit), not " + value);
         }
         return value > 0;
     }
@@ -261,10 +260,10 @@ class LimitRules {
             return false;
         }
         if (value.signum() < 0) {
-            throw new IllegalStateException(where + " must be US dollars above 0 (or 0 for no budget), not " + value);
+            throw new InvalidConfigurationException(where + " must be US dollars above 0 (or 0 for no budget), not " + value);
         }
         if (value.compareTo(BigDecimal.valueOf(9_000_000_000L)) > 0) {
-            throw new IllegalStateException(where + " is beyond what Cairn can count (9 billion dollars): " + value);
+            throw new InvalidConfigurationException(where + " is beyond what Cairn can count (9 billion dollars): " + value);
         }
         return value.signum() > 0;
     }

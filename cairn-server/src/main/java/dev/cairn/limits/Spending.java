@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.usage.UsageLedger;
 import dev.cairn.usage.UsageRepository;
 import dev.cairn.usage.UsageRepository.Spender;
@@ -107,8 +106,8 @@ class Spending {
     private final ConcurrentMap<Scope, LongAdder> ownCosts = new ConcurrentHashMap<>();
 
     @Autowired
-    Spending(UsageRepository usage, UsageLedger ledger, CairnProperties properties) {
-        this(usage, ledger, properties.limits().budgetRefresh(), Clock.systemUTC());
+    Spending(UsageRepository usage, UsageLedger ledger, LimitsProperties limits) {
+        this(usage, ledger, limits.budgetRefresh(), Clock.systemUTC());
     }
 
     Spending(UsageRepository usage, UsageLedger ledger, Duration refresh, Clock clock) {

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import dev.cairn.access.Principal;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
@@ -38,17 +37,17 @@ public class ConversationMemory {
     private final HybridRecall recall;
     private final TokenCounter tokens;
     private final FactExtraction extraction;
-    private final CairnProperties.Memory config;
+    private final MemoryProperties config;
 
     public ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
-                              FactExtraction extraction, CairnProperties properties) {
-        this.enabled = properties.memory().enabled();
+                              FactExtraction extraction, MemoryProperties config) {
+        this.enabled = config.enabled();
         this.memory = memory;
         this.windows = windows;
         this.recall = recall;
         this.tokens = tokens;
         this.extraction = extraction;
-        this.config = properties.memory();
+        this.config = config;
     }
 
     /**

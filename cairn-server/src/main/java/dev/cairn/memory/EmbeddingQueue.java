@@ -5,11 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
 import dev.cairn.platform.jobs.JobQueue;
+import dev.cairn.platform.jobs.JobsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,9 +43,9 @@ public class EmbeddingQueue implements JobHandler {
 
     /** The queue comes lazily: it collects every handler, this one included, when it is built. */
     public EmbeddingQueue(ObjectProvider<JobQueue> jobs, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors,
-                          CairnProperties properties) {
-        this.works = properties.jobs().workers() > 0;
-        this.memoryEnabled = properties.memory().enabled();
+                          JobsProperties jobsConfig, MemoryProperties memoryConfig) {
+        this.works = jobsConfig.workers() > 0;
+        this.memoryEnabled = memoryConfig.enabled();
         this.jobs = jobs;
         this.repository = repository;
         this.embeddings = embeddings;

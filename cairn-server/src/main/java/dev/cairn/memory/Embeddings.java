@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.embedding.Embedder;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,8 @@ public class Embeddings {
     private final Cache<String, float[]> queries;
     private final MemoryCache shared;
 
-    public Embeddings(CairnProperties properties, MemoryCache shared, LocalEmbedder local) {
-        CairnProperties.Memory.Embedding config = properties.memory().embedding();
+    public Embeddings(MemoryProperties memory, MemoryCache shared, LocalEmbedder local) {
+        MemoryProperties.Embedding config = memory.embedding();
         this.embedder = switch (config.provider()) {
             case "local" -> local;
             case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
@@ -53,9 +52,9 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
     private final ObjectProvider<MemoryService> memory;
 
     // Providers, not the beans: the gateway's pipeline, which makes the calls, itself uses memory.
-    public FactExtraction(CairnProperties properties, ObjectProvider<JobQueue> jobs, ObjectProvider<OwnModelCalls> calls,
+    public FactExtraction(MemoryProperties config, ObjectProvider<JobQueue> jobs, ObjectProvider<OwnModelCalls> calls,
                           MemoryRepository repository, ObjectProvider<MemoryService> memory) {
-        String configured = properties.memory().extraction().model();
+        String configured = config.extraction().model();
         this.model = configured == null || configured.isBlank() ? null : configured;
         this.jobs = jobs;
         this.calls = calls;

@@ -14,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import dev.cairn.platform.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -35,17 +34,17 @@ public class HybridRecall {
     private final MemoryRepository repository;
     private final VectorIndex vectors;
     private final Embeddings embeddings;
-    private final CairnProperties.Memory.Recall config;
+    private final MemoryProperties.Recall config;
     private static final int SPREAD_FROM = 10;
     /** A recall (a chat completion's, say) waits this long for a remote embedder before going on with full text. */
     private static final Duration EMBEDDING_TIMEOUT = Duration.ofSeconds(5);
     private static final Executor EMBEDDING_THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
-    public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, CairnProperties properties) {
+    public HybridRecall(MemoryRepository repository, VectorIndex vectors, Embeddings embeddings, MemoryProperties memory) {
         this.repository = repository;
         this.vectors = vectors;
         this.embeddings = embeddings;
-        this.config = properties.memory().recall();
+        this.config = memory.recall();
     }
 
     public RecallResult recall(String workspace, RecallQuery query) {
@@ -106,7 +105,7 @@ public class HybridRecall {
      * ({@code fusion: rrf}). A list's best entry thus brings its whole weight either way.
      */
     private void fuse(Map<String, Double> fused, List<Map.Entry<String, Double>> ranked, double weight,
-                      CairnProperties.Memory.Fusion fusion) {
+                      MemoryProperties.Fusion fusion) {
         if (ranked.isEmpty() || weight <= 0) {
             return;
         }
@@ -114,7 +113,7 @@ public class HybridRecall {
         double min = ranked.getLast().getValue();
         int k = config.rrfK();
         for (int rank = 0; rank < ranked.size(); rank++) {
-            double scaled = fusion == CairnProperties.Memory.Fusion.RRF ? (k + 1.0) / (k + rank + 1)
+            double scaled = fusion == MemoryProperties.Fusion.RRF ? (k + 1.0) / (k + rank + 1)
                     : max > min ? (ranked.get(rank).getValue() - min) / (max - min) : 1;
             fused.merge(ranked.get(rank).getKey(), weight * scaled, Double::sum);
         }

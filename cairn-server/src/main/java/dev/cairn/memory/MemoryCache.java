@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.platform.RedisProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -37,14 +37,14 @@ public class MemoryCache {
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final AtomicLong downUntil = new AtomicLong();
 
-    public MemoryCache(CairnProperties properties) {
-        String url = properties.redis().url();
+    public MemoryCache(RedisProperties redis) {
+        String url = redis.url();
         if (url == null || url.isBlank()) {
             client = null;
             return;
         }
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(properties.redis().timeout());
+        uri.setTimeout(redis.timeout());
         client = RedisClient.create(uri);
     }
 

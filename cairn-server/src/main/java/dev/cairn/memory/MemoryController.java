@@ -8,10 +8,10 @@ import java.util.Set;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.PageLimit;
+import dev.cairn.platform.PlainIds;
+import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -45,15 +45,15 @@ public class MemoryController {
     private final MemoryService memory;
     private final HybridRecall recall;
     private final Ingestion ingestion;
-    private final CairnProperties.Memory.Recall recallConfig;
+    private final MemoryProperties.Recall recallConfig;
     private final long maxBodyBytes;
 
-    public MemoryController(MemoryService memory, HybridRecall recall, Ingestion ingestion, CairnProperties properties) {
+    public MemoryController(MemoryService memory, HybridRecall recall, Ingestion ingestion, MemoryProperties memoryConfig, PlatformProperties platform) {
         this.memory = memory;
         this.recall = recall;
         this.ingestion = ingestion;
-        this.recallConfig = properties.memory().recall();
-        this.maxBodyBytes = properties.gateway().maxBodySize().toBytes();
+        this.recallConfig = memoryConfig.recall();
+        this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     // --- workspaces ------------------------------------------------------------------------------
@@ -272,13 +272,13 @@ public class MemoryController {
         return MemoryJson.recall(recall.recall(workspace, recallQuery));
     }
 
-    private CairnProperties.Memory.Fusion fusion(String value) {
+    private MemoryProperties.Fusion fusion(String value) {
         if (value == null) {
             return recallConfig.fusion();
         }
         return switch (value) {
-            case "score" -> CairnProperties.Memory.Fusion.SCORE;
-            case "rrf" -> CairnProperties.Memory.Fusion.RRF;
+            case "score" -> MemoryProperties.Fusion.SCORE;
+            case "rrf" -> MemoryProperties.Fusion.RRF;
             default -> throw RequestException.invalid("invalid_fusion", "fusion", "'fusion' must be score or rrf");
         };
     }

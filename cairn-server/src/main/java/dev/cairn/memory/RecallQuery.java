@@ -1,6 +1,6 @@
 package dev.cairn.memory;
 
-import dev.cairn.platform.CairnProperties.Memory.Fusion;
+import dev.cairn.memory.MemoryProperties.Fusion;
 
 /**
  * A recall request: the query, which items may come back, the token budget and result count, and

@@ -8,7 +8,6 @@ import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -36,10 +35,10 @@ public class ThreadWindows {
     private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public ThreadWindows(MemoryRepository repository, MemoryCache shared, CairnProperties properties) {
+    public ThreadWindows(MemoryRepository repository, MemoryCache shared, MemoryProperties memory) {
         this.repository = repository;
         this.shared = shared;
-        this.turns = properties.memory().recall().recentTurns();
+        this.turns = memory.recall().recentTurns();
     }
 
     /** The thread's last turns, oldest first. */

@@ -30,26 +30,26 @@ public class DatabaseConfig {
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     @Bean
-    DataSource dataSource(CairnProperties properties) {
+    DataSource dataSource(PlatformProperties platform, DatabaseProperties db) {
         HikariConfig config = new HikariConfig();
-        String url = properties.db().url();
+        String url = db.url();
         if (url == null || url.isBlank()) {
             try {
-                Files.createDirectories(properties.dataDir());
+                Files.createDirectories(platform.dataDir());
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create data dir " + properties.dataDir(), e);
+                throw new UncheckedIOException("Cannot create data dir " + platform.dataDir(), e);
             }
-            url = "jdbc:sqlite:" + properties.dataDir().resolve("cairn.db");
+            url = "jdbc:sqlite:" + platform.dataDir().resolve("cairn.db");
         }
-        config.setUsername(properties.db().username());
-        config.setPassword(properties.db().password());
+        config.setUsername(db.username());
+        config.setPassword(db.password());
         config.setPoolName("cairn-db");
         if (url.startsWith("jdbc:sqlite:")) {
-            config.setDataSource(sqlite(url, properties.db()));
-            config.setMaximumPoolSize(Math.min(properties.db().poolSize(), 8));
+            config.setDataSource(sqlite(url, db));
+            config.setMaximumPoolSize(Math.min(db.poolSize(), 8));
         } else {
             config.setJdbcUrl(url);
-            config.setMaximumPoolSize(properties.db().poolSize());
+            config.setMaximumPoolSize(db.poolSize());
         }
         return new HikariDataSource(config);
     }
@@ -78,7 +78,7 @@ public class DatabaseConfig {
      * crosses its threshold, stay as a backstop should that thread fall far behind. A connection
      * that meets another's lock waits for it with {@link SqliteBusyWait}.
      */
-    static DataSource sqlite(String url, CairnProperties.Db db) {
+    static DataSource sqlite(String url, DatabaseProperties db) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, sqliteSynchronous(db.sqliteSynchronous()));

@@ -27,8 +27,8 @@ public class TraceFilter extends OncePerRequestFilter {
 
     private final boolean accessLog;
 
-    public TraceFilter(CairnProperties properties) {
-        this.accessLog = properties.logging().accessLog();
+    public TraceFilter(PlatformProperties platform) {
+        this.accessLog = platform.logging().accessLog();
     }
 
     @Override

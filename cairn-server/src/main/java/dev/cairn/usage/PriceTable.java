@@ -3,7 +3,6 @@ package dev.cairn.usage;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,24 +12,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class PriceTable {
 
-    private final Map<String, CairnProperties.Price> prices;
+    private final Map<String, PricingProperties.Price> prices;
 
-    public PriceTable(CairnProperties properties) {
-        Map<String, CairnProperties.Price> byModel = new HashMap<>();
-        for (CairnProperties.Price price : properties.pricing()) {
-            if (price.model() == null || price.model().isBlank()) {
-                throw new IllegalArgumentException("cairn.pricing: every entry needs a model");
-            }
-            if (byModel.put(price.model(), price) != null) {
-                throw new IllegalArgumentException("cairn.pricing: '" + price.model() + "' is priced twice");
-            }
+    public PriceTable(PricingProperties pricing) {
+        Map<String, PricingProperties.Price> byModel = new HashMap<>();
+        for (PricingProperties.Price price : pricing.pricing()) {
+            byModel.put(price.model(), price);
         }
         this.prices = Map.copyOf(byModel);
     }
 
     /** Cost in nano-dollars: dollars per million tokens times tokens is exactly that times 1000. */
     public long costNanoUsd(String requestedModel, String qualifiedModel, long promptTokens, long completionTokens) {
-        CairnProperties.Price price = prices.get(requestedModel);
+        PricingProperties.Price price = prices.get(requestedModel);
         if (price == null && qualifiedModel != null) {
             price = prices.get(qualifiedModel);
         }

@@ -17,7 +17,6 @@ import dev.cairn.ledger.LogVerifier;
 import dev.cairn.ledger.MemoryTree;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
@@ -95,7 +94,7 @@ class AuditRetentionTest {
                                             Duration hotPeriod, boolean force) {
         return new AuditRetention(repository, archive,
                 new TransactionTemplate(new DataSourceTransactionManager(db.source())),
-                new CairnProperties.Audit.Retention(hotPeriod, force, null, Duration.ofHours(1)),
+                new AuditProperties.Retention(hotPeriod, force, null, Duration.ofHours(1)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 }

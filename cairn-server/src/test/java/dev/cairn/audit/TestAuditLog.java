@@ -5,12 +5,10 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.support.Settings;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.WriteGate;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -28,8 +26,7 @@ public final class TestAuditLog implements AutoCloseable {
     private final AuditLog log;
 
     private TestAuditLog(DataSource source) {
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
-                .bindOrCreate("cairn", CairnProperties.class);
+        AuditProperties properties = Settings.bind("cairn.audit", AuditProperties.class, Map.of());
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
         MasterKey masterKey = new MasterKey(master);

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.cairn.support.Settings;
+import dev.cairn.guard.GuardProperties;
+import dev.cairn.audit.AuditProperties;
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
 import dev.cairn.audit.AuditLog;
@@ -20,7 +23,6 @@ import dev.cairn.guard.OutputGuard;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.limits.ClientPeer;
 import dev.cairn.memory.Recollection;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.TestDatabases;
@@ -29,8 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -176,8 +176,8 @@ class ExchangeAuditTest {
 
     @Test
     void guardVerdictsAreRecordedWithTheirPlacesAndMemoryByItsIdsOnly() {
-        CairnProperties redactingPii = new Binder(new MapConfigurationPropertySource(Map.of(
-                "cairn.guard.policy.pii.action", "redact"))).bindOrCreate("cairn", CairnProperties.class);
+        GuardProperties redactingPii = Settings.bind("cairn.guard", GuardProperties.class, Map.of(
+                "cairn.guard.policy.pii.action", "redact"));
         Guard guard = new Guard(new GuardPolicies(redactingPii));
         ObjectNode request = json("""
                 {"model":"fast","messages":[{"role":"user","content":"Mail me at bob@example.org please"}]}""");
@@ -248,8 +248,7 @@ class ExchangeAuditTest {
 
     @Test
     void aLogThatIsOffRecordsNothingAndLeavesTheTrailAsItIs() {
-        CairnProperties off = new Binder(new MapConfigurationPropertySource(Map.of("cairn.audit.enabled", "false")))
-                .bindOrCreate("cairn", CairnProperties.class);
+        AuditProperties off = Settings.bind("cairn.audit", AuditProperties.class, Map.of("cairn.audit.enabled", "false"));
         // No sequencer, keys or master key: recording anything at all would fail.
         ExchangeAudit disabled = new ExchangeAudit(new AuditLog(null, null, null, off));
         Trail trail = calledTrail(CLIENT, whole("lone \ud800"));

@@ -8,17 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.cairn.support.Settings;
+import dev.cairn.guard.GuardProperties;
 import dev.cairn.guard.Guard;
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.GuardPolicies;
 import dev.cairn.guard.InputScreening;
 import dev.cairn.guard.OutputGuard;
 import dev.cairn.guard.OutputScreen;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,7 +33,7 @@ class ScreenedStreamTest {
 
     /** The answer's guard of a request in a workspace with the default policy (secrets redacted) or {@code config} over it. */
     private static OutputScreen screen(Map<String, String> config) {
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
+        GuardProperties properties = Settings.bind("cairn.guard", GuardProperties.class, config);
         return new OutputGuard(new Guard(new GuardPolicies(properties)), properties)
                 .open("w", InputScreening.NONE, false);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -14,7 +13,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class GuardPoliciesTest {
 
     private static GuardPolicies policies(Map<String, String> config) {
-        return new GuardPolicies(new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class));
+        return new GuardPolicies(new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn.guard", GuardProperties.class));
     }
 
     @Test

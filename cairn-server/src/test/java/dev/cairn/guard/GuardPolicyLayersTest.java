@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.cairn.platform.CairnProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -20,7 +19,7 @@ class GuardPolicyLayersTest {
             "cairn.guard.policy.pii.action", "redact",
             "cairn.guard.workspaces.lab.injection.action", "flag",
             "cairn.guard.workspaces.lab.pii.threshold", "0.9")))
-            .bindOrCreate("cairn", CairnProperties.class), admin::get);
+            .bindOrCreate("cairn.guard", GuardProperties.class), admin::get);
 
     private void setAdmin(long version, String workspace, Map<String, RuleOverride> rules) {
         admin.set(new PolicyOverrides.Snapshot(version, Map.of(workspace,

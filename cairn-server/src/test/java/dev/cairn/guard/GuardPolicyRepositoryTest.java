@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.cairn.platform.AdminAction;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +47,7 @@ class GuardPolicyRepositoryTest {
 
     private static GuardPolicies policies(PolicyOverrides overrides) {
         return new GuardPolicies(new Binder(new MapConfigurationPropertySource(Map.of("cairn.guard.workspaces.lab.pii.action", "redact")))
-                .bindOrCreate("cairn", CairnProperties.class), overrides);
+                .bindOrCreate("cairn.guard", GuardProperties.class), overrides);
     }
 
     @ParameterizedTest(name = "{0}")

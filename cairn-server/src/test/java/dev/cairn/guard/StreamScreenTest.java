@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import dev.cairn.platform.CairnProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -25,7 +24,7 @@ class StreamScreenTest {
             + " in code `4012 8888 8888 1881`, in bold **DE44 5001 0517 5407 3249 31**. That is all.";
 
     private static Guard guard(Map<String, String> config) {
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
+        GuardProperties properties = new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn.guard", GuardProperties.class);
         return new Guard(new GuardPolicies(properties));
     }
 

@@ -15,7 +15,6 @@ import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
 import dev.cairn.limits.LimitRules.Rule;
 import dev.cairn.limits.LimitRules.Rules;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,8 @@ class LimitRulesTest {
     @TempDir
     Path dir;
 
-    private static CairnProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("cairn", CairnProperties.class);
+    private static LimitsProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("cairn.limits", LimitsProperties.class);
     }
 
     private static Map<String, String> settings(String... pairs) {

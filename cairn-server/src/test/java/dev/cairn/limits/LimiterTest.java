@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.cairn.support.Settings;
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -88,7 +86,7 @@ class LimiterTest {
         for (int i = 0; i < settings.length; i += 2) {
             map.put(settings[i], settings[i + 1]);
         }
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("cairn", CairnProperties.class);
+        LimitsProperties properties = Settings.bind("cairn.limits", LimitsProperties.class, map);
         LimitMetrics metrics = new LimitMetrics(registry);
         Spending spending = new Spending(usage, ledger, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
         spendings.add(spending);

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.support.Settings;
+import dev.cairn.platform.jobs.JobsProperties;
+import dev.cairn.platform.RedisProperties;
+import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
@@ -27,8 +30,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -83,11 +84,14 @@ class ConversationMemoryTest {
                 "cairn.memory.embedding.model", "fake-embedder",
                 "cairn.memory.context-windows.small-model", "1000"));
         settings.putAll(extra);
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("cairn", CairnProperties.class);
+        MemoryProperties properties = Settings.bind("cairn.memory", MemoryProperties.class, settings);
+        JobsProperties jobsConfig = Settings.bind("cairn.jobs", JobsProperties.class, settings);
         MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
                 Dialect.of(db.source()));
-        MemoryCache cache = new MemoryCache(properties);
-        Embeddings embeddings = new Embeddings(properties, cache, new LocalEmbedder(properties));
+        MemoryCache cache = new MemoryCache(Settings.bind("cairn.redis", RedisProperties.class, settings));
+        Embeddings embeddings = new Embeddings(properties, cache,
+                new LocalEmbedder(Settings.bind("cairn", PlatformProperties.class, settings).dataDir(),
+                        properties.embedding().threads()));
         VectorIndex vectors = new VectorIndex(repository, embeddings);
         JobQueue[] jobs = new JobQueue[1];
         EmbeddingQueue embeddingQueue = new EmbeddingQueue(new ObjectProvider<>() {
@@ -95,7 +99,7 @@ class ConversationMemoryTest {
             public JobQueue getObject() {
                 return jobs[0];
             }
-        }, repository, embeddings, vectors, properties);
+        }, repository, embeddings, vectors, jobsConfig, properties);
         jobs[0] = TestJobQueues.idle(db.source(), embeddingQueue);
         ThreadWindows windows = new ThreadWindows(repository, cache, properties);
         service = new MemoryService(repository, vectors, embeddingQueue, windows, TOKENS,

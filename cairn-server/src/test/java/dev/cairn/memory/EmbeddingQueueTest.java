@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
+import dev.cairn.platform.PlatformProperties;
+import dev.cairn.platform.RedisProperties;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.Job;
+import dev.cairn.platform.jobs.JobsProperties;
 import dev.cairn.support.FakeUpstream;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
@@ -27,6 +29,19 @@ import tools.jackson.databind.JsonNode;
 
 /** The embedding job against a remote model that refuses one input: the others are embedded all the same. */
 class EmbeddingQueueTest {
+
+    /** Embeddings as Spring wires them from these settings. */
+    static Embeddings embeddings(Binder config) {
+        MemoryProperties memory = config.bindOrCreate("cairn.memory", MemoryProperties.class);
+        return new Embeddings(memory, new MemoryCache(config.bindOrCreate("cairn.redis", RedisProperties.class)),
+                new LocalEmbedder(config.bindOrCreate("cairn", PlatformProperties.class).dataDir(), memory.embedding().threads()));
+    }
+
+    /** The embedding queue as Spring wires it from these settings, without a job queue. */
+    static EmbeddingQueue queue(Binder config, MemoryRepository repository, Embeddings embeddings, VectorIndex vectors) {
+        return new EmbeddingQueue(null, repository, embeddings, vectors, config.bindOrCreate("cairn.jobs", JobsProperties.class),
+                config.bindOrCreate("cairn.memory", MemoryProperties.class));
+    }
 
     static final FakeUpstream MODEL = FakeUpstream.start();
 
@@ -64,16 +79,16 @@ class EmbeddingQueueTest {
     @Test
     void oneRefusedInputDoesNotHoldBackTheRest() {
         modelRefusingPoison();
-        CairnProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+        Binder config = new Binder(new MapConfigurationPropertySource(Map.of(
                 "cairn.memory.embedding.provider", "remote",
                 "cairn.memory.embedding.base-url", MODEL.baseUrl(),
                 "cairn.memory.embedding.model", "fake-embedder",
-                "cairn.jobs.workers", "0"))).bind("cairn", CairnProperties.class).get();
+                "cairn.jobs.workers", "0")));
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
                     Dialect.of(db.source()));
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
-            EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, new VectorIndex(repository, embeddings), properties);
+            Embeddings embeddings = embeddings(config);
+            EmbeddingQueue queue = queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
             repository.ensureWorkspace("ws");
             MemoryItem good = item("a good fact");
             MemoryItem poison = item("POISON fact");

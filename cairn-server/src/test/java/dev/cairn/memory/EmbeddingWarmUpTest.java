@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.embedding.LocalEmbedder;
@@ -32,9 +31,8 @@ class EmbeddingWarmUpTest {
     @TempDir
     Path dir;
 
-    private CairnProperties properties() {
-        return new Binder(new MapConfigurationPropertySource(Map.of("cairn.data-dir", dir.resolve("data").toString())))
-                .bind("cairn", CairnProperties.class).get();
+    private Binder config() {
+        return new Binder(new MapConfigurationPropertySource(Map.of("cairn.data-dir", dir.resolve("data").toString())));
     }
 
     private static MemoryItem item(String content) {
@@ -57,12 +55,12 @@ class EmbeddingWarmUpTest {
 
     @Test
     void loadedByTheFirstEmbeddingJobWhenMemoryWasNotUsedBefore() throws Exception {
-        CairnProperties properties = properties();
+        Binder config = config();
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = repository(db);
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
+            Embeddings embeddings = EmbeddingQueueTest.embeddings(config);
             VectorIndex vectors = new VectorIndex(repository, embeddings);
-            EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, vectors, properties);
+            EmbeddingQueue queue = EmbeddingQueueTest.queue(config, repository, embeddings, vectors);
 
             queue.warmUpIfUsed();
             Thread.sleep(500);
@@ -83,13 +81,13 @@ class EmbeddingWarmUpTest {
 
     @Test
     void loadedInTheBackgroundAtStartWhenTheDatabaseHoldsMemoryItems() throws Exception {
-        CairnProperties properties = properties();
+        Binder config = config();
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = repository(db);
             repository.ensureWorkspace("ws");
             repository.insertItems(List.of(item("Prefers aisle seats on long flights.")));
-            Embeddings embeddings = new Embeddings(properties, new MemoryCache(properties), new LocalEmbedder(properties));
-            EmbeddingQueue queue = new EmbeddingQueue(null, repository, embeddings, new VectorIndex(repository, embeddings), properties);
+            Embeddings embeddings = EmbeddingQueueTest.embeddings(config);
+            EmbeddingQueue queue = EmbeddingQueueTest.queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
             assertThat(embeddings.ready()).isFalse();
 
             queue.warmUpIfUsed();

@@ -11,7 +11,7 @@ import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.platform.ApiError;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +30,7 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
     private final int defaultMaxTokens;
     private final UpstreamHttp http;
 
-    public AnthropicProvider(String name, CairnProperties.Provider config, int defaultMaxTokens) {
+    public AnthropicProvider(String name, GatewayProperties.Provider config, int defaultMaxTokens) {
         this.name = name;
         this.models = config.models();
         this.defaultMaxTokens = defaultMaxTokens;

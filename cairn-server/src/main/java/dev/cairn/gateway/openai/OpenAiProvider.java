@@ -11,7 +11,7 @@ import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.gateway.Usage;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.TraceContext;
 import tools.jackson.core.JacksonException;
@@ -31,7 +31,7 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     private final List<String> models;
     private final UpstreamHttp http;
 
-    public OpenAiProvider(String name, CairnProperties.Provider config) {
+    public OpenAiProvider(String name, GatewayProperties.Provider config) {
         this.name = name;
         this.models = config.models();
         this.http = new UpstreamHttp(name, config, config.apiKey() == null || config.apiKey().isBlank()

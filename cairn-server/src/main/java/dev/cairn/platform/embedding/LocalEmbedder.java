@@ -12,15 +12,12 @@ import java.util.List;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.cairn.platform.CairnProperties;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
 
 /**
  * all-MiniLM-L6-v2 (384 dimensions) run in process by ONNX Runtime, one per process for memory's
@@ -36,7 +33,6 @@ import org.springframework.stereotype.Component;
  * the arena and memory patterns are off (texts vary in length, so a pattern rarely repeats), and
  * inference runs on the calling thread unless {@code threads} asks for more.
  */
-@Component
 public final class LocalEmbedder implements Embedder {
 
     /** all-MiniLM-L6-v2's vector size, known before the model is loaded. */
@@ -54,11 +50,6 @@ public final class LocalEmbedder implements Embedder {
      * @param scratchDir where the model file is unpacked for the moment ONNX Runtime reads it
      * @param threads    ONNX Runtime intra-op threads per call; 1 runs on the caller's thread
      */
-    @Autowired
-    public LocalEmbedder(CairnProperties properties) {
-        this(properties.dataDir(), properties.memory().embedding().threads());
-    }
-
     public LocalEmbedder(Path scratchDir, int threads) {
         this.scratchDir = scratchDir;
         this.threads = Math.max(1, threads);

@@ -10,12 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -43,7 +41,7 @@ public class JobQueue implements SmartLifecycle {
     private final JobRepository repository;
     private final TransactionTemplate transactions;
     private final Map<String, JobHandler> handlers;
-    private final CairnProperties.Jobs config;
+    private final JobsProperties config;
     private final Backoff backoff;
     /** Claims being run by this process's workers, whose leases the keeper renews. */
     private final Map<String, JobRepository.Claim> inFlight = new ConcurrentHashMap<>();
@@ -57,15 +55,8 @@ public class JobQueue implements SmartLifecycle {
     /** Set when shutdown gave up waiting and interrupted the workers: their jobs go back to the queue. */
     private volatile boolean abandoning;
 
-    @Autowired
     public JobQueue(JobRepository repository, TransactionTemplate transactions, List<JobHandler> handlers,
-                    CairnProperties properties) {
-        this(repository, transactions, handlers, properties.jobs());
-    }
-
-    JobQueue(JobRepository repository, TransactionTemplate transactions, List<JobHandler> handlers,
-             CairnProperties.Jobs config) {
-        check(config);
+                    JobsProperties config) {
         this.repository = repository;
         this.transactions = transactions;
         this.config = config;
@@ -329,30 +320,5 @@ public class JobQueue implements SmartLifecycle {
     private static String describe(Throwable e) {
         String text = e.toString();
         return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS);
-    }
-
-    private static void check(CairnProperties.Jobs config) {
-        if (config.workers() < 0) {
-            throw new IllegalStateException("cairn.jobs.workers must be 0 or more, not " + config.workers());
-        }
-        if (config.maxAttempts() < 1) {
-            throw new IllegalStateException("cairn.jobs.max-attempts must be 1 or more, not " + config.maxAttempts());
-        }
-        positive("poll-interval", config.pollInterval());
-        positive("backoff", config.backoff());
-        positive("lease", config.lease());
-        if (config.maxBackoff().compareTo(config.backoff()) < 0) {
-            throw new IllegalStateException("cairn.jobs.max-backoff (" + config.maxBackoff()
-                    + ") must not be shorter than cairn.jobs.backoff (" + config.backoff() + ")");
-        }
-        if (config.shutdownTimeout().isNegative()) {
-            throw new IllegalStateException("cairn.jobs.shutdown-timeout must not be negative");
-        }
-    }
-
-    private static void positive(String key, Duration value) {
-        if (value == null || value.toMillis() < 1) {
-            throw new IllegalStateException("cairn.jobs." + key + " must be at least 1ms, not " + value);
-        }
     }
 }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.support.FakeUpstream;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,7 +26,7 @@ final class AnthropicFake {
     }
 
     static AnthropicProvider provider(FakeUpstream upstream) {
-        return new AnthropicProvider("claude", new CairnProperties.Provider("anthropic", upstream.baseUrl(),
+        return new AnthropicProvider("claude", new GatewayProperties.Provider("anthropic", upstream.baseUrl(),
                 "sk-ant-test", Duration.ofSeconds(2), Duration.ofSeconds(10), List.of("claude-sonnet-4"), Map.of()),
                 DEFAULT_MAX_TOKENS);
     }

@@ -15,7 +15,7 @@ import dev.cairn.guard.Guard;
 import dev.cairn.guard.GuardPolicies;
 import dev.cairn.guard.InjectionScanner;
 import dev.cairn.guard.Scanner;
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.guard.GuardProperties;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,8 +101,8 @@ class SemanticModelTest {
         assertThat(result.action().wireName()).isEqualTo("block");
     }
 
-    private static CairnProperties properties(Map<String, String> config) {
-        return new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn", CairnProperties.class);
+    private static GuardProperties properties(Map<String, String> config) {
+        return new Binder(new MapConfigurationPropertySource(config)).bindOrCreate("cairn.guard", GuardProperties.class);
     }
 
     private static double learned(InjectionScanner scanner, String text) {

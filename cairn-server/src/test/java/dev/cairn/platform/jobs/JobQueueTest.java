@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.platform.Dialect;
-import dev.cairn.platform.CairnProperties;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +42,8 @@ class JobQueueTest {
     }
 
     /** Workers poll often and retry soon, so the tests take milliseconds, not the production seconds. */
-    private static CairnProperties.Jobs config(int workers, int maxAttempts, Duration backoff) {
-        return new CairnProperties.Jobs(workers, Duration.ofMillis(20), backoff, Duration.ofSeconds(2), maxAttempts,
+    private static JobsProperties config(int workers, int maxAttempts, Duration backoff) {
+        return new JobsProperties(workers, Duration.ofMillis(20), backoff, Duration.ofSeconds(2), maxAttempts,
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
@@ -56,7 +55,7 @@ class JobQueueTest {
     private static final class Queues implements AutoCloseable {
         private final List<JobQueue> started = new ArrayList<>();
 
-        JobQueue start(DataSource source, CairnProperties.Jobs config, JobHandler... handlers) {
+        JobQueue start(DataSource source, JobsProperties config, JobHandler... handlers) {
             JobQueue queue = new JobQueue(repository(source), new TransactionTemplate(new DataSourceTransactionManager(source)),
                     List.of(handlers), config);
             queue.start();
@@ -257,7 +256,7 @@ class JobQueueTest {
         try (db; Queues queues = new Queues()) {
             List<Job> seen = new CopyOnWriteArrayList<>();
             // Polling once a minute: only the wake-up on enqueue can get the job run within the test.
-            CairnProperties.Jobs slowPolling = new CairnProperties.Jobs(1, Duration.ofMinutes(1), Duration.ofMillis(10),
+            JobsProperties slowPolling = new JobsProperties(1, Duration.ofMinutes(1), Duration.ofMillis(10),
                     Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofSeconds(5));
             JobQueue queue = queues.start(db.source(), slowPolling, handler("test.echo", seen::add));
             Thread.sleep(100); // let the worker find nothing and go idle
@@ -296,7 +295,7 @@ class JobQueueTest {
     void shutdownQueuesAgainAJobThatOutlivesTheTimeout(TestDatabase db) throws Exception {
         try (db; Queues queues = new Queues()) {
             CountDownLatch running = new CountDownLatch(1);
-            CairnProperties.Jobs impatient = new CairnProperties.Jobs(1, Duration.ofMillis(20), Duration.ofMillis(10),
+            JobsProperties impatient = new JobsProperties(1, Duration.ofMillis(20), Duration.ofMillis(10),
                     Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofMillis(100));
             JobQueue queue = queues.start(db.source(), impatient, handler("test.endless", job -> {
                 running.countDown();

@@ -1,12 +1,20 @@
-package dev.cairn.audit;
+package dev.cairn.gateway;
 
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.cairn.platform.CairnProperties;
+import dev.cairn.audit.AuditEvent;
+import dev.cairn.audit.AuditLog;
+import dev.cairn.audit.AuditProperties;
+import dev.cairn.audit.AuditRepository;
+import dev.cairn.audit.CanonicalJson;
+import dev.cairn.ledger.Hashes;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PlatformProperties;
+import dev.cairn.usage.PricingProperties;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -14,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Records the configuration Cairn runs with whenever it differs from the last one recorded, so
- * that the log shows when routing, limits, prices or audit settings changed. Secrets (API keys,
+ * that the audit log shows when routing, limits, prices or audit settings changed. In the gateway,
+ * whose settings are most of it, since the audit feature reads no other feature's settings. Secrets (API keys,
  * signing and master keys, header values) are left out.
  */
 @Component
@@ -22,12 +31,19 @@ class ConfigurationRecorder {
 
     static final String TYPE = "admin.config.changed";
 
-    private final CairnProperties properties;
+    private final GatewayProperties gateway;
+    private final PricingProperties pricing;
+    private final PlatformProperties platform;
+    private final AuditProperties audit;
     private final AuditLog auditLog;
     private final AuditRepository repository;
 
-    ConfigurationRecorder(CairnProperties properties, AuditLog auditLog, AuditRepository repository) {
-        this.properties = properties;
+    ConfigurationRecorder(GatewayProperties gateway, PricingProperties pricing, PlatformProperties platform,
+                          AuditProperties audit, AuditLog auditLog, AuditRepository repository) {
+        this.gateway = gateway;
+        this.pricing = pricing;
+        this.platform = platform;
+        this.audit = audit;
         this.auditLog = auditLog;
         this.repository = repository;
     }
@@ -35,7 +51,7 @@ class ConfigurationRecorder {
     @EventListener(ApplicationReadyEvent.class)
     void recordIfChanged() {
         ObjectNode configuration = JsonBodies.JSON.valueToTree(effective());
-        String digest = SealedContent.sha256Hex(CanonicalJson.bytes(configuration));
+        String digest = HexFormat.of().formatHex(Hashes.sha256().digest(CanonicalJson.bytes(configuration)));
         String last = repository.latestOfType(TYPE)
                 .map(e -> JsonBodies.JSON.readTree(e.data()).path("data").path("digest").asString(""))
                 .orElse("");
@@ -50,7 +66,7 @@ class ConfigurationRecorder {
 
     private Map<String, Object> effective() {
         Map<String, Object> providers = new TreeMap<>();
-        properties.providers().forEach((name, p) -> providers.put(name, Map.of(
+        gateway.providers().forEach((name, p) -> providers.put(name, Map.of(
                 "type", String.valueOf(p.type()),
                 "base_url", String.valueOf(p.baseUrl()),
                 "connect_timeout", p.connectTimeout().toString(),
@@ -58,15 +74,14 @@ class ConfigurationRecorder {
                 "models", p.models(),
                 "header_names", p.headers().keySet().stream().sorted().toList())));
         Map<String, Object> prices = new TreeMap<>();
-        properties.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
-        CairnProperties.Audit audit = properties.audit();
+        pricing.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
         return Map.of(
                 "providers", providers,
-                "aliases", new TreeMap<>(properties.aliases()),
+                "aliases", new TreeMap<>(gateway.aliases()),
                 "pricing", prices,
-                "gateway", Map.of("max_body_size", properties.gateway().maxBodySize().toString(),
-                        "anthropic_default_max_tokens", properties.gateway().anthropicDefaultMaxTokens()),
-                "metrics_public", properties.metrics().isPublic(),
+                "gateway", Map.of("max_body_size", platform.gateway().maxBodySize().toString(),
+                        "anthropic_default_max_tokens", gateway.gateway().anthropicDefaultMaxTokens()),
+                "metrics_public", platform.metrics().isPublic(),
                 "audit", Map.of("enabled", audit.enabled(), "durability", audit.durability().name().toLowerCase(),
                         "read_access", audit.readAccess().name().toLowerCase(),
                         "checkpoint_interval", audit.checkpointInterval().toString()));
