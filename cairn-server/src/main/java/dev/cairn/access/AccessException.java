@@ -15,14 +15,20 @@ public final class AccessException extends CairnException {
                 "No API key: send 'Authorization: Bearer ck_...'"));
     }
 
-    static AccessException malformedKey() {
+    /** {@code flaw} says what is wrong with the key's form, without quoting it. */
+    static AccessException malformedKey(String flaw) {
         return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
-                "Malformed API key: Cairn keys start with 'ck_'"));
+                "Malformed API key: " + flaw));
+    }
+
+    static AccessException malformedHeader() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
+                "Malformed Authorization header: send the key as 'Authorization: Bearer ck_...'"));
     }
 
     static AccessException unknownKey() {
         return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
-                "Incorrect API key provided"));
+                "Unknown API key: no Cairn key has this secret"));
     }
 
     static AccessException revokedKey() {

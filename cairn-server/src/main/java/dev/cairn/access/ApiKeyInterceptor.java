@@ -29,11 +29,20 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
         return true;
     }
 
+    /**
+     * The key from {@code Authorization: Bearer}. A header with any other scheme, or none, is refused
+     * rather than read as a key: a key pasted without its scheme is a client that will fail against
+     * every other OpenAI-compatible server, and is better told so here.
+     */
     private static String bearer(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
-        if (header != null) {
-            header = header.trim();
-            return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header;
+        if (header != null && !header.isBlank()) {
+            header = header.strip();
+            if (header.regionMatches(true, 0, "Bearer", 0, 6)
+                    && (header.length() == 6 || Character.isWhitespace(header.charAt(6)))) {
+                return header.substring(6).strip();
+            }
+            throw AccessException.malformedHeader();
         }
         // Azure-style clients send the key in api-key; accepting it costs nothing.
         return request.getHeader("api-key");

@@ -33,20 +33,29 @@ final class ApiKeySecrets {
      * so by hand rather than with a regular expression, which cost a request more than its hash.
      */
     static boolean wellFormed(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX)) {
-            return false;
+        return secret != null && flaw(secret) == null;
+    }
+
+    /**
+     * What is wrong with the form of a key, said so that its holder can tell a mangled paste from a
+     * key of another service, or null when it has the form of a Cairn key. Never quotes the key.
+     */
+    static String flaw(String secret) {
+        if (!secret.startsWith(PREFIX)) {
+            return "Cairn keys start with 'ck_'";
         }
         int body = secret.length() - PREFIX.length();
         if (body < MIN_BODY || body > MAX_BODY) {
-            return false;
+            return "a Cairn key has 32 to 128 characters after 'ck_', this one has " + body;
         }
         for (int i = PREFIX.length(); i < secret.length(); i++) {
             char c = secret.charAt(i);
             if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-                return false;
+                return "a Cairn key has only letters, digits, '_' and '-' after 'ck_', this one has another character at "
+                        + (i + 1);
             }
         }
-        return true;
+        return null;
     }
 
     static String hash(String secret) {

@@ -134,8 +134,9 @@ public class ApiKeyService {
         if (secret == null || secret.isBlank()) {
             throw AccessException.missingKey();
         }
-        if (!ApiKeySecrets.wellFormed(secret)) {
-            throw AccessException.malformedKey();
+        String flaw = ApiKeySecrets.flaw(secret);
+        if (flaw != null) {
+            throw AccessException.malformedKey(flaw);
         }
         ApiKey key = byHash.get(ApiKeySecrets.hash(secret), repository::findByHash)
                 .orElseThrow(AccessException::unknownKey);

@@ -1,5 +1,7 @@
 package dev.cairn.gateway;
 
+import java.time.Instant;
+
 import dev.cairn.access.Principal;
 import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.platform.JsonBodies;
@@ -20,9 +22,16 @@ import tools.jackson.databind.node.ObjectNode;
 public class ModelsController {
 
     private final ModelRouter router;
+    /**
+     * Every model's {@code created}: when this process took on its model configuration. Cairn cannot
+     * know when an upstream made a model, and a zero reads as 1970 in clients that show it; this
+     * time is true of every model Cairn offers and stays the same for the life of the process.
+     */
+    private final long created;
 
     public ModelsController(ModelRouter router) {
         this.router = router;
+        this.created = Instant.now().getEpochSecond();
     }
 
     @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -54,11 +63,11 @@ public class ModelsController {
         return describe(router.route(model, Principal.of(request)));
     }
 
-    private static ObjectNode describe(Route route) {
+    private ObjectNode describe(Route route) {
         ObjectNode model = JsonBodies.JSON.createObjectNode();
         model.put("id", route.requestedModel());
         model.put("object", "model");
-        model.put("created", 0);
+        model.put("created", created);
         model.put("owned_by", route.provider().name());
         ObjectNode cairn = model.putObject("cairn");
         cairn.put("provider", route.provider().name());

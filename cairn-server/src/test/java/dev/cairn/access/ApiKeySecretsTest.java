@@ -34,4 +34,13 @@ class ApiKeySecretsTest {
         assertThat(ApiKeySecrets.hash("abc")).isEqualTo(ApiKeySecrets.hash("abc"));
         assertThat(ApiKeySecrets.hash("ck_x")).isNotEqualTo(ApiKeySecrets.hash("abc"));
     }
+
+    @Test
+    void aFlawNamesWhatIsWrongWithTheFormAndNeverQuotesTheKey() {
+        assertThat(ApiKeySecrets.flaw(ApiKeySecrets.newSecret())).isNull();
+        assertThat(ApiKeySecrets.flaw("sk-abcdef")).isEqualTo("Cairn keys start with 'ck_'");
+        assertThat(ApiKeySecrets.flaw("ck_wrong")).isEqualTo("a Cairn key has 32 to 128 characters after 'ck_', this one has 5");
+        assertThat(ApiKeySecrets.flaw("ck_" + "A".repeat(31) + "="))
+                .isEqualTo("a Cairn key has only letters, digits, '_' and '-' after 'ck_', this one has another character at 35");
+    }
 }

@@ -55,7 +55,9 @@ class GatewayEndToEndTest extends CairnServerTest {
 
         assertThat(first.choices().getFirst().message().content()).contains("the quick brown fox");
         assertThat(first.usage().orElseThrow().completionTokens()).isEqualTo(4);
-        assertThat(first.id()).isEqualTo(second.id());
+        // The same answer, but each answer is its own: an id shared by two answers was a bug.
+        assertThat(second.choices().getFirst().message().content()).isEqualTo(first.choices().getFirst().message().content());
+        assertThat(first.id()).isNotEqualTo(second.id());
         assertThat(UPSTREAM.received()).isEmpty();
     }
 

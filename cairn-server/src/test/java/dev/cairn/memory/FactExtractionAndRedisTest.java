@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.List;
 
 import dev.cairn.support.CairnServerTest;
 import dev.cairn.support.FakeUpstream;
+import dev.cairn.support.ServerDataDir;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +41,7 @@ class FactExtractionAndRedisTest {
 
     @DynamicPropertySource
     static void cairn(DynamicPropertyRegistry registry) throws Exception {
-        Path dir = Files.createTempDirectory("cairn-extraction");
+        Path dir = ServerDataDir.create("cairn-extraction");
         registry.add("cairn.data-dir", dir::toString);
         registry.add("cairn.bootstrap-admin-key", () -> ADMIN_KEY);
         registry.add("cairn.providers.fake.type", () -> "openai");

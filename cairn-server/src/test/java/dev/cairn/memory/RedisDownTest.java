@@ -6,11 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.cairn.support.CairnServerTest;
 import dev.cairn.support.FakeUpstream;
+import dev.cairn.support.ServerDataDir;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,7 +29,7 @@ class RedisDownTest {
 
     @DynamicPropertySource
     static void cairn(DynamicPropertyRegistry registry) throws Exception {
-        Path dir = Files.createTempDirectory("cairn-redis-down");
+        Path dir = ServerDataDir.create("cairn-redis-down");
         registry.add("cairn.data-dir", dir::toString);
         registry.add("cairn.bootstrap-admin-key", () -> ADMIN_KEY);
         registry.add("cairn.providers.idle.type", () -> "openai");

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -22,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Base of the end-to-end tests: the whole Cairn server on a random port with a SQLite file in a
- * temp dir, an OpenAI-compatible fake upstream ("fake"), a provider nobody listens for ("dead"),
+ * temp dir (deleted when the JVM ends), an OpenAI-compatible fake upstream ("fake"), a provider nobody listens for ("dead"),
  * one whose host never answers a connect ("silent"),
  * and a bootstrap admin key. Every subclass shares one server, so the suite starts it once.
  */
@@ -36,7 +35,7 @@ public abstract class CairnServerTest {
     private static final UnansweredPort SILENT = UnansweredPort.open();
     protected static final String ADMIN_KEY = randomKey();
     protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final Path DATA_DIR = tempDir();
+    private static final Path DATA_DIR = ServerDataDir.create("cairn-e2e");
 
     @LocalServerPort
     protected int port;
@@ -139,15 +138,5 @@ public abstract class CairnServerTest {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return "ck_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("cairn-e2e");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -16,6 +15,7 @@ import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.Usage;
+import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
 import dev.cairn.platform.TraceContext;
@@ -26,7 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The built-in {@code cairn/echo} model: offline and deterministic, for demos and tests. It answers
  * with the last user message, counts one token per word, honours {@code n} and {@code max_tokens},
- * and makes embeddings from a hash of the text. It is not a language model.
+ * and makes embeddings from a hash of the text. It is not a language model. Only what it says is
+ * deterministic: each answer has its own id, as every OpenAI answer does, since clients and logs
+ * use the id to tell answers apart.
  */
 public final class EchoProvider implements ProviderClient {
 
@@ -163,7 +165,7 @@ public final class EchoProvider implements ProviderClient {
             finishReason = "length";
         }
         int n = Math.max(1, request.path("n").asInt(1));
-        String id = "chatcmpl-echo-" + HexFormat.of().formatHex(sha256(request.path("messages").toString()), 0, 12);
+        String id = "chatcmpl-" + Ids.newId("echo");
         return new Reply(id, String.join(" ", words), words, finishReason, n, promptTokens);
     }
 

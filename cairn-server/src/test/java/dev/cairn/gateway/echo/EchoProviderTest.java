@@ -1,0 +1,55 @@
+package dev.cairn.gateway.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.platform.JsonBodies;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Echo says the same for the same request, but each answer is a new answer with its own id. */
+class EchoProviderTest {
+
+    private final EchoProvider echo = new EchoProvider();
+
+    private static ObjectNode request(boolean stream) {
+        return (ObjectNode) JsonBodies.JSON.readTree("""
+                {"model":"cairn/echo","stream":%s,"n":2,"stream_options":{"include_usage":true},
+                 "messages":[{"role":"user","content":"Hello there, Cairn"}]}""".formatted(stream));
+    }
+
+    @Test
+    void eachAnswerHasItsOwnIdAndTheSameContent() {
+        JsonNode first = echo.chat(request(false), null).tree();
+        JsonNode second = echo.chat(request(false), null).tree();
+
+        assertThat(first.get("id").stringValue()).startsWith("chatcmpl-")
+                .isNotEqualTo(second.get("id").stringValue());
+        assertThat(first.get("choices")).isEqualTo(second.get("choices"));
+        assertThat(first.get("choices").get(0).get("message").get("content").stringValue()).isEqualTo("Hello there, Cairn");
+        assertThat(first.get("usage")).isEqualTo(second.get("usage"));
+    }
+
+    @Test
+    void theChunksOfOneStreamedAnswerShareOneIdThatTheNextAnswerDoesNotHave() {
+        List<JsonNode> first = stream();
+        List<JsonNode> second = stream();
+
+        String id = first.getFirst().get("id").stringValue();
+        assertThat(id).startsWith("chatcmpl-");
+        assertThat(first).hasSizeGreaterThan(3).allSatisfy(chunk -> assertThat(chunk.get("id").stringValue()).isEqualTo(id));
+        assertThat(second).allSatisfy(chunk -> assertThat(chunk.get("id").stringValue())
+                .isEqualTo(second.getFirst().get("id").stringValue()).isNotEqualTo(id));
+        assertThat(first.stream().map(c -> c.get("choices").toString()).toList())
+                .isEqualTo(second.stream().map(c -> c.get("choices").toString()).toList());
+    }
+
+    private List<JsonNode> stream() {
+        List<JsonNode> chunks = new ArrayList<>();
+        echo.streamChat(request(true), null, chunk -> chunks.add(JsonBodies.JSON.readTree(chunk)));
+        return chunks;
+    }
+}
