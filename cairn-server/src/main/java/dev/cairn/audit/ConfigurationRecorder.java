@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * signing and master keys, header values) are left out.
  */
 @Component
-class ConfigurationRecorder {
+public class ConfigurationRecorder {
 
     static final String TYPE = "admin.config.changed";
 
@@ -26,14 +26,14 @@ class ConfigurationRecorder {
     private final AuditLog auditLog;
     private final AuditRepository repository;
 
-    ConfigurationRecorder(CairnProperties properties, AuditLog auditLog, AuditRepository repository) {
+    public ConfigurationRecorder(CairnProperties properties, AuditLog auditLog, AuditRepository repository) {
         this.properties = properties;
         this.auditLog = auditLog;
         this.repository = repository;
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void recordIfChanged() {
+    public void recordIfChanged() {
         ObjectNode configuration = JsonBodies.JSON.valueToTree(effective());
         String digest = SealedContent.sha256Hex(CanonicalJson.bytes(configuration));
         String last = repository.latestOfType(TYPE)

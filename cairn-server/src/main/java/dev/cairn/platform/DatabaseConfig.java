@@ -31,6 +31,11 @@ public class DatabaseConfig {
 
     @Bean
     DataSource dataSource(CairnProperties properties) {
+        return open(properties);
+    }
+
+    /** The pool the server uses, for the command line, which opens it without Spring. */
+    public static HikariDataSource open(CairnProperties properties) {
         HikariConfig config = new HikariConfig();
         String url = properties.db().url();
         if (url == null || url.isBlank()) {

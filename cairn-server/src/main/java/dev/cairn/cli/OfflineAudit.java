@@ -1,0 +1,83 @@
+package dev.cairn.cli;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import dev.cairn.audit.AdminActionRecorder;
+import dev.cairn.audit.AuditArchive;
+import dev.cairn.audit.AuditExporter;
+import dev.cairn.audit.AuditLog;
+import dev.cairn.audit.AuditRepository;
+import dev.cairn.audit.AuditSequencer;
+import dev.cairn.audit.CheckpointPublisher;
+import dev.cairn.audit.ConfigurationRecorder;
+import dev.cairn.audit.EntryStore;
+import dev.cairn.audit.LogIdentity;
+import dev.cairn.audit.MasterKey;
+import dev.cairn.audit.SubjectKeys;
+import dev.cairn.platform.AdminAction;
+import dev.cairn.platform.CairnProperties;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The parts of the audit log a command uses, built and started as the server starts them, and
+ * stopped in the reverse order when the command ends. Its sequencer writes beside a running server
+ * as a second server would: whichever commits an index first keeps it, the other sequences again.
+ */
+final class OfflineAudit implements AutoCloseable {
+
+    private final CairnProperties properties;
+    private final OfflineDatabase database;
+    private final AuditRepository repository;
+    private final AuditSequencer sequencer;
+    private final Deque<Runnable> stops = new ArrayDeque<>();
+
+    private OfflineAudit(CairnProperties properties, OfflineDatabase database) {
+        this.properties = properties;
+        this.database = database;
+        this.repository = new AuditRepository(database.dataSource(), database.jdbc(), database.gate());
+        this.sequencer = new AuditSequencer(repository, properties.audit().maxBatch());
+    }
+
+    /** The log opened at its committed head. */
+    static OfflineAudit open(CairnProperties properties, OfflineDatabase database) {
+        OfflineAudit audit = new OfflineAudit(properties, database);
+        audit.sequencer.start();
+        audit.stops.push(audit.sequencer::stop);
+        return audit;
+    }
+
+    /**
+     * The event publisher of the services a command builds: it records their admin actions, as the
+     * server's does. The configuration is recorded first when it differs from the last recorded, as
+     * at the server's start, since these entries are written under it.
+     */
+    ApplicationEventPublisher adminActions() {
+        MasterKey masterKey = new MasterKey(properties);
+        AuditLog log = new AuditLog(sequencer, SubjectKeys.create(database.jdbc(), masterKey), masterKey, properties);
+        new ConfigurationRecorder(properties, log, repository).recordIfChanged();
+        AdminActionRecorder recorder = new AdminActionRecorder(log);
+        return event -> {
+            if (!(event instanceof AdminAction action)) {
+                throw new IllegalArgumentException("a command publishes only admin actions, not " + event);
+            }
+            recorder.on(action);
+        };
+    }
+
+    /** Writes export bundles, signing a checkpoint of the current tree first when the latest does not cover it. */
+    AuditExporter exporter() {
+        LogIdentity identity = new LogIdentity(properties);
+        CheckpointPublisher checkpoints = new CheckpointPublisher(sequencer, repository, identity, properties);
+        checkpoints.start();
+        stops.push(checkpoints::stop);
+        return new AuditExporter(repository, new EntryStore(repository, new AuditArchive(properties)), checkpoints, identity);
+    }
+
+    @Override
+    public void close() {
+        while (!stops.isEmpty()) {
+            stops.pop().run();
+        }
+    }
+}
