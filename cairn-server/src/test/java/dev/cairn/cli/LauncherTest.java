@@ -147,6 +147,36 @@ class LauncherTest {
     }
 
     /**
+     * One cached copy of the jar, not one more per build: older copies go unless a process has one
+     * open (a server running from it) or one was used in the last minute (a launcher about to run it).
+     */
+    @Test
+    void olderCachedJarsGoUnlessInUseOrJustUsed() throws Exception {
+        Path cache = root.resolve("cache/cairn");
+        Files.createDirectories(cache);
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        Path unused = Files.writeString(cache.resolve("cairn-server-0000000000000001.jar"), "old");
+        Path open = Files.writeString(cache.resolve("cairn-server-0000000000000002.jar"), "old, still running");
+        Path interrupted = Files.writeString(cache.resolve("cairn-server-0000000000000003.jar.tmp.123"), "half a copy");
+        Path justUsed = Files.writeString(cache.resolve("cairn-server-0000000000000004.jar"), "another launcher's");
+        for (Path file : List.of(unused, open, interrupted)) {
+            Files.setLastModifiedTime(file, hourAgo);
+        }
+
+        try (InputStream running = Files.newInputStream(open)) {
+            launch(Map.of());
+            launch(Map.of()); // the current copy is kept from one run to the next
+        }
+
+        try (var cached = Files.list(cache)) {
+            assertThat(cached.map(p -> p.getFileName().toString()).sorted().toList()).hasSize(3)
+                    .contains(open.getFileName().toString(), justUsed.getFileName().toString())
+                    .anyMatch(name -> name.matches("cairn-server-[0-9a-f]{16}\\.jar") && !name.startsWith("cairn-server-000"));
+        }
+    }
+
+    /**
      * The stand-in {@code java} above shows which flags the launcher passes, not whether a JVM
      * starts with them: two collectors selected, one by the launcher and one through a variable it
      * missed, stop the JVM before any server code runs. Here the launcher starts the JDK running
