@@ -56,7 +56,13 @@ class LauncherTest {
 
     /** Runs the copied launcher with the operator's environment; its output, line by line. */
     private List<String> launch(Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("cairn").toString(), "serve", "--port", "9399");
+        return launch(env, "serve", "--port", "9399");
+    }
+
+    private List<String> launch(Map<String, String> env, String... command) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of("bash", root.resolve("cairn").toString()));
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line);
         builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
         builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
         builder.environment().putAll(env);
@@ -82,6 +88,14 @@ class LauncherTest {
                 .noneMatch(a -> a.startsWith("-XX:G1"));
         assertThat(args.subList(args.indexOf("-jar"), args.size()))
                 .as("the server's own arguments come after the jar").endsWith("serve", "--port", "9399");
+    }
+
+    @Test
+    void shortCommandsCompileWithC1OnlyAndTheServerDoesNot() throws Exception {
+        assertThat(launch(Map.of())).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(launch(Map.of(), "keys", "list")).contains("-XX:TieredStopAtLevel=1").endsWith("keys", "list");
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "log", "vkey"))
+                .contains("-XX:TieredStopAtLevel=4").doesNotContain("-XX:TieredStopAtLevel=1");
     }
 
     @Test
