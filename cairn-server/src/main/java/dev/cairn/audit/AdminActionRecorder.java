@@ -12,16 +12,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Records every {@link AdminAction} in the audit log, on the thread that made the change, with its trace id. */
 @Component
-class AdminActionRecorder {
+public class AdminActionRecorder {
 
     private final AuditLog auditLog;
 
-    AdminActionRecorder(AuditLog auditLog) {
+    public AdminActionRecorder(AuditLog auditLog) {
         this.auditLog = auditLog;
     }
 
     @EventListener
-    void on(AdminAction action) {
+    public void on(AdminAction action) {
         ObjectNode data = JsonBodies.JSON.valueToTree(action.details());
         auditLog.record(new AuditEvent(action.type(), Ids.newId("evt"), Instant.now(), action.workspace(),
                 action.actorKeyId(), MDC.get("trace_id"), null, data, null));

@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.Ids;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +36,11 @@ public class SubjectKeys {
     SubjectKeys(DataKeyRepository repository, MasterKey master) {
         this.repository = repository;
         this.master = master;
+    }
+
+    /** For the command line, which builds the audit log without Spring. */
+    public static SubjectKeys create(JdbcClient jdbc, MasterKey master) {
+        return new SubjectKeys(new DataKeyRepository(jdbc), master);
     }
 
     /** The subject's live key, made now if it has none (or had one and was erased). */

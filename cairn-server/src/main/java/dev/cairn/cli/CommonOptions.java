@@ -8,9 +8,9 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Options every command shares. Each becomes a Spring property on the command line, which beats
- * the config file and the environment, so the order is: option, CAIRN_* variable, --config file,
- * built-in default.
+ * Options every command shares. Each beats the environment and the config file, so the order is:
+ * option, CAIRN_* variable, --config file, built-in default. {@code serve} hands them to Spring
+ * Boot as its own command-line properties; the other commands read them with {@link OfflineSettings}.
  */
 public class CommonOptions {
 
@@ -27,12 +27,21 @@ public class CommonOptions {
         if (dataDir != null) {
             args.add("--cairn.data-dir=" + dataDir);
         }
-        if (config != null) {
-            if (!Files.isReadable(config)) {
-                throw new IllegalArgumentException("Config file not found or not readable: " + config);
-            }
-            args.add("--spring.config.additional-location=file:" + config.toAbsolutePath());
+        Path file = configFile();
+        if (file != null) {
+            args.add("--spring.config.additional-location=file:" + file);
         }
         return args;
+    }
+
+    /** The --config file as an absolute path, or null when none is given; one that cannot be read is an error. */
+    Path configFile() {
+        if (config == null) {
+            return null;
+        }
+        if (!Files.isReadable(config)) {
+            throw new IllegalArgumentException("Config file not found or not readable: " + config);
+        }
+        return config.toAbsolutePath();
     }
 }

@@ -29,7 +29,7 @@ class ExportCommand {
         @Override
         public Integer call() {
             return OfflineContext.run("export audit", common, context -> {
-                AuditExporter.Summary summary = context.getBean(AuditExporter.class).export(out, from, to);
+                AuditExporter.Summary summary = context.auditExporter().export(out, from, to);
                 return String.format("exported %d of %d entries, %d tiles and %d checkpoints to %s",
                         summary.entries(), summary.treeSize(), summary.tiles(), summary.checkpoints(), out);
             });

@@ -3,10 +3,8 @@ package dev.cairn.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 import dev.cairn.access.ApiKey;
-import dev.cairn.access.ApiKeyService;
 import dev.cairn.access.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +38,7 @@ class KeysCommand {
 
         @Override
         public Integer call() {
-            return withKeys(common, keys -> keys.create(workspace, name,
+            return OfflineContext.run("keys create", common, context -> context.keyService().create(workspace, name,
                     admin ? Role.ADMIN : auditor ? Role.AUDITOR : Role.USER, models, null).secret());
         }
     }
@@ -54,10 +52,10 @@ class KeysCommand {
 
         @Override
         public Integer call() {
-            return withKeys(common, keys -> {
+            return OfflineContext.run("keys list", common, context -> {
                 StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-7s %s%n",
                         "ID", "PREFIX", "WORKSPACE", "NAME", "ROLE", "STATE"));
-                for (ApiKey key : keys.list(workspace)) {
+                for (ApiKey key : context.keyRepository().list(workspace)) {
                     out.append(String.format("%-30s %-12s %-20s %-20s %-7s %s%n", key.id(), key.displayPrefix(),
                             key.workspace(), key.name(), key.role().wireName(), key.revoked() ? "revoked " + key.revokedAt() : "active"));
                 }
@@ -75,11 +73,7 @@ class KeysCommand {
 
         @Override
         public Integer call() {
-            return withKeys(common, keys -> "revoked " + keys.revoke(id, null).id());
+            return OfflineContext.run("keys revoke", common, context -> "revoked " + context.keyService().revoke(id, null).id());
         }
-    }
-
-    private static int withKeys(CommonOptions common, Function<ApiKeyService, String> action) {
-        return OfflineContext.run("keys", common, context -> action.apply(context.getBean(ApiKeyService.class)));
     }
 }

@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import java.util.concurrent.Callable;
 
-import dev.cairn.audit.LogIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,7 +18,7 @@ class LogCommand {
 
         @Override
         public Integer call() {
-            return OfflineContext.run("log vkey", common, context -> context.getBean(LogIdentity.class).verifier().vkey());
+            return OfflineContext.run("log vkey", common, context -> context.logIdentity().verifier().vkey());
         }
     }
 }

@@ -1,35 +1,35 @@
 package dev.cairn.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
-import dev.cairn.CairnApplication;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import dev.cairn.access.ApiKeyRepository;
+import dev.cairn.access.ApiKeyService;
+import dev.cairn.audit.AuditExporter;
+import dev.cairn.audit.LogIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs one command-line action against the data dir with Spring started but no web server, so
- * that commands work whether or not a server is running. Only the action's result reaches stdout.
+ * Runs one command-line action against the data dir, with only what that action uses built by
+ * hand: no Spring application, no web server, no embedding model, so that a command answers in
+ * about a second whether or not a server is running. Only the action's result reaches stdout.
  */
-final class OfflineContext {
+final class OfflineContext implements AutoCloseable {
 
-    private OfflineContext() {
+    private final OfflineSettings settings;
+    private OfflineDatabase database;
+    private OfflineAudit audit;
+
+    private OfflineContext(OfflineSettings settings) {
+        this.settings = settings;
     }
 
-    static int run(String command, CommonOptions common, Function<ApplicationContext, String> action) {
-        List<String> args = new ArrayList<>(common.springArguments());
-        args.add("--logging.level.root=WARN");
-        args.add("--cairn.logging.access-log=false");
-        // A command may enqueue jobs but never runs them: a claimed job would hold the command up.
-        args.add("--cairn.jobs.workers=0");
+    static int run(String command, CommonOptions common, Function<OfflineContext, String> action) {
         PrintStream stdout = System.out;
-        System.setOut(System.err); // start-up logs must not mix with the command's output
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CairnApplication.class)
-                .web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
+        System.setOut(System.err); // library logs must not mix with the command's output
+        QuietLogs quiet = QuietLogs.start();
+        try (OfflineContext context = new OfflineContext(OfflineSettings.load(common))) {
             String output = action.apply(context);
             stdout.println(output);
             stdout.flush();
@@ -38,7 +38,78 @@ final class OfflineContext {
             System.err.println("cairn " + command + ": " + CliErrors.rootMessage(e));
             return 1;
         } finally {
+            quiet.close();
             System.setOut(stdout);
+        }
+    }
+
+    /** The keys, for reading. */
+    ApiKeyRepository keyRepository() {
+        return new ApiKeyRepository(database().jdbc());
+    }
+
+    /** The keys, for changes that the audit log records as the server's admin API does. */
+    ApiKeyService keyService() {
+        return new ApiKeyService(keyRepository(), audit().adminActions());
+    }
+
+    /** The log's name and signing key; needs no database. */
+    LogIdentity logIdentity() {
+        return new LogIdentity(settings.audit(), settings.platform());
+    }
+
+    AuditExporter auditExporter() {
+        return audit().exporter();
+    }
+
+    private OfflineDatabase database() {
+        if (database == null) {
+            database = OfflineDatabase.open(settings);
+        }
+        return database;
+    }
+
+    private OfflineAudit audit() {
+        if (audit == null) {
+            audit = OfflineAudit.open(settings, database());
+        }
+        return audit;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (audit != null) {
+                audit.close();
+            }
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    /**
+     * Warnings and errors only while a command runs, as the server's {@code logging.level.root=WARN}
+     * gave it before: a command's own output is its answer, and the libraries' start-up lines are
+     * noise. Logback is asked through its API when it is the logger in use; the level it had is
+     * put back afterwards, since tests run commands inside a longer-lived JVM.
+     */
+    private record QuietLogs(ch.qos.logback.classic.Logger root, ch.qos.logback.classic.Level previous) {
+
+        static QuietLogs start() {
+            if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+                QuietLogs quiet = new QuietLogs(root, root.getLevel());
+                root.setLevel(ch.qos.logback.classic.Level.WARN);
+                return quiet;
+            }
+            return new QuietLogs(null, null);
+        }
+
+        void close() {
+            if (root != null) {
+                root.setLevel(previous);
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * signing and master keys, header values) are left out.
  */
 @Component
-class ConfigurationRecorder {
+public class ConfigurationRecorder {
 
     static final String TYPE = "admin.config.changed";
 
@@ -38,7 +38,7 @@ class ConfigurationRecorder {
     private final AuditLog auditLog;
     private final AuditRepository repository;
 
-    ConfigurationRecorder(GatewayProperties gateway, PricingProperties pricing, PlatformProperties platform,
+    public ConfigurationRecorder(GatewayProperties gateway, PricingProperties pricing, PlatformProperties platform,
                           AuditProperties audit, AuditLog auditLog, AuditRepository repository) {
         this.gateway = gateway;
         this.pricing = pricing;
@@ -49,7 +49,7 @@ class ConfigurationRecorder {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void recordIfChanged() {
+    public void recordIfChanged() {
         ObjectNode configuration = JsonBodies.JSON.valueToTree(effective());
         String digest = HexFormat.of().formatHex(Hashes.sha256().digest(CanonicalJson.bytes(configuration)));
         String last = repository.latestOfType(TYPE)

@@ -31,6 +31,11 @@ public class DatabaseConfig {
 
     @Bean
     DataSource dataSource(PlatformProperties platform, DatabaseProperties db) {
+        return open(platform, db);
+    }
+
+    /** The pool the server uses, for the command line, which opens it without Spring. */
+    public static HikariDataSource open(PlatformProperties platform, DatabaseProperties db) {
         HikariConfig config = new HikariConfig();
         String url = db.url();
         if (url == null || url.isBlank()) {

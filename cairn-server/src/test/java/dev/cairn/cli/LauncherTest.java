@@ -56,7 +56,13 @@ class LauncherTest {
 
     /** Runs the copied launcher with the operator's environment; its output, line by line. */
     private List<String> launch(Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("cairn").toString(), "serve", "--port", "9399");
+        return launch(env, "serve", "--port", "9399");
+    }
+
+    private List<String> launch(Map<String, String> env, String... command) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of("bash", root.resolve("cairn").toString()));
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line);
         builder.environment().keySet().removeAll(List.of("CAIRN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
         builder.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
         builder.environment().putAll(env);
@@ -82,6 +88,14 @@ class LauncherTest {
                 .noneMatch(a -> a.startsWith("-XX:G1"));
         assertThat(args.subList(args.indexOf("-jar"), args.size()))
                 .as("the server's own arguments come after the jar").endsWith("serve", "--port", "9399");
+    }
+
+    @Test
+    void shortCommandsCompileWithC1OnlyAndTheServerDoesNot() throws Exception {
+        assertThat(launch(Map.of())).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(launch(Map.of(), "keys", "list")).contains("-XX:TieredStopAtLevel=1").endsWith("keys", "list");
+        assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "log", "vkey"))
+                .contains("-XX:TieredStopAtLevel=4").doesNotContain("-XX:TieredStopAtLevel=1");
     }
 
     @Test
@@ -144,6 +158,36 @@ class LauncherTest {
         List<String> args = launch(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xms256m -XX:+UseSerialGC"));
 
         assertThat(args).doesNotContain("-Xmx512m", "-Xms64m", "-XX:+UseParallelGC");
+    }
+
+    /**
+     * One cached copy of the jar, not one more per build: older copies go unless a process has one
+     * open (a server running from it) or one was used in the last minute (a launcher about to run it).
+     */
+    @Test
+    void olderCachedJarsGoUnlessInUseOrJustUsed() throws Exception {
+        Path cache = root.resolve("cache/cairn");
+        Files.createDirectories(cache);
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        Path unused = Files.writeString(cache.resolve("cairn-server-0000000000000001.jar"), "old");
+        Path open = Files.writeString(cache.resolve("cairn-server-0000000000000002.jar"), "old, still running");
+        Path interrupted = Files.writeString(cache.resolve("cairn-server-0000000000000003.jar.tmp.123"), "half a copy");
+        Path justUsed = Files.writeString(cache.resolve("cairn-server-0000000000000004.jar"), "another launcher's");
+        for (Path file : List.of(unused, open, interrupted)) {
+            Files.setLastModifiedTime(file, hourAgo);
+        }
+
+        try (InputStream running = Files.newInputStream(open)) {
+            launch(Map.of());
+            launch(Map.of()); // the current copy is kept from one run to the next
+        }
+
+        try (var cached = Files.list(cache)) {
+            assertThat(cached.map(p -> p.getFileName().toString()).sorted().toList()).hasSize(3)
+                    .contains(open.getFileName().toString(), justUsed.getFileName().toString())
+                    .anyMatch(name -> name.matches("cairn-server-[0-9a-f]{16}\\.jar") && !name.startsWith("cairn-server-000"));
+        }
     }
 
     /**

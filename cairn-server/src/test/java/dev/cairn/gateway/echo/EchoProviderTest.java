@@ -49,7 +49,7 @@ class EchoProviderTest {
 
     private List<JsonNode> stream() {
         List<JsonNode> chunks = new ArrayList<>();
-        echo.streamChat(request(true), null, chunk -> chunks.add(JsonBodies.JSON.readTree(chunk)));
+        echo.streamChat(request(true), null, chunk -> chunks.add(JsonBodies.JSON.readTree(chunk.toString())));
         return chunks;
     }
 }
