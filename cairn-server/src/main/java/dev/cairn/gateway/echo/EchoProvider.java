@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import dev.cairn.gateway.ChatChunk;
+import dev.cairn.gateway.ChatMessage;
 import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
@@ -151,7 +152,7 @@ public final class EchoProvider implements ProviderClient {
         String lastUser = "";
         long promptTokens = 0;
         for (JsonNode message : request.path("messages").values()) {
-            String content = contentText(message.get("content"));
+            String content = ChatMessage.text(message.get("content"));
             promptTokens += words(content).size() + 3;
             if ("user".equals(message.path("role").asString(""))) {
                 lastUser = content;
@@ -167,22 +168,6 @@ public final class EchoProvider implements ProviderClient {
         int n = Math.max(1, request.path("n").asInt(1));
         String id = "chatcmpl-" + Ids.newId("echo");
         return new Reply(id, String.join(" ", words), words, finishReason, n, promptTokens);
-    }
-
-    private static String contentText(JsonNode content) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode part : content.values()) {
-            if ("text".equals(part.path("type").asString("")) && part.path("text").isString()) {
-                text.append(text.isEmpty() ? "" : " ").append(part.get("text").stringValue());
-            }
-        }
-        return text.toString();
     }
 
     private static List<String> words(String text) {
