@@ -93,7 +93,14 @@ class LauncherTest {
     @Test
     void shortCommandsCompileWithC1OnlyAndTheServerDoesNot() throws Exception {
         assertThat(launch(Map.of())).doesNotContain("-XX:TieredStopAtLevel=1");
-        assertThat(launch(Map.of(), "keys", "list")).contains("-XX:TieredStopAtLevel=1").endsWith("keys", "list");
+        assertThat(launch(Map.of(), "keys", "list")).contains("-XX:TieredStopAtLevel=1").endsWith("keys", "list")
+                .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile=")); // no archive made by the stand-in java
+        try (var copies = Files.list(root.resolve("cache/cairn"))) {
+            Path copy = copies.filter(Files::isDirectory).findFirst().orElseThrow();
+            Files.writeString(copy.resolve("commands.jsa"), "an archive");
+            assertThat(launch(Map.of(), "keys", "list")).contains("-XX:SharedArchiveFile=" + copy.resolve("commands.jsa"));
+            assertThat(launch(Map.of())).noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
+        }
         assertThat(launch(Map.of("CAIRN_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "log", "vkey"))
                 .contains("-XX:TieredStopAtLevel=4").doesNotContain("-XX:TieredStopAtLevel=1");
     }
@@ -161,11 +168,12 @@ class LauncherTest {
     }
 
     /**
-     * One cached copy of the jar, not one more per build: older copies go unless a process has one
-     * open (a server running from it) or one was used in the last minute (a launcher about to run it).
+     * One cached copy of the jar, not one more per build: older copies (extracted, or the jars that
+     * earlier launchers kept) go unless a process has a file of one open (a server running from it)
+     * or one was used in the last minute (a launcher about to run it).
      */
     @Test
-    void olderCachedJarsGoUnlessInUseOrJustUsed() throws Exception {
+    void olderCachedCopiesGoUnlessInUseOrJustUsed() throws Exception {
         Path cache = root.resolve("cache/cairn");
         Files.createDirectories(cache);
         java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(
@@ -174,20 +182,38 @@ class LauncherTest {
         Path open = Files.writeString(cache.resolve("cairn-server-0000000000000002.jar"), "old, still running");
         Path interrupted = Files.writeString(cache.resolve("cairn-server-0000000000000003.jar.tmp.123"), "half a copy");
         Path justUsed = Files.writeString(cache.resolve("cairn-server-0000000000000004.jar"), "another launcher's");
-        for (Path file : List.of(unused, open, interrupted)) {
+        Path unusedDir = Files.createDirectories(cache.resolve("cairn-server-0000000000000005"));
+        Files.writeString(unusedDir.resolve("cairn-server-exec.jar"), "old, extracted");
+        Path openDir = Files.createDirectories(cache.resolve("cairn-server-0000000000000006"));
+        Path openDirJar = Files.writeString(openDir.resolve("cairn-server-exec.jar"), "old, extracted, still running");
+        for (Path file : List.of(unused, open, interrupted, unusedDir, openDir)) {
             Files.setLastModifiedTime(file, hourAgo);
         }
 
-        try (InputStream running = Files.newInputStream(open)) {
+        try (InputStream running = Files.newInputStream(open); InputStream alsoRunning = Files.newInputStream(openDirJar)) {
             launch(Map.of());
             launch(Map.of()); // the current copy is kept from one run to the next
         }
 
         try (var cached = Files.list(cache)) {
-            assertThat(cached.map(p -> p.getFileName().toString()).sorted().toList()).hasSize(3)
-                    .contains(open.getFileName().toString(), justUsed.getFileName().toString())
-                    .anyMatch(name -> name.matches("cairn-server-[0-9a-f]{16}\\.jar") && !name.startsWith("cairn-server-000"));
+            assertThat(cached.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("cairn-server-")).sorted().toList())
+                    .hasSize(4)
+                    .contains(open.getFileName().toString(), justUsed.getFileName().toString(), openDir.getFileName().toString())
+                    .anyMatch(name -> name.matches("cairn-server-[0-9a-f]{16}") && !name.startsWith("cairn-server-000"));
         }
+    }
+
+    /** The jar is hashed once per build, not at every command: its digest is kept with the jar's identity. */
+    @Test
+    void theJarIsHashedOncePerBuild() throws Exception {
+        launch(Map.of());
+        Path id = root.resolve("cache/cairn/jar-id");
+        String first = Files.readString(id);
+        Files.writeString(id, first.replaceFirst(" [0-9a-f]{16}$", " 00000000000000ff"));
+
+        assertThat(launch(Map.of())).as("the kept digest names the copy").anyMatch(a -> a.contains("cairn-server-00000000000000ff/"));
+        Files.writeString(root.resolve("cairn-server/target/cairn-server-exec.jar"), "a new build");
+        assertThat(launch(Map.of())).as("a new build is hashed again").noneMatch(a -> a.contains("cairn-server-00000000000000ff/"));
     }
 
     /**
