@@ -6,6 +6,7 @@ import java.util.HexFormat;
 
 import dev.cairn.ledger.NoteSigner;
 import dev.cairn.ledger.NoteVerifier;
+import dev.cairn.platform.InvalidConfigurationException;
 import dev.cairn.platform.PlatformProperties;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +37,7 @@ public class LogIdentity {
                     () -> NoteSigner.generate(origin).skey()));
         }
         if (configuredOrigin != null && !configuredOrigin.equals(signer.name())) {
-            throw new IllegalStateException("cairn.audit.origin is '" + configuredOrigin
+            throw new InvalidConfigurationException("cairn.audit.origin is '" + configuredOrigin
                     + "' but the log's signing key is named '" + signer.name()
                     + "'; a log keeps its origin for life: use the key's name or a new data dir");
         }

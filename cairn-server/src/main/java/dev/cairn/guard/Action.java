@@ -2,6 +2,8 @@ package dev.cairn.guard;
 
 import java.util.Locale;
 
+import dev.cairn.platform.InvalidConfigurationException;
+
 /** What a policy does with a finding, from least to most severe; a text gets the most severe of its findings. */
 public enum Action {
     ALLOW, FLAG, REDACT, BLOCK;
@@ -16,7 +18,7 @@ public enum Action {
                 return action;
             }
         }
-        throw new IllegalStateException(where + ": '" + value + "' is not an action; use allow, flag, redact or block");
+        throw new InvalidConfigurationException(where + ": '" + value + "' is not an action; use allow, flag, redact or block");
     }
 
     Action atLeast(Action other) {

@@ -2,6 +2,7 @@ package dev.cairn.limits;
 
 import java.util.List;
 
+import dev.cairn.platform.InvalidConfigurationException;
 import dev.cairn.platform.RedisProperties;
 import io.lettuce.core.RedisException;
 import jakarta.annotation.PreDestroy;
@@ -57,7 +58,7 @@ class Buckets {
             case AUTO -> hasUrl ? new RedisBuckets(url, redis.timeout(), limits.redisPrefix()) : null;
             case REDIS -> {
                 if (!hasUrl) {
-                    throw new IllegalStateException("cairn.limits.store is redis, but cairn.redis.url is not set");
+                    throw new InvalidConfigurationException("cairn.limits.store is redis, but cairn.redis.url is not set");
                 }
                 yield new RedisBuckets(url, redis.timeout(), limits.redisPrefix());
             }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.cairn.platform.InvalidConfigurationException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -107,7 +108,7 @@ class ClientAddress {
             int slash = value.indexOf('/');
             InetAddress address = literal(slash < 0 ? value : value.substring(0, slash));
             if (address == null) {
-                throw new IllegalStateException(where + ": '" + text + "' is not an IP address or CIDR range");
+                throw new InvalidConfigurationException(where + ": '" + text + "' is not an IP address or CIDR range");
             }
             int bits = address.getAddress().length * 8;
             int prefix = bits;
@@ -118,7 +119,7 @@ class ClientAddress {
                     prefix = -1;
                 }
                 if (prefix < 0 || prefix > bits) {
-                    throw new IllegalStateException(where + ": '" + text + "' has a prefix length outside 0–" + bits);
+                    throw new InvalidConfigurationException(where + ": '" + text + "' has a prefix length outside 0–" + bits);
                 }
             }
             return new Range(address.getAddress(), prefix);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.cairn.platform.InvalidConfigurationException;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
@@ -66,7 +67,7 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         if (model != null && !calls.getObject().routes(model)) {
-            throw new IllegalStateException("cairn.memory.extraction.model '" + model + "' does not name a configured provider's model");
+            throw new InvalidConfigurationException("cairn.memory.extraction.model '" + model + "' does not name a configured provider's model");
         }
     }
 

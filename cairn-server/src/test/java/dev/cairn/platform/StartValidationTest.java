@@ -35,6 +35,10 @@ class StartValidationTest {
             cairn.pricing[0].model         | nope/model | cairn.pricing[0].model 'nope/model' is neither an alias
             cairn.memory.recall.top-k      | 0          | cairn.memory.recall.top-k must be 1 or more, not 0
             cairn.jobs.workers             | -1         | cairn.jobs.workers must be 0 or more, not -1
+            cairn.guard.policy.pii.action  | shred      | cairn.guard.policy.pii.action: 'shred' is not an action
+            cairn.limits.trusted-proxies   | proxy.lan  | cairn.limits.trusted-proxies[0]: 'proxy.lan' is not an IP address or CIDR range
+            cairn.limits.store             | redis      | cairn.limits.store is redis, but cairn.redis.url is not set
+            cairn.memory.extraction.model  | nope/model | cairn.memory.extraction.model 'nope/model' does not name a configured provider's model
             """)
     void aBadSettingStopsTheStartNamingTheKeyAndTheReason(String key, String value, String message, CapturedOutput output) {
         List<String> args = new ArrayList<>(List.of("--cairn.data-dir=" + dir, "--server.port=0",
