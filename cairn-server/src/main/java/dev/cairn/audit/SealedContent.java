@@ -60,7 +60,7 @@ public class SealedContent {
         }
     }
 
-    static String sha256Hex(byte[] data) {
+    public static String sha256Hex(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (java.security.NoSuchAlgorithmException e) {

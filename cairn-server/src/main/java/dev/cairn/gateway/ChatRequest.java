@@ -65,20 +65,8 @@ public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messa
         Integer maxCompletionTokens = RequestFields.optionalPositiveInt(body, "max_completion_tokens");
         RequestFields.optionalNumber(body, "temperature");
         RequestFields.optionalNumber(body, "top_p");
-        JsonNode user = body.get("user");
-        return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage,
-                user != null && user.isString() && !user.stringValue().isEmpty() ? user.stringValue() : null,
+        return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage, RequestFields.nonEmptyString(body, "user"),
                 maxCompletionTokens != null ? maxCompletionTokens : maxTokens, n == null ? 1 : n, headers);
-    }
-
-    /** The text of the last user message; null when there is none. */
-    public String lastUserText() {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).role().equals("user")) {
-                return messages.get(i).text();
-            }
-        }
-        return null;
     }
 
     private static void validateMessage(JsonNode message, String path) {

@@ -1,7 +1,6 @@
 package dev.cairn.gateway;
 
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -10,7 +9,7 @@ import dev.cairn.audit.AuditLog;
 import dev.cairn.audit.AuditProperties;
 import dev.cairn.audit.AuditRepository;
 import dev.cairn.audit.CanonicalJson;
-import dev.cairn.ledger.Hashes;
+import dev.cairn.audit.SealedContent;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlatformProperties;
@@ -51,7 +50,7 @@ public class ConfigurationRecorder {
     @EventListener(ApplicationReadyEvent.class)
     public void recordIfChanged() {
         ObjectNode configuration = JsonBodies.JSON.valueToTree(effective());
-        String digest = HexFormat.of().formatHex(Hashes.sha256().digest(CanonicalJson.bytes(configuration)));
+        String digest = SealedContent.sha256Hex(CanonicalJson.bytes(configuration));
         String last = repository.latestOfType(TYPE)
                 .map(e -> JsonBodies.JSON.readTree(e.data()).path("data").path("digest").asString(""))
                 .orElse("");

@@ -4,8 +4,11 @@ import dev.cairn.platform.RequestException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** An embeddings request after validation of the fields Cairn reads: {@code model} and {@code input}. */
-public record EmbeddingsRequest(ObjectNode body, String model) {
+/**
+ * An embeddings request after validation of the fields Cairn reads: {@code model} and {@code input};
+ * and the end user ({@code user}) when it is a non-empty string, else null.
+ */
+public record EmbeddingsRequest(ObjectNode body, String model, String user) {
 
     /** OpenAI's own limit on inputs per request; more would make one request hold a worker for long. */
     static final int MAX_INPUTS = 2048;
@@ -33,6 +36,6 @@ public record EmbeddingsRequest(ObjectNode body, String model) {
             throw RequestFields.wrongType("input", "a string, an array of strings or an array of token arrays");
         }
         RequestFields.optionalPositiveInt(body, "dimensions");
-        return new EmbeddingsRequest(body, model);
+        return new EmbeddingsRequest(body, model, RequestFields.nonEmptyString(body, "user"));
     }
 }

@@ -2,6 +2,7 @@ package dev.cairn.gateway;
 
 import java.io.IOException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.InputGuard;
@@ -97,12 +98,13 @@ public class GatewayPipeline {
      * One chat completion, answered through {@code reply} (or thrown, for the edge to write);
      * returns the call as concluded, for a caller inside Cairn that reads its answer.
      */
-    Trail chatCompletion(Caller caller, CairnHeaders headers, Body body, Reply reply) {
+    Trail chatCompletion(Caller caller, CairnHeaders cairnHeaders, Body body, Reply reply) {
         Trail trail = Trail.start("chat.completions", caller);
         reply.header(REQUEST_ID_HEADER, trail.requestId());
         byte[] answer = null;
         try {
-            ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(body.read()), headers);
+            ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(body.read()), cairnHeaders);
+            CairnHeaders headers = chat.headers();
             boolean restore = outputGuard.restoreAsked(headers.restore());
             trail = trail.read(chat.body(), chat.stream(), subject(headers, chat.user()));
             String workspace = caller.principal().workspace();
@@ -123,9 +125,10 @@ public class GatewayPipeline {
             trail = trail.admitted(admission);
             admission.headers().forEach(reply::header);
 
+            // The user's turn as the model sees it: redacted when the guard redacted it.
             JsonNode userMessages = screening.redactedMessages() != null ? screening.redactedMessages() : chat.body().get("messages");
             Recollection recollection = memory.prepare(new ConversationMemory.Ask(workspace, headers.thread(),
-                    chat.body().get("metadata"), headers.memory(), ChatMessage.lastUserText(userMessages), chat.model(),
+                    chat.body().get("metadata"), headers.memory(), () -> ChatMessage.lastUserText(userMessages), chat.model(),
                     chat.maxAnswerTokens(), promptTokens));
             trail = trail.recalled(recollection);
             if (!recollection.injectedIds().isEmpty()) {
@@ -136,28 +139,14 @@ public class GatewayPipeline {
             trail = trail.guarded(output);
 
             ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, route);
-            if (chat.stream()) {
-                Streamed streamed = stream(trail, chat, upstream, reply.events());
-                trail = trail.called(streamed.upstreamNanos(), streamed.answer());
-                if (streamed.failure() != null) {
-                    throw streamed.failure();
-                }
-            } else {
-                long start = System.nanoTime();
-                try {
-                    ProviderResult result = route.provider().chat(upstream, caller.trace());
-                    trail = trail.called(System.nanoTime() - start, new Answer.Whole(result));
-                } catch (RuntimeException e) {
-                    trail = trail.called(System.nanoTime() - start, null);
-                    throw e;
-                }
-                answer = output == null ? ((Answer.Whole) trail.answer()).result().body()
-                        : ScreenedAnswer.screen(((Answer.Whole) trail.answer()).result(), output, trail.requestId());
+            Called called = chat.stream() ? stream(trail, chat, upstream, reply.events())
+                    : call(() -> route.provider().chat(upstream, caller.trace()));
+            trail = called.onto(trail);
+            if (called.answer() instanceof Answer.Whole whole) {
+                answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
             }
-        } catch (ClientGoneException e) {
+        } catch (ClientGoneException | IOException e) {
             // The client's connection failed while we read its body or streamed the answer.
-            trail = trail.clientGone();
-        } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {
             trail = trail.failed(e);
@@ -167,15 +156,35 @@ public class GatewayPipeline {
         return trail;
     }
 
-    /** A stream's outcome: what the upstream said, however far it got, and why it stopped early. */
-    private record Streamed(long upstreamNanos, Answer.Streamed answer, RuntimeException failure) {
+    /** A provider call's outcome: how long it took, what the upstream said (however far it got) and why it failed. */
+    private record Called(long upstreamNanos, Answer answer, RuntimeException failure) {
+
+        /** The trail with the call on it; throws the call's failure, if any, once it is noted. */
+        Trail onto(Trail trail) {
+            Trail called = trail.called(upstreamNanos, answer);
+            if (failure != null) {
+                throw failure;
+            }
+            return called;
+        }
+    }
+
+    /** Calls the provider for a whole answer, timed. */
+    private static Called call(Supplier<ProviderResult> provider) {
+        long start = System.nanoTime();
+        try {
+            ProviderResult result = provider.get();
+            return new Called(System.nanoTime() - start, new Answer.Whole(result), null);
+        } catch (RuntimeException e) {
+            return new Called(System.nanoTime() - start, null, e);
+        }
     }
 
     /**
      * Streams the answer through the answer's guard, the usage chunk's reader and (when the audit
      * log or memory needs one) the transcript, to the client.
      */
-    private Streamed stream(Trail trail, ChatRequest chat, ObjectNode upstream, Reply.EventStream events) {
+    private Called stream(Trail trail, ChatRequest chat, ObjectNode upstream, Reply.EventStream events) {
         ScreenedStream screened = trail.output() == null ? null : new ScreenedStream(events, trail.output(), trail.requestId());
         StreamUsage usage = new StreamUsage(screened == null ? events : screened, chat.clientWantsUsage());
         StreamTranscript transcript = audit.enabled() || trail.recollection().hasThread() ? new StreamTranscript(usage) : null;
@@ -189,7 +198,7 @@ public class GatewayPipeline {
         } catch (RuntimeException e) {
             failure = e;
         }
-        return new Streamed(System.nanoTime() - start, new Answer.Streamed(transcript, usage.usage()), failure);
+        return new Called(System.nanoTime() - start, new Answer.Streamed(transcript, usage.usage()), failure);
     }
 
     /** One embeddings call, answered through {@code reply} (or thrown, for the edge to write). */
@@ -198,33 +207,25 @@ public class GatewayPipeline {
         reply.header(REQUEST_ID_HEADER, trail.requestId());
         try {
             EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(body.read()));
-            JsonNode user = embeddings.body().get("user");
-            String endUser = user != null && user.isString() && !user.stringValue().isEmpty() ? user.stringValue() : null;
-            trail = trail.read(embeddings.body(), false, subject(headers, endUser));
+            trail = trail.read(embeddings.body(), false, subject(headers, embeddings.user()));
 
             Route route = router.route(embeddings.model(), caller.principal());
             trail = trail.routed(route);
 
-            Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), endUser,
+            Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), embeddings.user(),
                     () -> tokens.input(embeddings)));
             trail = trail.admitted(admission);
             admission.headers().forEach(reply::header);
 
-            long start = System.nanoTime();
-            try {
-                ProviderResult result = route.provider().embeddings(UpstreamBody.embeddings(embeddings, route), caller.trace());
-                trail = trail.called(System.nanoTime() - start, new Answer.Whole(result));
-            } catch (RuntimeException e) {
-                trail = trail.called(System.nanoTime() - start, null);
-                throw e;
-            }
+            ObjectNode upstream = UpstreamBody.embeddings(embeddings, route);
+            trail = call(() -> route.provider().embeddings(upstream, caller.trace())).onto(trail);
         } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {
             trail = trail.failed(e);
         }
         trail = conclude(trail);
-        respond(trail, trail.succeeded() ? ((Answer.Whole) trail.answer()).result().body() : null, reply);
+        respond(trail, trail.answer() instanceof Answer.Whole whole ? whole.result().body() : null, reply);
     }
 
     /**

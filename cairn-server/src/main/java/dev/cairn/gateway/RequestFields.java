@@ -24,6 +24,12 @@ final class RequestFields {
         return value.stringValue();
     }
 
+    /** The field when it is a non-empty string, else null: a value Cairn reads but does not insist on. */
+    static String nonEmptyString(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        return value != null && value.isString() && !value.stringValue().isEmpty() ? value.stringValue() : null;
+    }
+
     static boolean optionalBoolean(ObjectNode body, String field, boolean absent) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

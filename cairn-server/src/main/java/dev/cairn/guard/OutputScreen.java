@@ -74,12 +74,12 @@ public final class OutputScreen {
         this.restorer = restorer;
     }
 
-    /** A whole text of an answer that was not streamed, as it may pass (redacted, not restored). */
     /** The canary to plant in the prompt; null when the workspace's policy wants none. */
     public Canary canary() {
         return canary;
     }
 
+    /** A whole text of an answer that was not streamed, as it may pass (redacted, not restored). */
     public String screen(Part part, String text) {
         return pass(part, text, judge(text), 0, text.length(), 0);
     }

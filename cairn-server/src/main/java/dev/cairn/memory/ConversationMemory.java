@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
-import dev.cairn.access.Principal;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
@@ -55,9 +55,10 @@ public class ConversationMemory {
      * else {@code metadata.thread_id}), whether it asks for recall ({@code Cairn-Memory}), the user's
      * turn as the model will see it, and the model and token figures its recall is sized by.
      *
+     * @param userTurn     the last user message's text, asked for only when the request names a thread
      * @param promptTokens the prompt's estimate, asked for only when recall needs it
      */
-    public record Ask(String workspace, String threadHeader, JsonNode metadata, String memoryHeader, String userTurn,
+    public record Ask(String workspace, String threadHeader, JsonNode metadata, String memoryHeader, Supplier<String> userTurn,
                       String model, Integer maxAnswerTokens, LongSupplier promptTokens) {
     }
 
@@ -77,7 +78,7 @@ public class ConversationMemory {
         }
         String workspace = ask.workspace();
         memory.threadOrCreate(workspace, threadId);
-        String userTurn = ask.userTurn();
+        String userTurn = ask.userTurn().get();
         MemoryWorkspace settings = memory.workspace(workspace);
         boolean recallOn = recallAsked != null ? recallAsked : settings.recallDefault();
         if (!recallOn) {

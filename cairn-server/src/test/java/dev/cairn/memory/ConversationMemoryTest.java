@@ -130,7 +130,7 @@ class ConversationMemoryTest {
     }
 
     private ConversationMemory.Ask ask(String thread, JsonNode metadata, String memoryHeader, String userTurn, Prompt prompt) {
-        return new ConversationMemory.Ask(ws, thread, metadata, memoryHeader, userTurn, "some-model", null, prompt);
+        return new ConversationMemory.Ask(ws, thread, metadata, memoryHeader, () -> userTurn, "some-model", null, prompt);
     }
 
     /** Stores one exchange on the thread the way a finished call does. */
@@ -272,9 +272,9 @@ class ConversationMemoryTest {
     @Test
     void aPromptThatFillsTheModelsContextWindowLeavesNoRoomForMemory() {
         converse("thr-full", "The espresso machine leaks", "Call the plumber");
-        ConversationMemory.Ask nearlyFull = new ConversationMemory.Ask(ws, "thr-full", null, "recall", "The espresso machine?",
+        ConversationMemory.Ask nearlyFull = new ConversationMemory.Ask(ws, "thr-full", null, "recall", () -> "The espresso machine?",
                 "small-model", 200, new Prompt(790));
-        ConversationMemory.Ask roomy = new ConversationMemory.Ask(ws, "thr-full", null, "recall", "The espresso machine?",
+        ConversationMemory.Ask roomy = new ConversationMemory.Ask(ws, "thr-full", null, "recall", () -> "The espresso machine?",
                 "small-model", 200, new Prompt(500));
 
         Recollection full = memory.prepare(nearlyFull);
