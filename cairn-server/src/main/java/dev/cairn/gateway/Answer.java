@@ -23,6 +23,20 @@ sealed interface Answer {
             JsonNode content = result.tree() == null ? null : result.tree().path("choices").path(0).path("message").path("content");
             return content != null && content.isString() ? content.stringValue() : null;
         }
+
+        /** Whether the upstream's content filter stopped every choice ({@code finish_reason: content_filter}). */
+        boolean filtered() {
+            JsonNode choices = result.tree() == null ? null : result.tree().get("choices");
+            if (choices == null || !choices.isArray() || choices.isEmpty()) {
+                return false;
+            }
+            for (JsonNode choice : choices) {
+                if (!"content_filter".equals(choice.path("finish_reason").asString(""))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**

@@ -12,17 +12,20 @@ import dev.cairn.memory.ConversationMemory;
  * @param subject whose content the request is ({@code Cairn-Subject}), for the audit log's sealing
  * @param thread  the conversation thread ({@code Cairn-Thread})
  * @param memory  whether to recall memory into the prompt ({@code Cairn-Memory})
- * @param restore whether the caller gets its own redacted values back ({@code Cairn-Guard-Restore})
+ * @param restore   whether the caller gets its own redacted values back ({@code Cairn-Guard-Restore})
+ * @param fallbacks the models to fall back to, comma-separated ({@code Cairn-Fallbacks})
  */
-public record CairnHeaders(String subject, String thread, String memory, String restore) {
+public record CairnHeaders(String subject, String thread, String memory, String restore, String fallbacks) {
 
     public static final String SUBJECT = "Cairn-Subject";
+    public static final String FALLBACKS = "Cairn-Fallbacks";
 
-    public static final CairnHeaders NONE = new CairnHeaders(null, null, null, null);
+    public static final CairnHeaders NONE = new CairnHeaders(null, null, null, null, null);
 
     /** Reads them through {@code header}, a lookup of a request header by name. */
     public static CairnHeaders read(UnaryOperator<String> header) {
         return new CairnHeaders(header.apply(SUBJECT), header.apply(ConversationMemory.THREAD_HEADER),
-                header.apply(ConversationMemory.MEMORY_HEADER), header.apply(OutputGuard.RESTORE_HEADER));
+                header.apply(ConversationMemory.MEMORY_HEADER), header.apply(OutputGuard.RESTORE_HEADER),
+                header.apply(FALLBACKS));
     }
 }

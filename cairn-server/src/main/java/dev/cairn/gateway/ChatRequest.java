@@ -20,13 +20,17 @@ import tools.jackson.databind.node.ObjectNode;
  * @param maxAnswerTokens {@code max_completion_tokens}, else {@code max_tokens}; null when neither is set
  * @param choices         {@code n}, 1 when absent
  * @param user            the end user ({@code user}) when it is a non-empty string, else null
+ * @param fallbacks       the models to fall back to, in order, as the request named them
+ *                        ({@code Cairn-Fallbacks}, else OpenAI-style {@code models}); null when it named none
  */
 public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messages, boolean stream,
                           boolean clientWantsUsage, String user, Integer maxAnswerTokens, int choices,
-                          CairnHeaders headers) {
+                          CairnHeaders headers, List<String> fallbacks) {
 
     /** OpenAI's own limit on {@code n}: every choice is held, screened and audited in full. */
     static final int MAX_CHOICES = 128;
+    /** More fallbacks than this is a mistake, not a plan: each may cost a full attempt. */
+    static final int MAX_FALLBACKS = 16;
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
@@ -66,7 +70,47 @@ public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messa
         RequestFields.optionalNumber(body, "temperature");
         RequestFields.optionalNumber(body, "top_p");
         return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage, RequestFields.nonEmptyString(body, "user"),
-                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, n == null ? 1 : n, headers);
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, n == null ? 1 : n, headers,
+                fallbacks(body, model, headers));
+    }
+
+    /**
+     * The header's list, else the body's {@code models}; a {@code models} list that starts with the
+     * request's own model (as OpenRouter's clients write it) is read without it.
+     */
+    private static List<String> fallbacks(ObjectNode body, String model, CairnHeaders headers) {
+        List<String> names = new ArrayList<>();
+        if (headers.fallbacks() != null) {
+            for (String name : headers.fallbacks().split(",", -1)) {
+                if (name.isBlank()) {
+                    throw RequestException.invalid("invalid_value", CairnHeaders.FALLBACKS, "'" + CairnHeaders.FALLBACKS
+                            + "' must be model names separated by commas, with none empty");
+                }
+                names.add(name.strip());
+            }
+        } else {
+            JsonNode models = body.get("models");
+            if (models == null || models.isNull()) {
+                return null;
+            }
+            if (!models.isArray()) {
+                throw RequestFields.wrongType("models", "an array of model names");
+            }
+            for (int i = 0; i < models.size(); i++) {
+                JsonNode name = models.get(i);
+                if (!name.isString() || name.stringValue().isBlank()) {
+                    throw RequestFields.wrongType("models[" + i + "]", "a model name");
+                }
+                if (i > 0 || !name.stringValue().equals(model)) {
+                    names.add(name.stringValue());
+                }
+            }
+        }
+        if (names.size() > MAX_FALLBACKS) {
+            throw RequestException.invalid("invalid_value", headers.fallbacks() != null ? CairnHeaders.FALLBACKS : "models",
+                    "At most " + MAX_FALLBACKS + " fallbacks, not " + names.size());
+        }
+        return List.copyOf(names);
     }
 
     private static void validateMessage(JsonNode message, String path) {

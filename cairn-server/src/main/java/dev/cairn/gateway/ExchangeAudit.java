@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
+import dev.cairn.gateway.routing.RouteAttempt;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
 import dev.cairn.memory.Recollection;
@@ -90,6 +91,9 @@ class ExchangeAudit {
             data.put("upstream_model", target.upstreamModel());
         } else if (trail.request() != null && trail.request().has("model")) {
             data.set("model", trail.request().get("model"));
+        }
+        if (!trail.attempts().isEmpty() || !trail.skipped().isEmpty()) {
+            putRouting(data.putObject("routing"), trail);
         }
         data.put("stream", trail.stream());
         data.put("status", trail.status());
@@ -188,6 +192,27 @@ class ExchangeAudit {
             // Embeddings: how many vectors and of what size, not the vectors.
             response.put("embeddings", body.get("data").size());
             response.put("dimensions", body.get("data").path(0).path("embedding").size());
+        }
+    }
+
+    /** Every attempt, in order: where it went, what came back, and what routing did next. */
+    private static void putRouting(ObjectNode routing, Trail trail) {
+        ArrayNode attempts = routing.putArray("attempts");
+        for (RouteAttempt attempt : trail.attempts()) {
+            ObjectNode entry = attempts.addObject().put("group", attempt.group()).put("deployment", attempt.deployment())
+                    .put("status", attempt.status()).put("latency_us", attempt.latencyNanos() / 1000);
+            if (attempt.error() != null) {
+                entry.put("error", attempt.error());
+            }
+            entry.put("then", attempt.then());
+            if (attempt.why() != null) {
+                entry.put("why", attempt.why());
+            }
+            attempt.usage().putInto(entry);
+        }
+        if (!trail.skipped().isEmpty()) {
+            ArrayNode skipped = routing.putArray("skipped");
+            trail.skipped().forEach(skipped::add);
         }
     }
 

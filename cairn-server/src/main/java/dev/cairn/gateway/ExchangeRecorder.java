@@ -2,6 +2,7 @@ package dev.cairn.gateway;
 
 import java.time.Instant;
 
+import dev.cairn.gateway.routing.RouteAttempt;
 import dev.cairn.platform.GatewayMetrics;
 import dev.cairn.usage.UsageEvent;
 import dev.cairn.usage.UsageLedger;
@@ -44,5 +45,16 @@ class ExchangeRecorder {
             metrics.upstream(provider, trail.upstreamNanos());
         }
         metrics.tokens(model, usage.promptTokens(), usage.completionTokens());
+    }
+
+    /** An attempt before the request's last that cost tokens: its own usage-ledger event, charged to its deployment. */
+    void recordAttempt(Trail trail, RouteAttempt attempt, long costNanoUsd) {
+        Usage usage = attempt.usage();
+        String provider = attempt.deployment().substring(0, attempt.deployment().indexOf('/'));
+        ledger.record(new UsageEvent(Instant.now(), trail.caller().principal().keyId(), trail.caller().principal().workspace(),
+                trail.route(), attempt.deployment(), provider, attempt.status(), attempt.error(), trail.stream(),
+                usage.promptTokens(), usage.completionTokens(), costNanoUsd, attempt.latencyNanos() / 1e6,
+                attempt.latencyNanos() / 1e6, trail.caller().trace().traceId()));
+        metrics.tokens(attempt.deployment(), usage.promptTokens(), usage.completionTokens());
     }
 }

@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.cairn.gateway.routing.Attempt;
+import dev.cairn.gateway.routing.Deployment;
+import dev.cairn.gateway.routing.Plan;
+import dev.cairn.gateway.routing.RouteAttempt;
+import dev.cairn.gateway.routing.Routed;
+import dev.cairn.gateway.routing.Routing;
 import dev.cairn.guard.GuardException;
 import dev.cairn.guard.InputGuard;
 import dev.cairn.guard.InputScreening;
@@ -35,14 +41,18 @@ import tools.jackson.databind.node.ObjectNode;
  *       interprets checked;</li>
  *   <li>guard input: users' and tools' messages scanned under the workspace's policy; a blocked
  *       request ends here with 400 {@code content_blocked}; redacted text is for the provider;</li>
- *   <li>route: model name to provider, checked against the key's allow-list;</li>
+ *   <li>plan the route: the model name to its group (a configured group, or one
+ *       {@code <provider>/<model>} or alias) and the fallbacks the request names, each checked
+ *       against the key's allow-list;</li>
  *   <li>rate-limit: the key's, workspace's, end user's and address's buckets and the budgets admit
  *       the request or end it with 429 (x-ratelimit-* headers either way);</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
  *       recalled memory for the prompt;</li>
  *   <li>open the answer's guard, with its canary when the workspace wants one;</li>
- *   <li>call the provider with the body built from all of the above ({@link UpstreamBody}),
- *       streaming chunk by chunk when asked;</li>
+ *   <li>call: {@link Routing} chooses a deployment, retries and falls back as the failures call for;
+ *       each attempt sends the body built from all of the above for its deployment's model
+ *       ({@link UpstreamBody}), streaming chunk by chunk when asked (a stream is not moved to
+ *       another deployment once its first event has gone on);</li>
  *   <li>guard output: the answer scanned under the workspace's policy as it passes (a stream
  *       holds back only what may be a finding still arriving); blocked answers become a 400 or a
  *       stream's last error event, redacted values placeholders, the caller's own values restored
@@ -64,8 +74,12 @@ public class GatewayPipeline {
     public static final String REQUEST_ID_HEADER = "Cairn-Request-Id";
     /** The ids of the memory items injected into the prompt, comma-separated. */
     public static final String MEMORY_ITEMS_HEADER = "Cairn-Memory-Items";
+    /** The deployment ({@code <provider>/<model>}) that answered, or that failed last. */
+    public static final String ROUTE_HEADER = "Cairn-Route";
+    /** How many calls to deployments the request took. */
+    public static final String ATTEMPTS_HEADER = "Cairn-Attempts";
 
-    private final ModelRouter router;
+    private final Routing routing;
     private final InputGuard guard;
     private final OutputGuard outputGuard;
     private final Limiter limits;
@@ -75,9 +89,9 @@ public class GatewayPipeline {
     private final ExchangeRecorder recorder;
     private final PriceTable prices;
 
-    public GatewayPipeline(ModelRouter router, InputGuard guard, OutputGuard outputGuard, Limiter limits, TokenEstimate tokens,
+    public GatewayPipeline(Routing routing, InputGuard guard, OutputGuard outputGuard, Limiter limits, TokenEstimate tokens,
                            ConversationMemory memory, ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices) {
-        this.router = router;
+        this.routing = routing;
         this.guard = guard;
         this.outputGuard = outputGuard;
         this.limits = limits;
@@ -115,9 +129,8 @@ public class GatewayPipeline {
                 throw GuardException.blocked(screening.blockingCategory(), trail.requestId());
             }
 
-            Route route = router.route(chat.model(), caller.principal());
-            router.checkFallbacks(chat.body().get("models"), route, caller.principal());
-            trail = trail.routed(route);
+            Plan plan = routing.plan(chat.model(), chat.fallbacks(), caller.principal());
+            trail = trail.routed(direct(plan));
 
             LongSupplier promptTokens = once(() -> tokens.prompt(chat));
             Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), chat.user(),
@@ -138,11 +151,15 @@ public class GatewayPipeline {
             OutputScreen output = outputGuard.open(workspace, screening, restore);
             trail = trail.guarded(output);
 
-            ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, route);
-            Called called = chat.stream() ? stream(trail, chat, upstream, reply.events())
-                    : call(() -> route.provider().chat(upstream, caller.trace()));
-            trail = called.onto(trail);
-            if (called.answer() instanceof Answer.Whole whole) {
+            StreamChain chain = chat.stream() ? StreamChain.of(trail, chat, audit.enabled(), reply.events()) : null;
+            Routed<Called> routed = routing.run(plan, caller.trace(), (deployment, call, number) -> {
+                routeHeaders(reply, deployment, number);
+                ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, deployment.route());
+                return chain != null ? stream(deployment.route(), upstream, call, chain)
+                        : call(() -> deployment.route().provider().chat(upstream, call));
+            });
+            trail = onto(trail, routed);
+            if (trail.answer() instanceof Answer.Whole whole) {
                 answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
             }
         } catch (ClientGoneException | IOException e) {
@@ -156,17 +173,44 @@ public class GatewayPipeline {
         return trail;
     }
 
-    /** A provider call's outcome: how long it took, what the upstream said (however far it got) and why it failed. */
-    private record Called(long upstreamNanos, Answer answer, RuntimeException failure) {
+    /**
+     * One attempt's outcome: how long the upstream took (in all, and to a stream's first event), what
+     * it said (however far it got), why it failed, and whether the client already has part of it.
+     */
+    private record Called(long upstreamNanos, long latencyNanos, Answer answer, RuntimeException failure, boolean committed)
+            implements Attempt.Outcome {
 
-        /** The trail with the call on it; throws the call's failure, if any, once it is noted. */
-        Trail onto(Trail trail) {
-            Trail called = trail.called(upstreamNanos, answer);
-            if (failure != null) {
-                throw failure;
-            }
-            return called;
+        @Override
+        public Usage usage() {
+            return answer == null ? Usage.NONE : answer.usage();
         }
+
+        @Override
+        public boolean refused() {
+            return answer instanceof Answer.Whole whole && whole.filtered();
+        }
+    }
+
+    /** The trail with the routed call on it; throws the call's failure, if any, once it is noted. */
+    private static Trail onto(Trail trail, Routed<Called> routed) {
+        Called last = routed.outcome();
+        Trail called = trail.called(routed.deployment() == null ? trail.target() : routed.deployment().route(),
+                routed.attempts(), routed.skipped(), last == null ? 0 : last.upstreamNanos(), last == null ? null : last.answer());
+        if (routed.failure() != null) {
+            throw routed.failure();
+        }
+        return called;
+    }
+
+    /** The deployment a plan routes to before any choice is made: a name that routes directly has one, a group not yet. */
+    private static Route direct(Plan plan) {
+        return plan.primary().configured() ? null : plan.primary().deployments().getFirst().route();
+    }
+
+    /** Says which deployment is answering and how many attempts it took; an attempt that fails is overwritten by the next. */
+    private static void routeHeaders(Reply reply, Deployment deployment, int number) {
+        reply.header(ROUTE_HEADER, deployment.name());
+        reply.header(ATTEMPTS_HEADER, Integer.toString(number));
     }
 
     /** Calls the provider for a whole answer, timed. */
@@ -174,31 +218,56 @@ public class GatewayPipeline {
         long start = System.nanoTime();
         try {
             ProviderResult result = provider.get();
-            return new Called(System.nanoTime() - start, new Answer.Whole(result), null);
+            long took = System.nanoTime() - start;
+            return new Called(took, took, new Answer.Whole(result), null, false);
         } catch (RuntimeException e) {
-            return new Called(System.nanoTime() - start, null, e);
+            long took = System.nanoTime() - start;
+            return new Called(took, took, null, e, false);
         }
     }
 
     /**
-     * Streams the answer through the answer's guard, the usage chunk's reader and (when the audit
-     * log or memory needs one) the transcript, to the client.
+     * A stream's way to the client, built once for all its attempts: the answer's guard, the usage
+     * chunk's reader and (when the audit log or memory needs one) the transcript. An attempt that
+     * fails before its first event leaves them untouched, so the next attempt uses them as new.
      */
-    private Called stream(Trail trail, ChatRequest chat, ObjectNode upstream, Reply.EventStream events) {
-        ScreenedStream screened = trail.output() == null ? null : new ScreenedStream(events, trail.output(), trail.requestId());
-        StreamUsage usage = new StreamUsage(screened == null ? events : screened, chat.clientWantsUsage());
-        StreamTranscript transcript = audit.enabled() || trail.recollection().hasThread() ? new StreamTranscript(usage) : null;
+    private record StreamChain(ScreenedStream screened, StreamUsage usage, StreamTranscript transcript) {
+
+        static StreamChain of(Trail trail, ChatRequest chat, boolean audited, Reply.EventStream events) {
+            ScreenedStream screened = trail.output() == null ? null : new ScreenedStream(events, trail.output(), trail.requestId());
+            StreamUsage usage = new StreamUsage(screened == null ? events : screened, chat.clientWantsUsage());
+            StreamTranscript transcript = audited || trail.recollection().hasThread() ? new StreamTranscript(usage) : null;
+            return new StreamChain(screened, usage, transcript);
+        }
+
+        ChunkSink head() {
+            return transcript == null ? usage : transcript;
+        }
+    }
+
+    /** Streams one attempt's answer into the chain; it is committed once its first event has gone in. */
+    private static Called stream(Route route, ObjectNode upstream, UpstreamCall call, StreamChain chain) {
         long start = System.nanoTime();
+        long[] firstEvent = {0};
+        ChunkSink head = chain.head();
         RuntimeException failure = null;
         try {
-            trail.target().provider().streamChat(upstream, trail.caller().trace(), transcript == null ? usage : transcript);
-            if (screened != null) {
-                screened.finish();
+            route.provider().streamChat(upstream, call, chunk -> {
+                if (firstEvent[0] == 0) {
+                    firstEvent[0] = System.nanoTime();
+                }
+                head.send(chunk);
+            });
+            if (chain.screened() != null) {
+                chain.screened().finish();
             }
         } catch (RuntimeException e) {
             failure = e;
         }
-        return new Called(System.nanoTime() - start, new Answer.Streamed(transcript, usage.usage()), failure);
+        long end = System.nanoTime();
+        boolean committed = firstEvent[0] != 0;
+        return new Called(end - start, (committed ? firstEvent[0] : end) - start,
+                new Answer.Streamed(chain.transcript(), chain.usage().usage()), failure, committed);
     }
 
     /** One embeddings call, answered through {@code reply} (or thrown, for the edge to write). */
@@ -209,16 +278,19 @@ public class GatewayPipeline {
             EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(body.read()));
             trail = trail.read(embeddings.body(), false, subject(headers, embeddings.user()));
 
-            Route route = router.route(embeddings.model(), caller.principal());
-            trail = trail.routed(route);
+            Plan plan = routing.plan(embeddings.model(), null, caller.principal());
+            trail = trail.routed(direct(plan));
 
             Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), embeddings.user(),
                     () -> tokens.input(embeddings)));
             trail = trail.admitted(admission);
             admission.headers().forEach(reply::header);
 
-            ObjectNode upstream = UpstreamBody.embeddings(embeddings, route);
-            trail = call(() -> route.provider().embeddings(upstream, caller.trace())).onto(trail);
+            trail = onto(trail, routing.run(plan, caller.trace(), (deployment, call, number) -> {
+                routeHeaders(reply, deployment, number);
+                ObjectNode upstream = UpstreamBody.embeddings(embeddings, deployment.route());
+                return call(() -> deployment.route().provider().embeddings(upstream, call));
+            }));
         } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {
@@ -254,8 +326,23 @@ public class GatewayPipeline {
         long cost = target == null ? 0
                 : prices.costNanoUsd(target.requestedModel(), target.qualifiedModel(), usage.promptTokens(), usage.completionTokens());
         recorder.record(recorded, cost);
+        // Attempts before the last that cost tokens (a stream cut short, a refusal that fell back)
+        // are charged to their own deployment, and count against the key's limits with the rest.
+        long prompt = usage.promptTokens();
+        long completion = usage.completionTokens();
+        for (int i = 0; i < recorded.attempts().size() - 1; i++) {
+            RouteAttempt attempt = recorded.attempts().get(i);
+            Usage spent = attempt.usage();
+            if (spent.promptTokens() + spent.completionTokens() > 0) {
+                long attemptCost = prices.costNanoUsd(attempt.group(), attempt.deployment(), spent.promptTokens(), spent.completionTokens());
+                recorder.recordAttempt(recorded, attempt, attemptCost);
+                prompt += spent.promptTokens();
+                completion += spent.completionTokens();
+                cost += attemptCost;
+            }
+        }
         // After the usage ledger has the request, so that a budget's next sum cannot miss its cost.
-        limits.settle(recorded.admission(), recorded.status(), usage.promptTokens(), usage.completionTokens(), cost);
+        limits.settle(recorded.admission(), recorded.status(), prompt, completion, cost);
         return recorded;
     }
 
@@ -304,6 +391,9 @@ public class GatewayPipeline {
                 }
             }
             if (!trail.succeeded()) {
+                if (trail.failure().cause() instanceof GatewayException gateway && gateway.retryAfter() != null) {
+                    reply.header("Retry-After", Long.toString(Math.max(1, (gateway.retryAfter().toMillis() + 999) / 1000)));
+                }
                 throw trail.failure().cause();
             }
             reply.json(answer);

@@ -1,27 +1,26 @@
 package dev.cairn.gateway;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-import dev.cairn.access.AccessException;
-import dev.cairn.access.Principal;
 import dev.cairn.gateway.anthropic.AnthropicProvider;
 import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.gateway.openai.OpenAiProvider;
-import dev.cairn.platform.Settings;
-import dev.cairn.usage.PricingProperties;
-import tools.jackson.databind.JsonNode;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns model names into routes. {@code <provider>/<model>} always routes to that provider (the
- * model part may itself contain slashes, as in {@code openrouter/anthropic/claude-sonnet-4});
- * aliases map short names to such pairs. Providers are built once, from configuration.
+ * The configured providers, and the names that route to one of them directly:
+ * {@code <provider>/<model>} always routes to that provider (the model part may itself contain
+ * slashes, as in {@code openrouter/anthropic/claude-sonnet-4}); aliases map short names to such
+ * pairs. Providers are built once, from configuration. Model groups, which route over several of
+ * these, are {@link dev.cairn.gateway.routing.Routing}'s.
  */
 @Component
 public class ModelRouter {
@@ -31,25 +30,18 @@ public class ModelRouter {
     private final Map<String, ProviderClient> providers;
     private final Map<String, String> aliases;
 
-    /**
-     * Builds every configured provider. {@link GatewayProperties} has checked each provider and alias
-     * on its own; whether each priced model routes anywhere needs both it and the prices, so that
-     * is checked here.
-     */
-    public ModelRouter(GatewayProperties properties, PricingProperties pricing) {
+    private final GatewayProperties properties;
+    /** Copies of providers with a deployment's own connect timeout, by provider and timeout. */
+    private final Map<String, ProviderClient> variants = new ConcurrentHashMap<>();
+
+    /** Builds every configured provider; {@link GatewayProperties} has checked each provider and alias. */
+    public ModelRouter(GatewayProperties properties) {
         Map<String, ProviderClient> built = new LinkedHashMap<>();
         built.put(EchoProvider.NAME, new EchoProvider());
         properties.providers().forEach((name, config) -> built.put(name, create(name, config, properties.gateway())));
         this.providers = built;
         this.aliases = properties.aliases();
-        List<PricingProperties.Price> prices = pricing.pricing();
-        for (int i = 0; i < prices.size(); i++) {
-            String model = prices.get(i).model();
-            if (resolve(model) == null) {
-                throw Settings.invalid("cairn.pricing[" + i + "].model", "'" + model + "' is neither an alias, nor"
-                        + " '<provider>/<model>' with a configured provider, nor a built-in cairn/ model");
-            }
-        }
+        this.properties = properties;
     }
 
     private static ProviderClient create(String name, GatewayProperties.Provider config, GatewayProperties.Gateway gateway) {
@@ -59,32 +51,19 @@ public class ModelRouter {
                 : new OpenAiProvider(name, config);
     }
 
-    /** Routes a model name for this caller, or throws 404 (unknown) or 403 (not allowed for the key). */
-    public Route route(String model, Principal principal) {
-        Route route = resolve(model);
-        if (route == null) {
-            throw GatewayException.unknownModel(model);
-        }
-        if (!principal.mayUse(model) && !principal.mayUse(route.qualifiedModel())) {
-            throw AccessException.modelNotAllowed(model);
-        }
-        return route;
-    }
-
     /**
-     * OpenRouter-style upstreams take a {@code models} list of fallbacks they may switch to. A key
-     * with an allow-list must be allowed every one of them, or the list would be a way around it.
+     * The provider as a deployment with its own connect timeout uses it: a copy with that timeout
+     * and its own connection pool, made once per provider and timeout. The built-in echo has no
+     * connections to time.
      */
-    public void checkFallbacks(JsonNode fallbacks, Route route, Principal principal) {
-        if (fallbacks == null || !fallbacks.isArray() || principal.allowedModels().isEmpty()) {
-            return;
+    public ProviderClient withConnectTimeout(String provider, Duration connectTimeout) {
+        GatewayProperties.Provider config = properties.providers().get(provider);
+        if (config == null || config.connectTimeout().equals(connectTimeout)) {
+            return providers.get(provider);
         }
-        for (JsonNode fallback : fallbacks.values()) {
-            String model = route.provider().name() + "/" + fallback.asString("");
-            if (!principal.mayUse(model)) {
-                throw AccessException.modelNotAllowed(model);
-            }
-        }
+        return variants.computeIfAbsent(provider + "@" + connectTimeout, key -> create(provider,
+                new GatewayProperties.Provider(config.type(), config.baseUrl(), config.apiKey(), connectTimeout,
+                        config.readTimeout(), config.models(), config.headers()), properties.gateway()));
     }
 
     /** The route for a name, or null when no alias or configured provider matches. */
@@ -115,7 +94,9 @@ public class ModelRouter {
 
     @PreDestroy
     void close() {
-        for (ProviderClient provider : providers.values()) {
+        List<ProviderClient> all = new java.util.ArrayList<>(providers.values());
+        all.addAll(variants.values());
+        for (ProviderClient provider : all) {
             if (provider instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();

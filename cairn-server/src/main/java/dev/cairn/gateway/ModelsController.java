@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import dev.cairn.access.Principal;
 import dev.cairn.gateway.echo.EchoProvider;
+import dev.cairn.gateway.routing.Group;
+import dev.cairn.gateway.routing.Routing;
 import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
@@ -15,13 +17,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET /v1/models}: the built-in echo model (marked as such), each provider's advertised
- * models and the aliases, limited to what the caller's key may use. Any {@code <provider>/<model>}
+ * models, the model groups and the aliases, limited to what the caller's key may use. Any {@code <provider>/<model>}
  * can be looked up by id, advertised or not.
  */
 @RestController
 public class ModelsController {
 
     private final ModelRouter router;
+    private final Routing routing;
     /**
      * Every model's {@code created}: when this process took on its model configuration. Cairn cannot
      * know when an upstream made a model, and a zero reads as 1970 in clients that show it; this
@@ -29,8 +32,9 @@ public class ModelsController {
      */
     private final long created;
 
-    public ModelsController(ModelRouter router) {
+    public ModelsController(ModelRouter router, Routing routing) {
         this.router = router;
+        this.routing = routing;
         this.created = Instant.now().getEpochSecond();
     }
 
@@ -48,6 +52,11 @@ public class ModelsController {
                 }
             }
         }
+        for (Group group : routing.table().groups().values()) {
+            if (principal.mayUse(group.name())) {
+                data.add(describe(group));
+            }
+        }
         router.aliases().keySet().stream().sorted().forEach(alias -> {
             Route route = router.resolve(alias);
             if (principal.mayUse(alias) || principal.mayUse(route.qualifiedModel())) {
@@ -60,7 +69,24 @@ public class ModelsController {
     @GetMapping(path = "/v1/models/{*id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode get(HttpServletRequest request, @PathVariable String id) {
         String model = id.startsWith("/") ? id.substring(1) : id;
-        return describe(router.route(model, Principal.of(request)));
+        Group group = routing.plan(model, null, Principal.of(request)).primary();
+        return group.configured() ? describe(group) : describe(group.deployments().getFirst().route());
+    }
+
+    /** A model group: its deployments, how it chooses among them, and where it falls back. */
+    private ObjectNode describe(Group group) {
+        ObjectNode model = JsonBodies.JSON.createObjectNode();
+        model.put("id", group.name());
+        model.put("object", "model");
+        model.put("created", created);
+        model.put("owned_by", "cairn");
+        ObjectNode cairn = model.putObject("cairn");
+        cairn.put("group", true);
+        cairn.put("strategy", group.strategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        ArrayNode deployments = cairn.putArray("deployments");
+        group.deployments().forEach(d -> deployments.addObject().put("model", d.name()).put("weight", d.weight()).put("tier", d.tier()));
+        cairn.set("fallbacks", JsonBodies.JSON.valueToTree(group.fallbacks()));
+        return model;
     }
 
     private ObjectNode describe(Route route) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
+import dev.cairn.gateway.routing.Routing;
 import dev.cairn.limits.ClientPeer;
 import dev.cairn.memory.OwnModelCalls;
 import dev.cairn.platform.JsonBodies;
@@ -24,17 +25,17 @@ class OwnCalls implements OwnModelCalls {
     /** They come from no network address; an address limit counts them under this name. */
     private static final ClientPeer NO_PEER = new ClientPeer("cairn", List.of());
 
-    private final ModelRouter router;
+    private final Routing routing;
     private final GatewayPipeline pipeline;
 
-    OwnCalls(ModelRouter router, GatewayPipeline pipeline) {
-        this.router = router;
+    OwnCalls(Routing routing, GatewayPipeline pipeline) {
+        this.routing = routing;
         this.pipeline = pipeline;
     }
 
     @Override
     public boolean routes(String model) {
-        return router.resolve(model) != null;
+        return routing.table().group(model) != null;
     }
 
     @Override

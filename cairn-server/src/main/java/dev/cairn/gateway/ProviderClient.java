@@ -2,7 +2,6 @@ package dev.cairn.gateway;
 
 import java.util.List;
 
-import dev.cairn.platform.TraceContext;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,10 +16,10 @@ public interface ProviderClient {
     /** Models to list in /v1/models (any other name still routes here). */
     List<String> advertisedModels();
 
-    ProviderResult chat(ObjectNode request, TraceContext trace);
+    ProviderResult chat(ObjectNode request, UpstreamCall call);
 
     /** Streams the answer chunk by chunk into {@code sink}, each as soon as the upstream sends it. */
-    void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink);
+    void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink);
 
-    ProviderResult embeddings(ObjectNode request, TraceContext trace);
+    ProviderResult embeddings(ObjectNode request, UpstreamCall call);
 }

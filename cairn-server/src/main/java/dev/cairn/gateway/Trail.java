@@ -1,5 +1,8 @@
 package dev.cairn.gateway;
 
+import java.util.List;
+
+import dev.cairn.gateway.routing.RouteAttempt;
 import dev.cairn.guard.InputScreening;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.limits.Admission;
@@ -19,14 +22,18 @@ import tools.jackson.databind.node.ObjectNode;
  * @param request      the body as the client sent it; null when it could not be read
  * @param stream       whether the answer was asked for as a stream
  * @param subject      whose content this is: {@code Cairn-Subject}, else {@code user}; null for the workspace
- * @param target       where the call was routed; null before routing
+ * @param target       the deployment that answered, else the last one tried; before the call, the
+ *                     deployment a name routes to directly (null for a group, whose deployment is not chosen yet)
+ * @param attempts     every call to a deployment, in order, with what routing did next
+ * @param skipped      fallbacks left out (not allowed for the key, or no longer configured)
  * @param output       the answer's guard; null when the workspace's policy leaves answers alone
  * @param answer       what the upstream answered; null when it did not
  * @param failure      why the call failed; null while it has not
  */
 record Trail(String route, Caller caller, String requestId, long startNanos, ObjectNode request, boolean stream,
              String subject, InputScreening screening, Route target, Admission admission, Recollection recollection,
-             OutputScreen output, long upstreamNanos, Answer answer, Failure failure) {
+             OutputScreen output, List<RouteAttempt> attempts, List<String> skipped, long upstreamNanos, Answer answer,
+             Failure failure) {
 
     /** Recorded as nginx's 499 "client closed request": nobody was left to answer. */
     static final ApiError CLIENT_GONE = new ApiError(499, null, "client_disconnected", null, null);
@@ -44,42 +51,42 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
 
     static Trail start(String route, Caller caller) {
         return new Trail(route, caller, Ids.newId("req"), System.nanoTime(), null, false, null, InputScreening.NONE, null,
-                Admission.NONE, Recollection.NONE, null, 0, null, null);
+                Admission.NONE, Recollection.NONE, null, List.of(), List.of(), 0, null, null);
     }
 
     Trail read(ObjectNode request, boolean stream, String subject) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail screened(InputScreening screening) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail routed(Route target) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail admitted(Admission admission) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail recalled(Recollection recollection) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail guarded(OutputScreen output) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
-    Trail called(long upstreamNanos, Answer answer) {
+    Trail called(Route target, List<RouteAttempt> attempts, List<String> skipped, long upstreamNanos, Answer answer) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     Trail failed(RuntimeException e) {
@@ -88,7 +95,7 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
 
     Trail failed(Failure failure) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
     }
 
     /** The client left before the end: nobody is told, and the record says so. */
@@ -98,7 +105,7 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
 
     /** Without the answer, which will not be given: a failure's audit entry holds none of it, its usage stays. */
     Trail withoutAnswer() {
-        return called(upstreamNanos, answer == null ? null : new Answer.Withheld(answer.usage()));
+        return called(target, attempts, skipped, upstreamNanos, answer == null ? null : new Answer.Withheld(answer.usage()));
     }
 
     int status() {

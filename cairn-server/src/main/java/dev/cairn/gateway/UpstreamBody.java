@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The body a provider gets, built in one place from the request as the client sent it and what the
  * steps before the call returned: the guard's redacted messages, the memory recalled into the
  * prompt, the answer guard's canary, the upstream's own model name and, for a stream, the request
- * for a usage chunk. A new top-level object; the client's body and every node shared with it stay
+ * for a usage chunk; without {@code models}, the fallbacks Cairn itself tries. A new top-level object; the client's body and every node shared with it stay
  * as they were, so the audit entry records the request as it came.
  */
 final class UpstreamBody {
@@ -33,6 +33,8 @@ final class UpstreamBody {
         }
         body.set("messages", messages);
         body.put("model", route.upstreamModel());
+        // Cairn falls back itself: an upstream would refuse the field, or fall back past Cairn's routing.
+        body.remove("models");
         if (chat.stream()) {
             // Always ask for a usage chunk so the ledger has token counts; StreamUsage hides it again
             // from clients that did not ask.

@@ -88,7 +88,7 @@ class ExchangeAuditTest {
 
     private static Trail calledTrail(Caller caller, Answer answer) {
         return Trail.start("chat.completions", caller).read(chatRequest(), false, "alice").routed(ROUTE)
-                .called(1_234_000, answer);
+                .called(ROUTE, List.of(), List.of(), 1_234_000, answer);
     }
 
     @Test
@@ -140,7 +140,7 @@ class ExchangeAuditTest {
         transcript.send(ChatChunk.parse("""
                 {"id":"chatcmpl-s","object":"chat.completion.chunk","model":"echo","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""));
         Trail trail = Trail.start("chat.completions", CLIENT).read(chatRequest().put("stream", true), true, null).routed(ROUTE)
-                .called(0, new Answer.Streamed(transcript, new Usage(7, 2)));
+                .called(ROUTE, List.of(), List.of(), 0, new Answer.Streamed(transcript, new Usage(7, 2)));
 
         exchangeAudit.record(trail);
 
@@ -188,7 +188,7 @@ class ExchangeAuditTest {
         Recollection recollection = new Recollection("ws_audit", "thr-1", "Mail me", "Memory recalled by Cairn ...",
                 List.of("mem_a", "mem_b"), 42, "ab12");
         Trail trail = Trail.start("chat.completions", CLIENT).read(request, false, null).screened(screening).routed(ROUTE)
-                .recalled(recollection).guarded(output).called(0, whole(answer));
+                .recalled(recollection).guarded(output).called(ROUTE, List.of(), List.of(), 0, whole(answer));
 
         exchangeAudit.record(trail);
 

@@ -13,7 +13,7 @@ import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.platform.ApiError;
 import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.TraceContext;
+import dev.cairn.gateway.UpstreamCall;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -53,10 +53,10 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
     }
 
     @Override
-    public ProviderResult chat(ObjectNode request, TraceContext trace) {
+    public ProviderResult chat(ObjectNode request, UpstreamCall call) {
         ObjectNode messages = AnthropicRequest.translate(request, defaultMaxTokens);
         messages.remove("stream");
-        byte[] body = http.post("/messages", JsonBodies.JSON.writeValueAsBytes(messages), trace);
+        byte[] body = http.post("/messages", JsonBodies.JSON.writeValueAsBytes(messages), call);
         JsonNode answer = http.answerObject(body);
         ObjectNode completion = AnthropicResponse.toChatCompletion(answer, request.path("model").asString(""));
         return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(completion),
@@ -64,18 +64,18 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
     }
 
     @Override
-    public void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink) {
+    public void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink) {
         ObjectNode messages = AnthropicRequest.translate(request, defaultMaxTokens);
         messages.put("stream", true);
         AnthropicStream stream = new AnthropicStream(name, request.path("model").asString(""), sink);
-        http.postStreaming("/messages", JsonBodies.JSON.writeValueAsBytes(messages), trace, stream);
+        http.postStreaming("/messages", JsonBodies.JSON.writeValueAsBytes(messages), call, stream);
         if (!stream.finished()) {
             throw GatewayException.upstreamFailed(name, "stream ended before message_stop");
         }
     }
 
     @Override
-    public ProviderResult embeddings(ObjectNode request, TraceContext trace) {
+    public ProviderResult embeddings(ObjectNode request, UpstreamCall call) {
         throw new GatewayException(ApiError.invalidRequest("unsupported_operation", "model",
                 "Provider '" + name + "' does not offer embeddings: Anthropic has no embeddings API"));
     }

@@ -19,7 +19,7 @@ import dev.cairn.gateway.Usage;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
-import dev.cairn.platform.TraceContext;
+import dev.cairn.gateway.UpstreamCall;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,7 +50,7 @@ public final class EchoProvider implements ProviderClient {
     }
 
     @Override
-    public ProviderResult chat(ObjectNode request, TraceContext trace) {
+    public ProviderResult chat(ObjectNode request, UpstreamCall call) {
         Reply reply = reply(request);
         ObjectNode response = JsonBodies.JSON.createObjectNode();
         response.put("id", reply.id());
@@ -74,7 +74,7 @@ public final class EchoProvider implements ProviderClient {
     }
 
     @Override
-    public void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink) {
+    public void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink) {
         Reply reply = reply(request);
         long created = System.currentTimeMillis() / 1000;
         for (int i = 0; i < reply.n(); i++) {
@@ -105,7 +105,7 @@ public final class EchoProvider implements ProviderClient {
     }
 
     @Override
-    public ProviderResult embeddings(ObjectNode request, TraceContext trace) {
+    public ProviderResult embeddings(ObjectNode request, UpstreamCall call) {
         List<String> inputs = inputs(request.get("input"));
         int dimensions = request.path("dimensions").asInt(DEFAULT_DIMENSIONS);
         if (dimensions < 1 || dimensions > 4096) {

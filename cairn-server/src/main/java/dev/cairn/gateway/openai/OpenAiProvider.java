@@ -13,7 +13,7 @@ import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.gateway.Usage;
 import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.platform.TraceContext;
+import dev.cairn.gateway.UpstreamCall;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -49,17 +49,17 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     }
 
     @Override
-    public ProviderResult chat(ObjectNode request, TraceContext trace) {
-        byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace);
+    public ProviderResult chat(ObjectNode request, UpstreamCall call) {
+        byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), call);
         // Parsed whole, once: the output guard, the audit entry and memory read the answer too.
         JsonNode answer = http.answerObject(body);
         return new ProviderResult(body, Usage.fromOpenAi(answer.get("usage")), answer);
     }
 
     @Override
-    public void streamChat(ObjectNode request, TraceContext trace, ChunkSink sink) {
+    public void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink) {
         boolean[] done = {false};
-        http.postStreaming("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), trace, event -> {
+        http.postStreaming("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), call, event -> {
             if ("[DONE]".equals(event.data())) {
                 done[0] = true;
             } else {
@@ -73,8 +73,8 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     }
 
     @Override
-    public ProviderResult embeddings(ObjectNode request, TraceContext trace) {
-        byte[] body = http.post("/embeddings", JsonBodies.JSON.writeValueAsBytes(request), trace);
+    public ProviderResult embeddings(ObjectNode request, UpstreamCall call) {
+        byte[] body = http.post("/embeddings", JsonBodies.JSON.writeValueAsBytes(request), call);
         return new ProviderResult(body, usageOf(body));
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.data.Offset.offset;
 import dev.cairn.gateway.GatewayException;
 import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.Usage;
+import dev.cairn.gateway.UpstreamCall;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,7 @@ class AnthropicProviderTest {
                  "stop_reason":"tool_use","stop_sequence":null,
                  "usage":{"input_tokens":20,"cache_creation_input_tokens":5,"cache_read_input_tokens":100,"output_tokens":30}}""");
 
-        ProviderResult result = provider.chat(chat(QUESTION), TraceContext.from(null));
+        ProviderResult result = provider.chat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null)));
 
         JsonNode body = FakeUpstream.JSON.readTree(result.body());
         assertThat(body.get("id").stringValue()).isEqualTo("msg_01XYZ");
@@ -82,7 +83,7 @@ class AnthropicProviderTest {
                  "content":[{"type":"tool_use","id":"toolu_02","name":"now","input":{}}],
                  "stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":4}}""");
 
-        JsonNode message = FakeUpstream.JSON.readTree(provider.chat(chat(QUESTION), TraceContext.from(null)).body())
+        JsonNode message = FakeUpstream.JSON.readTree(provider.chat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null))).body())
                 .get("choices").get(0).get("message");
 
         assertThat(message.get("content").isNull()).isTrue();
@@ -102,7 +103,7 @@ class AnthropicProviderTest {
                 {"id":"msg_03","type":"message","role":"assistant","model":"claude-sonnet-4",
                  "content":[{"type":"text","text":"Hi"}],"stop_reason":"%s",
                  "usage":{"input_tokens":1,"output_tokens":1}}""".formatted(stopReason));
-        return FakeUpstream.JSON.readTree(provider.chat(chat(QUESTION), TraceContext.from(null)).body())
+        return FakeUpstream.JSON.readTree(provider.chat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null))).body())
                 .get("choices").get(0).get("finish_reason").stringValue();
     }
 
@@ -111,7 +112,7 @@ class AnthropicProviderTest {
         answer(400, """
                 {"type":"error","error":{"type":"invalid_request_error","message":"messages.0.content: field required"}}""");
 
-        assertThatThrownBy(() -> provider.chat(chat(QUESTION), TraceContext.from(null)))
+        assertThatThrownBy(() -> provider.chat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null))))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);
                     assertThat(e.error().type()).isEqualTo("invalid_request_error");
@@ -124,7 +125,7 @@ class AnthropicProviderTest {
         answer(529, """
                 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
 
-        assertThatThrownBy(() -> provider.chat(chat(QUESTION), TraceContext.from(null)))
+        assertThatThrownBy(() -> provider.chat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null))))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(502);
                     assertThat(e.error().message()).contains("Overloaded");
@@ -134,7 +135,7 @@ class AnthropicProviderTest {
     @Test
     void embeddingsAreRefusedWithoutCallingTheUpstream() {
         assertThatThrownBy(() -> provider.embeddings(chat("""
-                {"model":"claude-sonnet-4","input":"hello"}"""), TraceContext.from(null)))
+                {"model":"claude-sonnet-4","input":"hello"}"""), UpstreamCall.untimed(TraceContext.from(null))))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);
                     assertThat(e.error().code()).isEqualTo("unsupported_operation");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import dev.cairn.platform.CairnException;
+import dev.cairn.gateway.UpstreamCall;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class AnthropicRequestTest {
     }
 
     private JsonNode sent(String openAiRequest) {
-        provider.chat(chat(openAiRequest), TraceContext.from(null));
+        provider.chat(chat(openAiRequest), UpstreamCall.untimed(TraceContext.from(null)));
         return upstream.last().json();
     }
 
@@ -182,7 +183,7 @@ class AnthropicRequestTest {
                   {"role":"user","content":"Hi"},
                   {"role":"assistant","tool_calls":[{"id":"toolu_1","type":"function",
                     "function":{"name":"weather","arguments":"{city: Paris"}}]},
-                  {"role":"tool","tool_call_id":"toolu_1","content":"18C"}]}"""), TraceContext.from(null)))
+                  {"role":"tool","tool_call_id":"toolu_1","content":"18C"}]}"""), UpstreamCall.untimed(TraceContext.from(null))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);
                     assertThat(e.error().param()).isEqualTo("messages[1].tool_calls[0].function.arguments");
@@ -194,7 +195,7 @@ class AnthropicRequestTest {
     void moreThanOneChoiceIsRefusedWithoutCallingTheUpstream() {
         assertThatThrownBy(() -> provider.chat(chat("""
                 {"model":"claude-sonnet-4","messages":[{"role":"user","content":"Hi"}],"n":2}"""),
-                TraceContext.from(null)))
+                UpstreamCall.untimed(TraceContext.from(null))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);
                     assertThat(e.error().param()).isEqualTo("n");

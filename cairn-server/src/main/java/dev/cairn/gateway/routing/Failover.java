@@ -1,0 +1,316 @@
+package dev.cairn.gateway.routing;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.cairn.gateway.GatewayException;
+import dev.cairn.gateway.UpstreamCall;
+import dev.cairn.platform.TraceContext;
+
+/**
+ * One request's way through its plan: the group's deployments by tier and strategy, retries with
+ * backoff, then the fallbacks the failure calls for, depth first (a fallback's own fallbacks come
+ * before the next fallback of the group that fell back). Made per request; not thread-safe.
+ *
+ * <p>Within a group, a deployment not yet tried in this request comes before one that failed, so a
+ * 429 or a 503 moves to another deployment before waiting on the same one; retrying one that failed
+ * waits a random time up to a ceiling that doubles with each of its failures (full jitter), and at
+ * least as long as it asked ({@code Retry-After}). Only retryable failures are retried; a
+ * context-window overflow or a content-policy refusal goes to that trigger's fallbacks; any other
+ * failure, and any failure once the client has part of a stream, ends the request.
+ */
+final class Failover<T extends Attempt.Outcome> {
+
+    private final Plan plan;
+    private final Attempt<T> attempt;
+    private final TraceContext trace;
+    private final RoutingProperties.Routing settings;
+    private final RoutingMetrics metrics;
+    private final long deadlineNanos;
+    private final List<RouteAttempt> attempts = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final Set<String> visited = new HashSet<>();
+    private T last;
+    private Deployment lastDeployment;
+    /** The earliest time a blocked deployment frees up, for the Retry-After of a 503 when none could be tried. */
+    private long earliestFreeMillis = Long.MAX_VALUE;
+
+    Failover(Plan plan, Attempt<T> attempt, TraceContext trace, RoutingProperties.Routing settings, RoutingMetrics metrics) {
+        this.plan = plan;
+        this.attempt = attempt;
+        this.trace = trace;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.deadlineNanos = System.nanoTime() + plan.primary().deadline().toNanos();
+    }
+
+    /** The group's outcome, as the chain reads it. */
+    private enum Ending { ANSWERED, FAILED, EXHAUSTED, CONTEXT_WINDOW, CONTENT_POLICY }
+
+    Routed<T> run() {
+        Deque<Group> work = new ArrayDeque<>();
+        work.add(plan.primary());
+        while (!work.isEmpty()) {
+            Group group = work.poll();
+            if (!visited.add(group.name())) {
+                continue;
+            }
+            Ending ending = runGroup(group);
+            List<Group> next = switch (ending) {
+                case ANSWERED, FAILED -> null;
+                case EXHAUSTED -> group == plan.primary() && plan.requestFallbacks() != null
+                        ? plan.requestFallbacks() : resolve(group.fallbacks());
+                case CONTEXT_WINDOW -> resolve(group.contextWindowFallbacks());
+                case CONTENT_POLICY -> resolve(group.contentPolicyFallbacks());
+            };
+            if (next == null) {
+                break;
+            }
+            if (!next.isEmpty() && !attempts.isEmpty() && attempts.getLast().group().equals(group.name())) {
+                attempts.set(attempts.size() - 1, attempts.getLast().then("fallback", attempts.getLast().why()));
+            }
+            for (Group fallback : next.reversed()) {
+                work.addFirst(fallback);
+            }
+        }
+        if (last != null && last.failure() == null) {
+            return new Routed<>(last, lastDeployment, List.copyOf(attempts), List.copyOf(skipped), null);
+        }
+        if (!attempts.isEmpty() && !"fail".equals(attempts.getLast().then())) {
+            attempts.set(attempts.size() - 1, attempts.getLast().then("fail", attempts.getLast().why()));
+        }
+        RuntimeException failure = last != null ? last.failure() : noneAvailable();
+        return new Routed<>(last, lastDeployment, List.copyOf(attempts), List.copyOf(skipped), failure);
+    }
+
+    private Ending runGroup(Group group) {
+        Set<String> denied = new HashSet<>();
+        int made = 0;
+        while (made < group.maxAttempts()) {
+            long nowNanos = System.nanoTime();
+            if (nowNanos >= deadlineNanos) {
+                markLast("deadline");
+                return Ending.EXHAUSTED;
+            }
+            long nowMillis = System.currentTimeMillis();
+            Deployment chosen = choose(group, nowMillis, denied);
+            if (chosen == null) {
+                long free = earliestFree(group, nowMillis, denied);
+                earliestFreeMillis = Math.min(earliestFreeMillis, free);
+                long waitMillis = free - nowMillis;
+                if (free == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
+                        || nowNanos + waitMillis * 1_000_000 >= deadlineNanos) {
+                    markLast("unavailable");
+                    return Ending.EXHAUSTED;
+                }
+                sleep(waitMillis * 1_000_000);
+                continue;
+            }
+            int failed = failures.getOrDefault(chosen.name(), 0);
+            if (failed > 0) {
+                sleep(Math.min(backoffNanos(failed), deadlineNanos - System.nanoTime()));
+            }
+            if (!chosen.state().acquire()) {
+                // Half-open with its probes out, or opened since it was chosen: another one, or none.
+                denied.add(chosen.name());
+                continue;
+            }
+            made++;
+            Ending ending = call(group, chosen);
+            if (ending != null) {
+                return ending;
+            }
+        }
+        markLast("attempts_exhausted");
+        return Ending.EXHAUSTED;
+    }
+
+    /** One call; null when the group goes on with another attempt. */
+    private Ending call(Group group, Deployment deployment) {
+        deployment.state().started(System.currentTimeMillis());
+        UpstreamCall call = UpstreamCall.within(trace, deadlineNanos, deployment.timeout(), deployment.firstTokenTimeout());
+        T outcome = attempt.call(deployment, call, attempts.size() + 1);
+        last = outcome;
+        lastDeployment = deployment;
+        RuntimeException error = outcome.failure();
+        long latency = outcome.latencyNanos();
+        if (error == null) {
+            deployment.state().succeeded(latency, outcome.usage().promptTokens() + outcome.usage().completionTokens());
+            if (outcome.refused() && !group.contentPolicyFallbacks().isEmpty()) {
+                note(group, deployment, outcome, 200, "content_policy", "fallback", "content_policy");
+                return Ending.CONTENT_POLICY;
+            }
+            note(group, deployment, outcome, 200, null, "answer", null);
+            return Ending.ANSWERED;
+        }
+        GatewayException.Fault fault = error instanceof GatewayException gateway ? gateway.fault() : null;
+        if (fault == null) {
+            // Not the upstream's doing (the client left, the answer's guard stopped it): nothing against the deployment.
+            deployment.state().released();
+            note(group, deployment, outcome, statusOf(error, null), codeOf(error), "fail", "not_retryable");
+            return Ending.FAILED;
+        }
+        int status = statusOf(error, fault);
+        if (fault.retryable()) {
+            deployment.state().failed(latency, error);
+            failures.merge(deployment.name(), 1, Integer::sum);
+            if (fault.retryAfter() != null && !fault.retryAfter().isZero()) {
+                Duration wait = fault.retryAfter().compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : fault.retryAfter();
+                deployment.state().coolDown(wait);
+            }
+        } else {
+            // The upstream judged the request, so it is up: its refusal says nothing against it.
+            deployment.state().succeeded(latency, outcome.usage().promptTokens() + outcome.usage().completionTokens());
+        }
+        if (outcome.committed()) {
+            note(group, deployment, outcome, status, fault.label(), "fail", "stream_started");
+            return Ending.FAILED;
+        }
+        if (fault.retryable()) {
+            note(group, deployment, outcome, status, fault.label(), "retry", "retryable");
+            return null;
+        }
+        switch (fault.kind()) {
+            case CONTEXT_WINDOW -> {
+                if (!group.contextWindowFallbacks().isEmpty()) {
+                    note(group, deployment, outcome, status, fault.label(), "fallback", "context_window");
+                    return Ending.CONTEXT_WINDOW;
+                }
+            }
+            case CONTENT_POLICY -> {
+                if (!group.contentPolicyFallbacks().isEmpty()) {
+                    note(group, deployment, outcome, status, fault.label(), "fallback", "content_policy");
+                    return Ending.CONTENT_POLICY;
+                }
+            }
+            default -> {
+            }
+        }
+        note(group, deployment, outcome, status, fault.label(), "fail", "not_retryable");
+        return Ending.FAILED;
+    }
+
+    /**
+     * The next deployment: from the lowest tier that has one available, one not yet failed in this
+     * request if any tier has such, by the group's strategy; null when none is available.
+     */
+    private Deployment choose(Group group, long nowMillis, Set<String> denied) {
+        List<Deployment> retry = null;
+        int retryTier = Integer.MAX_VALUE;
+        List<Deployment> fresh = null;
+        int freshTier = Integer.MAX_VALUE;
+        for (Deployment d : group.deployments()) {
+            if (denied.contains(d.name()) || !d.available(nowMillis)) {
+                continue;
+            }
+            boolean failedBefore = failures.containsKey(d.name());
+            if (!failedBefore && d.tier() <= freshTier) {
+                if (d.tier() < freshTier) {
+                    fresh = new ArrayList<>(2);
+                    freshTier = d.tier();
+                }
+                fresh.add(d);
+            } else if (failedBefore && d.tier() <= retryTier) {
+                if (d.tier() < retryTier) {
+                    retry = new ArrayList<>(2);
+                    retryTier = d.tier();
+                }
+                retry.add(d);
+            }
+        }
+        List<Deployment> candidates = fresh != null ? fresh : retry;
+        return candidates == null ? null : group.strategy().choose(candidates);
+    }
+
+    /** When the first blocked deployment of the group frees up; {@link Long#MAX_VALUE} when waiting cannot help. */
+    private static long earliestFree(Group group, long nowMillis, Set<String> denied) {
+        long earliest = Long.MAX_VALUE;
+        for (Deployment d : group.deployments()) {
+            if (denied.contains(d.name())) {
+                continue;
+            }
+            long at = d.state().availableAt(nowMillis);
+            if (at > nowMillis) {
+                earliest = Math.min(earliest, at);
+            } else {
+                // Free of blocks but over its ceilings: free again at the next minute.
+                earliest = Math.min(earliest, (nowMillis / 60_000 + 1) * 60_000);
+            }
+        }
+        return earliest;
+    }
+
+    /** The configured fallbacks as groups: those the key may not use, or that no longer exist, left out and noted. */
+    private List<Group> resolve(List<String> names) {
+        List<Group> groups = new ArrayList<>(names.size());
+        for (String name : names) {
+            Group group = plan.table().group(name);
+            if (group == null) {
+                skipped.add(name + ": not configured");
+            } else if (!Routing.mayUse(plan.principal(), group)) {
+                skipped.add(name + ": not allowed for this key");
+            } else {
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
+    private void note(Group group, Deployment deployment, T outcome, int status, String error, String then, String why) {
+        attempts.add(new RouteAttempt(group.name(), deployment.name(), status, outcome.latencyNanos(), error, then, why,
+                outcome.usage()));
+        metrics.attempt(deployment.name(), error == null ? "ok" : error, outcome.latencyNanos());
+    }
+
+    /** The group ends without another attempt: its last attempt, which had planned one, says why. */
+    private void markLast(String why) {
+        if (!attempts.isEmpty() && "retry".equals(attempts.getLast().then())) {
+            attempts.set(attempts.size() - 1, attempts.getLast().then("retry", why));
+        }
+    }
+
+    private GatewayException noneAvailable() {
+        long now = System.currentTimeMillis();
+        Duration retryAfter = earliestFreeMillis == Long.MAX_VALUE ? null
+                : Duration.ofMillis(Math.max(1000, earliestFreeMillis - now));
+        return GatewayException.noDeploymentAvailable(plan.primary().name(), retryAfter);
+    }
+
+    /** Full jitter: a random wait from zero to a ceiling that doubles with each failure of the same deployment. */
+    private long backoffNanos(int failed) {
+        long ceiling = settings.backoff().toNanos() << Math.min(failed - 1, 20);
+        ceiling = Math.min(ceiling, settings.maxBackoff().toNanos());
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    private static void sleep(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int statusOf(RuntimeException error, GatewayException.Fault fault) {
+        if (fault != null && fault.upstreamStatus() > 0) {
+            return fault.upstreamStatus();
+        }
+        return error instanceof dev.cairn.platform.CairnException cairn ? cairn.error().status() : 500;
+    }
+
+    private static String codeOf(RuntimeException error) {
+        return error instanceof dev.cairn.platform.CairnException cairn ? cairn.error().code() : error.getClass().getSimpleName();
+    }
+}

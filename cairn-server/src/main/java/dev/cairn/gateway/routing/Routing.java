@@ -1,0 +1,166 @@
+package dev.cairn.gateway.routing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.access.AccessException;
+import dev.cairn.access.Principal;
+import dev.cairn.gateway.GatewayException;
+import dev.cairn.gateway.ModelRouter;
+import dev.cairn.platform.Settings;
+import dev.cairn.platform.TraceContext;
+import dev.cairn.usage.PricingProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Model names to plans, and plans to answers: a request's model is a group (configured in
+ * {@code cairn.models} or by admins), or a {@code <provider>/<model>} or alias routed as a group of
+ * one; {@link Failover} then tries its deployments and fallbacks. The table of groups is rebuilt
+ * when the stored groups change, on the first request after; requests already planned keep theirs.
+ */
+@Component
+public class Routing {
+
+    private static final Logger log = LoggerFactory.getLogger(Routing.class);
+
+    private final ModelRouter router;
+    private final RoutingProperties properties;
+    private final DeploymentStates states;
+    private final RoutingMetrics metrics;
+    private final StoredGroups stored;
+    private volatile RouteTable table;
+
+    public Routing(ModelRouter router, RoutingProperties properties, PricingProperties pricing, DeploymentStates states,
+                   RoutingMetrics metrics, ObjectProvider<StoredGroups> stored) {
+        this.router = router;
+        this.properties = properties;
+        this.states = states;
+        this.metrics = metrics;
+        this.stored = stored.getIfAvailable(() -> () -> StoredGroups.Snapshot.NONE);
+        properties.models().keySet().stream().filter(router.aliases()::containsKey).findFirst().ifPresent(name -> {
+            throw Settings.invalid("cairn.models." + name, "has the name of an alias (cairn.aliases." + name + "): rename one");
+        });
+        GroupCheck.check("cairn.models.", properties.models(), this::routable);
+        this.table = build(this.stored.current());
+        List<PricingProperties.Price> prices = pricing.pricing();
+        for (int i = 0; i < prices.size(); i++) {
+            String model = prices.get(i).model();
+            if (table.group(model) == null) {
+                throw Settings.invalid("cairn.pricing[" + i + "].model", "'" + model + "' is neither a model group, nor an"
+                        + " alias, nor '<provider>/<model>' with a configured provider, nor a built-in cairn/ model");
+            }
+        }
+    }
+
+    /**
+     * The plan for a request's model and the fallbacks it named (null: none); 404 for a name that
+     * routes nowhere, 403 for one the key may not use.
+     */
+    public Plan plan(String model, List<String> fallbacks, Principal principal) {
+        RouteTable current = table();
+        Group primary = allowed(current, model, principal);
+        List<Group> requested = null;
+        if (fallbacks != null) {
+            requested = new ArrayList<>(fallbacks.size());
+            for (String fallback : fallbacks) {
+                requested.add(allowed(current, fallback, principal));
+            }
+        }
+        return new Plan(primary, requested, principal, current);
+    }
+
+    private static Group allowed(RouteTable table, String model, Principal principal) {
+        Group group = table.group(model);
+        if (group == null) {
+            throw GatewayException.unknownModel(model);
+        }
+        if (!mayUse(principal, group)) {
+            throw AccessException.modelNotAllowed(model);
+        }
+        return group;
+    }
+
+    /** Runs the plan: attempts, retries and fallbacks until an answer or the failure the request ends with. */
+    public <T extends Attempt.Outcome> Routed<T> run(Plan plan, TraceContext trace, Attempt<T> attempt) {
+        return new Failover<>(plan, attempt, trace, properties.routing(), metrics).run();
+    }
+
+    /**
+     * Whether the key may use a group: its name on the key's allow-list, or, for a single
+     * deployment named directly or through an alias, the deployment's {@code <provider>/<model>}.
+     */
+    static boolean mayUse(Principal principal, Group group) {
+        return principal.mayUse(group.name()) || !group.configured() && principal.mayUse(group.deployments().getFirst().name());
+    }
+
+    /** The groups now in force. */
+    public RouteTable table() {
+        RouteTable current = table;
+        StoredGroups.Snapshot snapshot = stored.current();
+        if (snapshot.version() != current.version()) {
+            synchronized (this) {
+                current = table;
+                if (snapshot.version() != current.version()) {
+                    try {
+                        current = build(snapshot);
+                    } catch (RuntimeException e) {
+                        // Admins' groups are checked before they are stored; this is a guard, not a path.
+                        log.error("The model groups at version {} cannot be used; those of version {} stay in force",
+                                snapshot.version(), current.version(), e);
+                        current = RouteTable.atVersion(current, snapshot.version());
+                    }
+                    table = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Checks groups an admin wants to store, together with the YAML ones and the other stored
+     * ones (as {@code changes} would leave them: a null value removes a group); throws
+     * {@link dev.cairn.platform.InvalidConfigurationException} naming the first bad key.
+     */
+    public void check(Map<String, RoutingProperties.GroupSpec> changes) {
+        Map<String, RoutingProperties.GroupSpec> merged = merge(stored.current().groups());
+        changes.forEach((name, spec) -> {
+            if (spec == null) {
+                merged.remove(name);
+                RoutingProperties.GroupSpec yaml = properties.models().get(name);
+                if (yaml != null) {
+                    merged.put(name, yaml);
+                }
+            } else {
+                if (router.aliases().containsKey(name)) {
+                    throw Settings.invalid(name, "is the name of an alias: choose another name");
+                }
+                merged.put(name, spec);
+            }
+        });
+        GroupCheck.check("", merged, this::routable);
+    }
+
+    private RouteTable build(StoredGroups.Snapshot snapshot) {
+        return RouteTable.build(merge(snapshot.groups()), snapshot.version(), properties.routing(), router, states);
+    }
+
+    /** The YAML groups with the stored ones over them. */
+    private Map<String, RoutingProperties.GroupSpec> merge(Map<String, RoutingProperties.GroupSpec> storedGroups) {
+        Map<String, RoutingProperties.GroupSpec> merged = new LinkedHashMap<>(properties.models());
+        merged.putAll(storedGroups);
+        return merged;
+    }
+
+    private boolean routable(String name) {
+        return router.resolve(name) != null;
+    }
+
+    public DeploymentStates states() {
+        return states;
+    }
+}
