@@ -191,10 +191,10 @@ class BadInputTest extends CairnServerTest {
     void fallbackModelsMustAlsoBeInTheAllowList() {
         String limited = createKey("fallback-ws", "fake/gpt-fake");
         assertError(post("/v1/chat/completions", limited, """
-                {"model":"fake/gpt-fake","models":["gpt-fake","expensive-model"],"messages":[{"role":"user","content":"hi"}]}"""),
+                {"model":"fake/gpt-fake","models":["fake/gpt-fake","fake/expensive-model"],"messages":[{"role":"user","content":"hi"}]}"""),
                 403, "model_not_allowed", "model");
         assertThat(post("/v1/chat/completions", limited, """
-                {"model":"fake/gpt-fake","models":["gpt-fake"],"messages":[{"role":"user","content":"hi"}]}""").statusCode())
+                {"model":"fake/gpt-fake","models":["fake/gpt-fake"],"messages":[{"role":"user","content":"hi"}]}""").statusCode())
                 .isEqualTo(200);
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.cairn.gateway.GatewayException;
+import dev.cairn.gateway.UpstreamCall;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +49,7 @@ class AnthropicStreamTest {
     }
 
     private void stream() {
-        provider.streamChat(chat(QUESTION), TraceContext.from(null), chunk -> chunks.add(FakeUpstream.JSON.readTree(chunk.toString())));
+        provider.streamChat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null)), chunk -> chunks.add(FakeUpstream.JSON.readTree(chunk.toString())));
     }
 
     @Test
@@ -162,7 +163,7 @@ class AnthropicStreamTest {
             event(out, "message_stop", "{\"type\":\"message_stop\"}");
         });
 
-        provider.streamChat(chat(QUESTION), TraceContext.from(null), chunk -> {
+        provider.streamChat(chat(QUESTION), UpstreamCall.untimed(TraceContext.from(null)), chunk -> {
             chunks.add(FakeUpstream.JSON.readTree(chunk.toString()));
             firstChunk.countDown();
         });
