@@ -159,6 +159,7 @@ public class GatewayPipeline {
                         : call(() -> deployment.route().provider().chat(upstream, call));
             });
             trail = onto(trail, routed);
+            throwIfFailed(routed);
             if (trail.answer() instanceof Answer.Whole whole) {
                 answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
             }
@@ -191,15 +192,21 @@ public class GatewayPipeline {
         }
     }
 
-    /** The trail with the routed call on it; throws the call's failure, if any, once it is noted. */
+    /**
+     * The trail with the routed call on it, its attempts and whatever the upstream answered (a failed
+     * stream's usage and transcript too: the client had that part, and the tokens were spent).
+     */
     private static Trail onto(Trail trail, Routed<Called> routed) {
         Called last = routed.outcome();
-        Trail called = trail.called(routed.deployment() == null ? trail.target() : routed.deployment().route(),
+        return trail.called(routed.deployment() == null ? trail.target() : routed.deployment().route(),
                 routed.attempts(), routed.skipped(), last == null ? 0 : last.upstreamNanos(), last == null ? null : last.answer());
+    }
+
+    /** Throws the routed call's failure, once the trail has it, for the pipeline to conclude with. */
+    private static void throwIfFailed(Routed<Called> routed) {
         if (routed.failure() != null) {
             throw routed.failure();
         }
-        return called;
     }
 
     /** The deployment a plan routes to before any choice is made: a name that routes directly has one, a group not yet. */
@@ -286,11 +293,13 @@ public class GatewayPipeline {
             trail = trail.admitted(admission);
             admission.headers().forEach(reply::header);
 
-            trail = onto(trail, routing.run(plan, caller.trace(), (deployment, call, number) -> {
+            Routed<Called> routed = routing.run(plan, caller.trace(), (deployment, call, number) -> {
                 routeHeaders(reply, deployment, number);
                 ObjectNode upstream = UpstreamBody.embeddings(embeddings, deployment.route());
                 return call(() -> deployment.route().provider().embeddings(upstream, call));
-            }));
+            });
+            trail = onto(trail, routed);
+            throwIfFailed(routed);
         } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {
@@ -324,7 +333,7 @@ public class GatewayPipeline {
         Usage usage = recorded.usage();
         Route target = recorded.target();
         long cost = target == null ? 0
-                : prices.costNanoUsd(target.requestedModel(), target.qualifiedModel(), usage.promptTokens(), usage.completionTokens());
+                : prices.costNanoUsd(target.qualifiedModel(), target.requestedModel(), usage.promptTokens(), usage.completionTokens());
         recorder.record(recorded, cost);
         // Attempts before the last that cost tokens (a stream cut short, a refusal that fell back)
         // are charged to their own deployment, and count against the key's limits with the rest.
@@ -334,7 +343,7 @@ public class GatewayPipeline {
             RouteAttempt attempt = recorded.attempts().get(i);
             Usage spent = attempt.usage();
             if (spent.promptTokens() + spent.completionTokens() > 0) {
-                long attemptCost = prices.costNanoUsd(attempt.group(), attempt.deployment(), spent.promptTokens(), spent.completionTokens());
+                long attemptCost = prices.costNanoUsd(attempt.deployment(), attempt.group(), spent.promptTokens(), spent.completionTokens());
                 recorder.recordAttempt(recorded, attempt, attemptCost);
                 prompt += spent.promptTokens();
                 completion += spent.completionTokens();

@@ -93,7 +93,7 @@ public class ModelRouter {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         List<ProviderClient> all = new java.util.ArrayList<>(providers.values());
         all.addAll(variants.values());
         for (ProviderClient provider : all) {

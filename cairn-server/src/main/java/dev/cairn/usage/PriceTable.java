@@ -22,11 +22,15 @@ public class PriceTable {
         this.prices = Map.copyOf(byModel);
     }
 
-    /** Cost in nano-dollars: dollars per million tokens times tokens is exactly that times 1000. */
-    public long costNanoUsd(String requestedModel, String qualifiedModel, long promptTokens, long completionTokens) {
-        PricingProperties.Price price = prices.get(requestedModel);
-        if (price == null && qualifiedModel != null) {
-            price = prices.get(qualifiedModel);
+    /**
+     * Cost in nano-dollars: dollars per million tokens times tokens is exactly that times 1000. The
+     * deployment that answered ({@code <provider>/<model>}) is priced first, since a model group's
+     * deployments may cost differently; else the name the client sent (a group or an alias).
+     */
+    public long costNanoUsd(String deployment, String requestedModel, long promptTokens, long completionTokens) {
+        PricingProperties.Price price = prices.get(deployment);
+        if (price == null && requestedModel != null) {
+            price = prices.get(requestedModel);
         }
         if (price == null) {
             return 0;

@@ -32,7 +32,7 @@ class StartValidationTest {
             cairn.providers.x.read-timeout | -1s        | cairn.providers.x.read-timeout must be longer than 0, not -1s
             cairn.providers.x.type         | grpc       | cairn.providers.x.type must be openai or anthropic, not 'grpc'
             cairn.aliases.fast             | nope/model | cairn.aliases.fast points at 'nope/model', which is not
-            cairn.pricing[0].model         | nope/model | cairn.pricing[0].model 'nope/model' is neither an alias
+            cairn.pricing[0].model         | nope/model | cairn.pricing[0].model 'nope/model' is neither a model group, nor an alias
             cairn.memory.recall.top-k      | 0          | cairn.memory.recall.top-k must be 1 or more, not 0
             cairn.jobs.workers             | -1         | cairn.jobs.workers must be 0 or more, not -1
             cairn.guard.policy.pii.action  | shred      | cairn.guard.policy.pii.action: 'shred' is not an action

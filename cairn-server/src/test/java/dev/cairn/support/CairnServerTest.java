@@ -58,6 +58,13 @@ public abstract class CairnServerTest {
         registry.add("cairn.providers.claude.base-url", ANTHROPIC::baseUrl);
         registry.add("cairn.providers.claude.api-key", () -> "sk-ant-secret");
         registry.add("cairn.aliases.fast", () -> "fake/gpt-fake");
+        // One server serves many test classes that make its upstreams fail on purpose: breakers that
+        // opened on one test's failures would answer the next test's requests with 503. Routing's
+        // own tests set breakers that open; retries here wait milliseconds, not the default 100 ms.
+        registry.add("cairn.routing.breaker.minimum-calls", () -> "100000");
+        registry.add("cairn.routing.breaker.window", () -> "100000");
+        registry.add("cairn.routing.backoff", () -> "5ms");
+        registry.add("cairn.routing.max-backoff", () -> "20ms");
         registry.add("cairn.pricing[0].model", () -> "fake/gpt-fake");
         registry.add("cairn.pricing[0].input", () -> "2.5");
         registry.add("cairn.pricing[0].output", () -> "10");

@@ -38,6 +38,8 @@ final class Failover<T extends Attempt.Outcome> {
     private final List<RouteAttempt> attempts = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    /** Until when each deployment that answered with {@code Retry-After} asked this request to wait. */
+    private final Map<String, Long> askedUntil = new HashMap<>();
     private final Set<String> visited = new HashSet<>();
     private T last;
     private Deployment lastDeployment;
@@ -75,11 +77,11 @@ final class Failover<T extends Attempt.Outcome> {
             if (next == null) {
                 break;
             }
-            if (!next.isEmpty() && !attempts.isEmpty() && attempts.getLast().group().equals(group.name())) {
-                attempts.set(attempts.size() - 1, attempts.getLast().then("fallback", attempts.getLast().why()));
-            }
             for (Group fallback : next.reversed()) {
                 work.addFirst(fallback);
+            }
+            if (!work.isEmpty() && !attempts.isEmpty() && attempts.getLast().group().equals(group.name())) {
+                attempts.set(attempts.size() - 1, attempts.getLast().then("fallback", attempts.getLast().why()));
             }
         }
         if (last != null && last.failure() == null) {
@@ -98,18 +100,20 @@ final class Failover<T extends Attempt.Outcome> {
         while (made < group.maxAttempts()) {
             long nowNanos = System.nanoTime();
             if (nowNanos >= deadlineNanos) {
-                markLast("deadline");
+                markLast(group, "deadline");
                 return Ending.EXHAUSTED;
             }
             long nowMillis = System.currentTimeMillis();
             Deployment chosen = choose(group, nowMillis, denied);
             if (chosen == null) {
-                long free = earliestFree(group, nowMillis, denied);
-                earliestFreeMillis = Math.min(earliestFreeMillis, free);
-                long waitMillis = free - nowMillis;
-                if (free == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
+                // Only a wait the upstream asked this request for is waited out; an open breaker, a
+                // ceiling or another process's cool-down sends the request on to the fallbacks now.
+                long asked = earliestAsked(group, nowMillis, denied);
+                long waitMillis = asked - nowMillis;
+                if (asked == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
                         || nowNanos + waitMillis * 1_000_000 >= deadlineNanos) {
-                    markLast("unavailable");
+                    earliestFreeMillis = Math.min(earliestFreeMillis, earliestFree(group, nowMillis));
+                    markLast(group, "unavailable");
                     return Ending.EXHAUSTED;
                 }
                 sleep(waitMillis * 1_000_000);
@@ -130,7 +134,7 @@ final class Failover<T extends Attempt.Outcome> {
                 return ending;
             }
         }
-        markLast("attempts_exhausted");
+        markLast(group, "attempts_exhausted");
         return Ending.EXHAUSTED;
     }
 
@@ -138,7 +142,14 @@ final class Failover<T extends Attempt.Outcome> {
     private Ending call(Group group, Deployment deployment) {
         deployment.state().started(System.currentTimeMillis());
         UpstreamCall call = UpstreamCall.within(trace, deadlineNanos, deployment.timeout(), deployment.firstTokenTimeout());
-        T outcome = attempt.call(deployment, call, attempts.size() + 1);
+        T outcome;
+        try {
+            outcome = attempt.call(deployment, call, attempts.size() + 1);
+        } catch (RuntimeException e) {
+            // An attempt reports its failure in its outcome; one that throws is a bug, which must not leak the permit.
+            deployment.state().released();
+            throw e;
+        }
         last = outcome;
         lastDeployment = deployment;
         RuntimeException error = outcome.failure();
@@ -166,6 +177,7 @@ final class Failover<T extends Attempt.Outcome> {
             if (fault.retryAfter() != null && !fault.retryAfter().isZero()) {
                 Duration wait = fault.retryAfter().compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : fault.retryAfter();
                 deployment.state().coolDown(wait);
+                askedUntil.put(deployment.name(), System.currentTimeMillis() + wait.toMillis());
             }
         } else {
             // The upstream judged the request, so it is up: its refusal says nothing against it.
@@ -231,19 +243,25 @@ final class Failover<T extends Attempt.Outcome> {
         return candidates == null ? null : group.strategy().choose(candidates);
     }
 
-    /** When the first blocked deployment of the group frees up; {@link Long#MAX_VALUE} when waiting cannot help. */
-    private static long earliestFree(Group group, long nowMillis, Set<String> denied) {
+    /** When the first deployment that asked this request to wait ({@code Retry-After}) may be called again; MAX_VALUE when none did. */
+    private long earliestAsked(Group group, long nowMillis, Set<String> denied) {
         long earliest = Long.MAX_VALUE;
         for (Deployment d : group.deployments()) {
-            if (denied.contains(d.name())) {
-                continue;
+            Long until = askedUntil.get(d.name());
+            if (until != null && until > nowMillis && !denied.contains(d.name())) {
+                earliest = Math.min(earliest, Math.max(until, d.state().availableAt(nowMillis)));
             }
+        }
+        return earliest;
+    }
+
+    /** When the first blocked deployment of the group frees up, for the client's Retry-After; MAX_VALUE when none is blocked. */
+    private static long earliestFree(Group group, long nowMillis) {
+        long earliest = Long.MAX_VALUE;
+        for (Deployment d : group.deployments()) {
             long at = d.state().availableAt(nowMillis);
             if (at > nowMillis) {
                 earliest = Math.min(earliest, at);
-            } else {
-                // Free of blocks but over its ceilings: free again at the next minute.
-                earliest = Math.min(earliest, (nowMillis / 60_000 + 1) * 60_000);
             }
         }
         return earliest;
@@ -272,8 +290,8 @@ final class Failover<T extends Attempt.Outcome> {
     }
 
     /** The group ends without another attempt: its last attempt, which had planned one, says why. */
-    private void markLast(String why) {
-        if (!attempts.isEmpty() && "retry".equals(attempts.getLast().then())) {
+    private void markLast(Group group, String why) {
+        if (!attempts.isEmpty() && attempts.getLast().group().equals(group.name()) && "retry".equals(attempts.getLast().then())) {
             attempts.set(attempts.size() - 1, attempts.getLast().then("retry", why));
         }
     }
