@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Readiness of routing's deployments: each one's breaker ({@code CLOSED}, {@code HALF_OPEN},
  * {@code OPEN}), for every deployment of a configured group and every other this process has
- * called; DEGRADED while any is open, since requests then lean on the rest or on fallbacks.
+ * called; DEGRADED while any is open, since requests then lean on the rest or on fallbacks, and
+ * while the Redis that shares the blocks cannot be reached.
  */
 @Component
 @Order(210)
@@ -38,8 +39,11 @@ class DeploymentsHealthCheck implements HealthCheck {
         }
         routing.states().all().forEach(state -> breakers.put(state.name(), state.breakerState(now)));
         List<String> open = breakers.entrySet().stream().filter(e -> e.getValue().equals("OPEN")).map(Map.Entry::getKey).toList();
-        Health health = Health.of(open.isEmpty() ? Health.Status.UP : Health.Status.DEGRADED)
-                .with("store", routing.states().shared().store());
+        SharedRouteState shared = routing.states().shared();
+        // Without Redis each process keeps its own blocks: requests still route, but processes may disagree.
+        boolean storeDown = shared instanceof RedisRouteState redis && !redis.reachable();
+        Health health = Health.of(open.isEmpty() && !storeDown ? Health.Status.UP : Health.Status.DEGRADED)
+                .with("store", storeDown ? shared.store() + " (unreachable)" : shared.store());
         if (!open.isEmpty()) {
             health = health.with("open", open);
         }
