@@ -61,9 +61,14 @@ class ModelGroupsAcrossProcessesTest {
         final Routing routing;
         final ModelGroupAdmin admin;
         final List<AdminAction> recorded = new ArrayList<>();
-        private final ModelRouter router = new ModelRouter(GATEWAY);
+        private final ModelRouter router;
 
         Process(TestDatabase db, Duration refreshInterval) {
+            this(db, refreshInterval, GATEWAY);
+        }
+
+        Process(TestDatabase db, Duration refreshInterval, GatewayProperties gateway) {
+            router = new ModelRouter(gateway);
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(db.dataSource().getJdbcUrl());
             config.setMaximumPoolSize(2);
@@ -186,6 +191,28 @@ class ModelGroupsAcrossProcessesTest {
             cut.stored.refresh();
             assertThat(cut.deployments("kept")).containsExactly("b/m2:4");
             assertThat(here.deployments("kept")).isNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aStoredGroupOverAProviderNoLongerConfiguredDoesNotStopTheStart(TestDatabase db) {
+        GatewayProperties withoutB = Settings.bind("cairn", GatewayProperties.class, Settings.of(
+                "cairn.providers.a.base-url", "http://127.0.0.1:1/v1"));
+        try (db; Process before = new Process(db, Duration.ofHours(1))) {
+            before.admin.set("on-b", spec("{\"deployments\":[{\"model\":\"b/m2\"}]}"), "key_a");
+            before.admin.set("on-a", spec("{\"deployments\":[{\"model\":\"a/m1\"}]}"), "key_a");
+            // Provider b removed from the configuration: Cairn must still start, or no API could fix the group.
+            try (Process after = new Process(db, Duration.ofHours(1), withoutB)) {
+                assertThat(after.deployments("configured")).containsExactly("a/m1:1");
+                assertThat(after.deployments("on-b")).isNull();
+                // Each change names the broken group until it is fixed or deleted.
+                RequestException named = catchThrowableOfType(RequestException.class, () -> after.admin.set("other",
+                        spec("{\"deployments\":[{\"model\":\"a/m1\"}]}"), "key_a"));
+                assertThat(named.error().param()).isEqualTo("on-b.deployments[0].model");
+                after.admin.remove("on-b", "key_a");
+                assertThat(after.deployments("on-a")).containsExactly("a/m1:1");
+            }
         }
     }
 }
