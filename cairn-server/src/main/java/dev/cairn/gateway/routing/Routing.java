@@ -46,7 +46,7 @@ public class Routing {
             throw Settings.invalid("cairn.models." + name, "has the name of an alias (cairn.aliases." + name + "): rename one");
         });
         GroupCheck.check("cairn.models.", properties.models(), this::routable);
-        this.table = build(this.stored.current());
+        this.table = initial(this.stored.current());
         List<PricingProperties.Price> prices = pricing.pricing();
         for (int i = 0; i < prices.size(); i++) {
             String model = prices.get(i).model();
@@ -143,6 +143,22 @@ public class Routing {
             }
         });
         GroupCheck.check("", merged, this::routable);
+    }
+
+    /**
+     * The table at start. Stored groups that no longer pass (a provider they use was removed from
+     * the configuration) must not stop the start, or no API would be up to fix them: the configured
+     * groups alone are in force until the stored ones next change.
+     */
+    private RouteTable initial(StoredGroups.Snapshot snapshot) {
+        try {
+            GroupCheck.check("", merge(snapshot.groups()), this::routable);
+            return build(snapshot);
+        } catch (RuntimeException e) {
+            log.error("The model groups stored by admins (version {}) cannot be used, only the configured ones are in force"
+                    + " until they change: {}", snapshot.version(), e.getMessage());
+            return RouteTable.atVersion(build(StoredGroups.Snapshot.NONE), snapshot.version());
+        }
     }
 
     private RouteTable build(StoredGroups.Snapshot snapshot) {
