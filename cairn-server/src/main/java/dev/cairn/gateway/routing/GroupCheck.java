@@ -53,9 +53,7 @@ final class GroupCheck {
         if (group.maxAttempts() != null) {
             Settings.atLeast(key + ".max-attempts", group.maxAttempts(), 1);
         }
-        if (group.deadline() != null) {
-            Settings.positive(key + ".deadline", group.deadline());
-        }
+        positiveIfSet(key + ".deadline", group.deadline());
         checkFallbacks(key + ".fallbacks", name, group.fallbacks(), groups, routable);
         checkFallbacks(key + ".context-window-fallbacks", name, group.contextWindowFallbacks(), groups, routable);
         checkFallbacks(key + ".content-policy-fallbacks", name, group.contentPolicyFallbacks(), groups, routable);
@@ -88,7 +86,15 @@ final class GroupCheck {
 
     private static void positiveIfSet(String key, Duration value) {
         if (value != null) {
-            Settings.positive(key, value);
+            withinADay(key, value);
+        }
+    }
+
+    /** Longer than 0 and at most a day: nothing of a request waits longer, and nanosecond sums cannot overflow. */
+    static void withinADay(String key, Duration value) {
+        Settings.positive(key, value);
+        if (value.compareTo(Duration.ofDays(1)) > 0) {
+            throw Settings.invalid(key, "must be 1d or less, not " + value.toSeconds() + "s");
         }
     }
 

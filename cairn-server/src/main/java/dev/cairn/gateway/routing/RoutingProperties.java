@@ -30,8 +30,9 @@ public record RoutingProperties(@DefaultValue Routing routing, Map<String, Group
      * @param backoff       the first retry's wait ceiling; each retry of the same deployment doubles it
      *                      (full jitter: a random wait from zero to the ceiling)
      * @param maxBackoff    the ceiling's ceiling
-     * @param maxRetryAfter the longest {@code Retry-After} honoured by waiting and by cooling a deployment
-     *                      down; a deployment that asks for longer is left for the others
+     * @param maxRetryAfter the longest {@code Retry-After} honoured: a deployment is cooled down for what
+     *                      it asked, at most this long, and a request waits for it only when its wait is
+     *                      no longer (else it goes on to the fallbacks)
      */
     public record Routing(@DefaultValue("3") int maxAttempts,
                           @DefaultValue("10m") Duration deadline,
@@ -42,7 +43,7 @@ public record RoutingProperties(@DefaultValue Routing routing, Map<String, Group
 
         public Routing {
             Settings.atLeast("cairn.routing.max-attempts", maxAttempts, 1);
-            Settings.positive("cairn.routing.deadline", deadline);
+            GroupCheck.withinADay("cairn.routing.deadline", deadline);
             Settings.positive("cairn.routing.backoff", backoff);
             Settings.positive("cairn.routing.max-backoff", maxBackoff);
             Settings.positive("cairn.routing.max-retry-after", maxRetryAfter);
