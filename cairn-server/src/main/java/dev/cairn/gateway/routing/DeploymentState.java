@@ -21,7 +21,6 @@ public final class DeploymentState {
     private final String name;
     private final CircuitBreaker breaker;
     private final SharedRouteState shared;
-    private final Duration coolDown;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile double averageLatencyNanos;
     /** When this process's breaker may let a probe through; meaningful while it is open. */
@@ -33,7 +32,6 @@ public final class DeploymentState {
     DeploymentState(String name, CircuitBreakerConfig config, Duration coolDown, SharedRouteState shared) {
         this.name = name;
         this.shared = shared;
-        this.coolDown = coolDown;
         this.breaker = CircuitBreaker.of(name, config);
         breaker.getEventPublisher().onStateTransition(event -> {
             switch (event.getStateTransition().getToState()) {
@@ -135,9 +133,5 @@ public final class DeploymentState {
     private void average(long latencyNanos) {
         double previous = averageLatencyNanos;
         averageLatencyNanos = previous == 0 ? latencyNanos : previous + ALPHA * (latencyNanos - previous);
-    }
-
-    Duration coolDownPeriod() {
-        return coolDown;
     }
 }
