@@ -159,6 +159,9 @@ public class GatewayPipeline {
                         : call(() -> deployment.route().provider().chat(upstream, call));
             });
             trail = onto(trail, routed);
+            if (routed.failure() != null) {
+                throw routed.failure();
+            }
             if (trail.answer() instanceof Answer.Whole whole) {
                 answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
             }
@@ -191,15 +194,15 @@ public class GatewayPipeline {
         }
     }
 
-    /** The trail with the routed call on it; throws the call's failure, if any, once it is noted. */
+    /**
+     * The trail with the routed call on it, failed or not. The caller throws the failure once this
+     * trail is its own: thrown from here, the trail with the attempts, the deployment and the usage
+     * of a stream cut short was lost, and a failed request's audit entry listed no attempt.
+     */
     private static Trail onto(Trail trail, Routed<Called> routed) {
         Called last = routed.outcome();
-        Trail called = trail.called(routed.deployment() == null ? trail.target() : routed.deployment().route(),
+        return trail.called(routed.deployment() == null ? trail.target() : routed.deployment().route(),
                 routed.attempts(), routed.skipped(), last == null ? 0 : last.upstreamNanos(), last == null ? null : last.answer());
-        if (routed.failure() != null) {
-            throw routed.failure();
-        }
-        return called;
     }
 
     /** The deployment a plan routes to before any choice is made: a name that routes directly has one, a group not yet. */
@@ -286,11 +289,15 @@ public class GatewayPipeline {
             trail = trail.admitted(admission);
             admission.headers().forEach(reply::header);
 
-            trail = onto(trail, routing.run(plan, caller.trace(), (deployment, call, number) -> {
+            Routed<Called> routed = routing.run(plan, caller.trace(), (deployment, call, number) -> {
                 routeHeaders(reply, deployment, number);
                 ObjectNode upstream = UpstreamBody.embeddings(embeddings, deployment.route());
                 return call(() -> deployment.route().provider().embeddings(upstream, call));
-            }));
+            });
+            trail = onto(trail, routed);
+            if (routed.failure() != null) {
+                throw routed.failure();
+            }
         } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {
