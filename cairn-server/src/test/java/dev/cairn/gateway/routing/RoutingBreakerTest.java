@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.openai.client.OpenAIClient;
 import com.openai.errors.OpenAIServiceException;
@@ -53,6 +58,25 @@ class RoutingBreakerTest extends RoutingServerTest {
                         && ready().path("checks").path("deployments").path("a/fragile").asString().equals("CLOSED"));
         assertThat(header(complete(client, "fragile"), "Cairn-Route")).isEqualTo("a/fragile");
         assertThat(metrics()).containsPattern("cairn_route_breaker_state\\{deployment=\"a/fragile\"} 0");
+    }
+
+    @Test
+    void concurrentClientsSeeNoErrorWhileOneDeploymentFailsAndItsBreakerOpensUnderThem() throws Exception {
+        Faults.Script a = Faults.always(Faults.unavailable());
+        A.handler(a);
+        OpenAIClient client = openAi(createKey("crowd-ws"));
+        List<Future<String>> routes = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 48; i++) {
+                routes.add(clients.submit(() -> header(complete(client, "crowd"), "Cairn-Route")));
+            }
+        }
+        for (Future<String> route : routes) {
+            assertThat(route.get()).isEqualTo("b/crowd");
+        }
+        // Requests already past the breaker when it opened may still reach a; far fewer than 48 do.
+        assertThat(a.calls()).isBetween(4, 24);
+        assertThat(ready().path("checks").path("deployments").path("a/crowd").asString()).isEqualTo("OPEN");
     }
 
     @Test

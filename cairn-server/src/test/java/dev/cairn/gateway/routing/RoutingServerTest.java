@@ -91,6 +91,7 @@ abstract class RoutingServerTest extends CairnServerTest {
         // RoutingBreakerTest
         group(registry, "fragile", "priority", "a/fragile", "b/fragile");
         group(registry, "doomed", "priority", "a/doomed", "b/doomed");
+        group(registry, "crowd", "priority", "a/crowd", "b/crowd");
 
         // RoutingStreamTest
         group(registry, "streamy", "priority", "a/streamy", "b/streamy");
