@@ -125,6 +125,8 @@ public final class UpstreamHttp implements Closeable {
                 });
             } catch (IOException e) {
                 throw failure(e, watch);
+            } catch (IllegalStateException e) {
+                throw cancelled(e, watch);
             }
         }
     }
@@ -158,6 +160,8 @@ public final class UpstreamHttp implements Closeable {
             finished = true;
         } catch (IOException e) {
             throw failure(e, watch);
+        } catch (IllegalStateException e) {
+            throw cancelled(e, watch);
         } finally {
             watch.close();
             if (!finished) {
@@ -215,6 +219,15 @@ public final class UpstreamHttp implements Closeable {
         post.setHeader("traceparent", trace.traceparent());
         post.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
         return post;
+    }
+
+    /**
+     * A deadline's cancel that lands while HttpClient holds no connection (leasing one, or between
+     * exchanges) makes it throw "Endpoint not acquired / already released" rather than an
+     * IOException: that is the timeout too. Unmapped, it was a 500 and ended the request.
+     */
+    private RuntimeException cancelled(IllegalStateException e, Watch watch) {
+        return watch.expired != null ? GatewayException.timeout(provider, watch.expired, e) : e;
     }
 
     private GatewayException failure(IOException e, Watch watch) {

@@ -25,7 +25,13 @@ import tools.jackson.databind.JsonNode;
  * one whose host never answers a connect ("silent"),
  * and a bootstrap admin key. Every subclass shares one server, so the suite starts it once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Every test here shares fake/gpt-fake, and many make it fail on purpose: with the default breaker
+// it opened part-way through the suite and later tests met a 503 no_deployment_available. A window
+// no test fills keeps it closed; tests about breakers set their own (dynamic properties win over these).
+// Retries wait milliseconds here, not the default 100 ms and up.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"cairn.routing.breaker.window=1000", "cairn.routing.breaker.minimum-calls=1000",
+                "cairn.routing.backoff=5ms", "cairn.routing.max-backoff=20ms"})
 public abstract class CairnServerTest {
 
     protected static final FakeUpstream UPSTREAM = FakeUpstream.start();
@@ -58,13 +64,6 @@ public abstract class CairnServerTest {
         registry.add("cairn.providers.claude.base-url", ANTHROPIC::baseUrl);
         registry.add("cairn.providers.claude.api-key", () -> "sk-ant-secret");
         registry.add("cairn.aliases.fast", () -> "fake/gpt-fake");
-        // One server serves many test classes that make its upstreams fail on purpose: breakers that
-        // opened on one test's failures would answer the next test's requests with 503. Routing's
-        // own tests set breakers that open; retries here wait milliseconds, not the default 100 ms.
-        registry.add("cairn.routing.breaker.minimum-calls", () -> "100000");
-        registry.add("cairn.routing.breaker.window", () -> "100000");
-        registry.add("cairn.routing.backoff", () -> "5ms");
-        registry.add("cairn.routing.max-backoff", () -> "20ms");
         registry.add("cairn.pricing[0].model", () -> "fake/gpt-fake");
         registry.add("cairn.pricing[0].input", () -> "2.5");
         registry.add("cairn.pricing[0].output", () -> "10");

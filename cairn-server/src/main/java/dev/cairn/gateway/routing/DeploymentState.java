@@ -116,9 +116,14 @@ public final class DeploymentState {
         breaker.releasePermission();
     }
 
-    /** The upstream asked to be left alone for {@code wait}: every process leaves it until then. */
-    void coolDown(Duration wait) {
-        shared.block(name, System.currentTimeMillis() + wait.toMillis(), "cooling");
+    /**
+     * The upstream asked to be left alone for {@code wait}: every process leaves it until then, the
+     * epoch millisecond returned (so that the request that was asked can tell this block from others).
+     */
+    long coolDown(Duration wait) {
+        long until = System.currentTimeMillis() + wait.toMillis();
+        shared.block(name, until, "cooling");
+        return until;
     }
 
     int inFlight() {

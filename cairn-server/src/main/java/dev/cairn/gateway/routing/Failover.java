@@ -20,10 +20,12 @@ import dev.cairn.platform.TraceContext;
  * backoff, then the fallbacks the failure calls for, depth first (a fallback's own fallbacks come
  * before the next fallback of the group that fell back). Made per request; not thread-safe.
  *
- * <p>Within a group, a deployment not yet tried in this request comes before one that failed, so a
+ * <p>Within a tier, a deployment not yet tried in this request comes before one that failed, so a
  * 429 or a 503 moves to another deployment before waiting on the same one; retrying one that failed
  * waits a random time up to a ceiling that doubles with each of its failures (full jitter), and at
- * least as long as it asked ({@code Retry-After}). Only retryable failures are retried; a
+ * least as long as it asked ({@code Retry-After}). Only that wait is sat out within the request: a
+ * group whose deployments are all blocked otherwise (breakers open, or cooling down for another
+ * request) ends at once, for its fallbacks or a 503 with {@code Retry-After}. Only retryable failures are retried; a
  * context-window overflow or a content-policy refusal goes to that trigger's fallbacks; any other
  * failure, and any failure once the client has part of a stream, ends the request.
  */
@@ -38,7 +40,7 @@ final class Failover<T extends Attempt.Outcome> {
     private final List<RouteAttempt> attempts = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final Map<String, Integer> failures = new HashMap<>();
-    /** Until when each deployment that answered with {@code Retry-After} asked this request to wait. */
+    /** Until when each deployment that answered this request with a {@code Retry-After} (one we honour) asked to be left alone. */
     private final Map<String, Long> askedUntil = new HashMap<>();
     private final Set<String> visited = new HashSet<>();
     private T last;
@@ -80,6 +82,7 @@ final class Failover<T extends Attempt.Outcome> {
             for (Group fallback : next.reversed()) {
                 work.addFirst(fallback);
             }
+            // The request goes on in another group (this one's fallback, or one still pending above it).
             if (!work.isEmpty() && !attempts.isEmpty() && attempts.getLast().group().equals(group.name())) {
                 attempts.set(attempts.size() - 1, attempts.getLast().then("fallback", attempts.getLast().why()));
             }
@@ -106,13 +109,14 @@ final class Failover<T extends Attempt.Outcome> {
             long nowMillis = System.currentTimeMillis();
             Deployment chosen = choose(group, nowMillis, denied);
             if (chosen == null) {
-                // Only a wait the upstream asked this request for is waited out; an open breaker, a
-                // ceiling or another process's cool-down sends the request on to the fallbacks now.
-                long asked = earliestAsked(group, nowMillis, denied);
-                long waitMillis = asked - nowMillis;
-                if (asked == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
+                earliestFreeMillis = Math.min(earliestFreeMillis, earliestFree(group, nowMillis));
+                // Only a Retry-After given to this request is waited for here. Waiting for any block, as
+                // this did, sat out open breakers' cool-downs (up to max-retry-after) instead of
+                // answering 503 with Retry-After or moving on to the fallbacks.
+                long free = resumeAt(group, nowMillis, denied);
+                long waitMillis = free - nowMillis;
+                if (free == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
                         || nowNanos + waitMillis * 1_000_000 >= deadlineNanos) {
-                    earliestFreeMillis = Math.min(earliestFreeMillis, earliestFree(group, nowMillis));
                     markLast(group, "unavailable");
                     return Ending.EXHAUSTED;
                 }
@@ -175,9 +179,11 @@ final class Failover<T extends Attempt.Outcome> {
             deployment.state().failed(latency, error);
             failures.merge(deployment.name(), 1, Integer::sum);
             if (fault.retryAfter() != null && !fault.retryAfter().isZero()) {
-                Duration wait = fault.retryAfter().compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : fault.retryAfter();
-                deployment.state().coolDown(wait);
-                askedUntil.put(deployment.name(), System.currentTimeMillis() + wait.toMillis());
+                boolean honoured = fault.retryAfter().compareTo(settings.maxRetryAfter()) <= 0;
+                long until = deployment.state().coolDown(honoured ? fault.retryAfter() : settings.maxRetryAfter());
+                if (honoured) {
+                    askedUntil.put(deployment.name(), until);
+                }
             }
         } else {
             // The upstream judged the request, so it is up: its refusal says nothing against it.
@@ -212,56 +218,57 @@ final class Failover<T extends Attempt.Outcome> {
     }
 
     /**
-     * The next deployment: from the lowest tier that has one available, one not yet failed in this
-     * request if any tier has such, by the group's strategy; null when none is available.
+     * The next deployment: from the lowest tier that has one available, by the group's strategy, one
+     * not yet failed in this request when that tier has such; null when none is available.
      */
     private Deployment choose(Group group, long nowMillis, Set<String> denied) {
-        List<Deployment> retry = null;
-        int retryTier = Integer.MAX_VALUE;
-        List<Deployment> fresh = null;
-        int freshTier = Integer.MAX_VALUE;
+        // The tier comes first: a higher tier is for when every deployment of the lower ones is
+        // unavailable. Preferring any deployment not yet failed, as this did, sent a tier-1 503 to tier 2.
+        int tier = Integer.MAX_VALUE;
+        List<Deployment> fresh = new ArrayList<>(2);
+        List<Deployment> retry = new ArrayList<>(2);
         for (Deployment d : group.deployments()) {
-            if (denied.contains(d.name()) || !d.available(nowMillis)) {
+            if (denied.contains(d.name()) || d.tier() > tier || !d.available(nowMillis)) {
                 continue;
             }
-            boolean failedBefore = failures.containsKey(d.name());
-            if (!failedBefore && d.tier() <= freshTier) {
-                if (d.tier() < freshTier) {
-                    fresh = new ArrayList<>(2);
-                    freshTier = d.tier();
-                }
-                fresh.add(d);
-            } else if (failedBefore && d.tier() <= retryTier) {
-                if (d.tier() < retryTier) {
-                    retry = new ArrayList<>(2);
-                    retryTier = d.tier();
-                }
-                retry.add(d);
+            if (d.tier() < tier) {
+                tier = d.tier();
+                fresh.clear();
+                retry.clear();
             }
+            (failures.containsKey(d.name()) ? retry : fresh).add(d);
         }
-        List<Deployment> candidates = fresh != null ? fresh : retry;
-        return candidates == null ? null : group.strategy().choose(candidates);
+        List<Deployment> candidates = !fresh.isEmpty() ? fresh : retry;
+        return candidates.isEmpty() ? null : group.strategy().choose(candidates);
     }
 
-    /** When the first deployment that asked this request to wait ({@code Retry-After}) may be called again; MAX_VALUE when none did. */
-    private long earliestAsked(Group group, long nowMillis, Set<String> denied) {
+    /**
+     * When a deployment of the group that asked this request to wait ({@code Retry-After}) may be
+     * called again, if nothing else blocks it longer (an open breaker, a longer cool-down asked of
+     * another request); {@link Long#MAX_VALUE} when there is none.
+     */
+    private long resumeAt(Group group, long nowMillis, Set<String> denied) {
         long earliest = Long.MAX_VALUE;
         for (Deployment d : group.deployments()) {
-            Long until = askedUntil.get(d.name());
-            if (until != null && until > nowMillis && !denied.contains(d.name())) {
-                earliest = Math.min(earliest, Math.max(until, d.state().availableAt(nowMillis)));
+            Long asked = askedUntil.get(d.name());
+            // Past its time yet not chosen: over its ceilings, which no short wait fixes.
+            if (asked != null && asked > nowMillis && !denied.contains(d.name()) && d.state().availableAt(nowMillis) <= asked) {
+                earliest = Math.min(earliest, asked);
             }
         }
         return earliest;
     }
 
-    /** When the first blocked deployment of the group frees up, for the client's Retry-After; MAX_VALUE when none is blocked. */
+    /** When the first blocked deployment of the group frees up; {@link Long#MAX_VALUE} when waiting cannot help. */
     private static long earliestFree(Group group, long nowMillis) {
         long earliest = Long.MAX_VALUE;
         for (Deployment d : group.deployments()) {
             long at = d.state().availableAt(nowMillis);
             if (at > nowMillis) {
                 earliest = Math.min(earliest, at);
+            } else {
+                // Free of blocks but over its ceilings: free again at the next minute.
+                earliest = Math.min(earliest, (nowMillis / 60_000 + 1) * 60_000);
             }
         }
         return earliest;
@@ -322,8 +329,10 @@ final class Failover<T extends Attempt.Outcome> {
     }
 
     private static int statusOf(RuntimeException error, GatewayException.Fault fault) {
-        if (fault != null && fault.upstreamStatus() > 0) {
-            return fault.upstreamStatus();
+        if (fault != null) {
+            // The upstream's status, as RouteAttempt says: 0 when it sent none (this gave the 502 or 504
+            // Cairn answers with), and 200 for a 2xx answer that was not valid.
+            return fault.kind() == GatewayException.FaultKind.MALFORMED ? 200 : fault.upstreamStatus();
         }
         return error instanceof dev.cairn.platform.CairnException cairn ? cairn.error().status() : 500;
     }

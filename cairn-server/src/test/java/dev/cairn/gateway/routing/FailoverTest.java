@@ -212,8 +212,16 @@ class FailoverTest {
         }
         assertThat(calls).containsOnly("a/m");
 
+        // A failure is retried in its own tier while that tier's deployment is still available...
         calls.clear();
-        run(table, "g", settings, name -> name.equals("a/m") ? Outcome.failed(status(500)) : Outcome.ok());
+        int[] aCalls = {0};
+        run(table, "g", settings, name -> name.equals("a/m") && ++aCalls[0] == 1 ? Outcome.failed(status(500)) : Outcome.ok());
+        assertThat(calls).containsExactly("a/m", "a/m");
+
+        // ...and tier 2 takes over once tier 1 is unavailable (cooling down at its upstream's word).
+        calls.clear();
+        run(table, "g", settings, name -> name.equals("a/m") ? Outcome.failed(GatewayException.upstreamRefused("a", 429, "slow down",
+                null, null, null, GatewayException.FaultKind.RATE_LIMITED, Duration.ofSeconds(5))) : Outcome.ok());
         assertThat(calls).containsExactly("a/m", "b/m");
     }
 
