@@ -50,11 +50,21 @@ public final class DeploymentState {
         return name;
     }
 
-    /** CLOSED, OPEN or HALF_OPEN, as this process's breaker is; OPEN too while another process has it open. */
+    /**
+     * CLOSED, OPEN or HALF_OPEN, as this process's breaker is (HALF_OPEN too once an open breaker's
+     * cool-down is over); OPEN too while it is blocked for every process (another's breaker open, or
+     * a cool-down its upstream asked for).
+     */
     public String breakerState(long nowMillis) {
         CircuitBreaker.State state = breaker.getState();
         if (state == CircuitBreaker.State.CLOSED && shared.blockedUntil(name) > nowMillis) {
             return "OPEN";
+        }
+        if (state == CircuitBreaker.State.OPEN && nowMillis >= openUntilMillis && shared.blockedUntil(name) <= nowMillis) {
+            // Its cool-down is over: the next call is a probe. The breaker moves only when a call asks
+            // it to, so a deployment no request needs would otherwise read OPEN, and keep readiness
+            // DEGRADED, for as long as it goes unasked.
+            return "HALF_OPEN";
         }
         return state == CircuitBreaker.State.FORCED_OPEN ? "OPEN" : state.name();
     }
