@@ -7,13 +7,13 @@ import java.util.Map;
 
 import dev.cairn.gateway.ChunkSink;
 import dev.cairn.gateway.GatewayException;
+import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.gateway.ProviderClient;
 import dev.cairn.gateway.ProviderResult;
+import dev.cairn.gateway.UpstreamCall;
 import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.platform.ApiError;
-import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.JsonBodies;
-import dev.cairn.gateway.UpstreamCall;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 

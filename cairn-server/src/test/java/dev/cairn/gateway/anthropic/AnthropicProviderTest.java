@@ -7,8 +7,8 @@ import static org.assertj.core.data.Offset.offset;
 
 import dev.cairn.gateway.GatewayException;
 import dev.cairn.gateway.ProviderResult;
-import dev.cairn.gateway.Usage;
 import dev.cairn.gateway.UpstreamCall;
+import dev.cairn.gateway.Usage;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;

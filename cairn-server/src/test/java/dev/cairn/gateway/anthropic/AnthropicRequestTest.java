@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import dev.cairn.platform.CairnException;
 import dev.cairn.gateway.UpstreamCall;
+import dev.cairn.platform.CairnException;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;
