@@ -106,6 +106,10 @@ public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messa
                 }
             }
         }
+        if (names.isEmpty()) {
+            // "models": ["smart"] names only the request's own model: no list of its own, so the group's fallbacks apply.
+            return null;
+        }
         if (names.size() > MAX_FALLBACKS) {
             throw RequestException.invalid("invalid_value", headers.fallbacks() != null ? CairnHeaders.FALLBACKS : "models",
                     "At most " + MAX_FALLBACKS + " fallbacks, not " + names.size());

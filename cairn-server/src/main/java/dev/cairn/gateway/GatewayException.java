@@ -99,7 +99,12 @@ public final class GatewayException extends CairnException {
     }
 
     public static GatewayException unknownModel(String model) {
-        return new GatewayException(new ApiError(404, "invalid_request_error", "model_not_found", "model",
+        return unknownModel(model, "model");
+    }
+
+    /** {@code param}: the field that named it ({@code model}, or {@code models} for a fallback). */
+    public static GatewayException unknownModel(String model, String param) {
+        return new GatewayException(new ApiError(404, "invalid_request_error", "model_not_found", param,
                 "The model '" + model + "' does not exist: use '<provider>/<model>' with a configured provider, "
                         + "a model group, an alias, or cairn/echo (GET /v1/models lists them)"));
     }

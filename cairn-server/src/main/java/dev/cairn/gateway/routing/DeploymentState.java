@@ -113,11 +113,13 @@ public final class DeploymentState {
         average(latencyNanos);
     }
 
-    /** The upstream failed the call. */
+    /**
+     * The upstream failed the call. Its latency stays out of the average: a deployment that refuses
+     * connections in a millisecond would otherwise look the fastest to {@link Strategy#LOWEST_LATENCY}.
+     */
     void failed(long latencyNanos, Throwable failure) {
         inFlight.decrementAndGet();
         breaker.onError(latencyNanos, TimeUnit.NANOSECONDS, failure);
-        average(latencyNanos);
     }
 
     /** The call ended for a reason that is neither the upstream's success nor its failure (the client left). */

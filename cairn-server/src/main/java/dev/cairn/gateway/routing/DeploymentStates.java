@@ -1,6 +1,8 @@
 package dev.cairn.gateway.routing;
 
 import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -23,7 +25,10 @@ public class DeploymentStates {
     private final RoutingProperties.Breaker settings;
     private final SharedRouteState shared;
     private final RoutingMetrics metrics;
-    private final Cache<String, DeploymentState> states = Caffeine.newBuilder().maximumSize(MAX_STATES).build();
+    /** Deployments of configured groups: never forgotten, so no client's names can push one out. */
+    private final ConcurrentMap<String, DeploymentState> pinned = new ConcurrentHashMap<>();
+    /** Deployments named directly by clients ({@code <provider>/<model>}, aliases): bounded. */
+    private final Cache<String, DeploymentState> named = Caffeine.newBuilder().maximumSize(MAX_STATES).build();
 
     public DeploymentStates(RoutingProperties properties, SharedRouteState shared, RoutingMetrics metrics) {
         this.settings = properties.routing().breaker();
@@ -38,23 +43,35 @@ public class DeploymentStates {
                 .slowCallDurationThreshold(settings.slowCall())
                 .waitDurationInOpenState(settings.coolDown())
                 .permittedNumberOfCallsInHalfOpenState(settings.probes())
-                // Routing says what failed: it calls onSuccess and onError itself.
-                .recordExceptions()
+                // No exceptions are recorded by type: routing judges each call and reports it through
+                // onSuccess and onError itself.
                 .build();
     }
 
-    /** The state of {@code deployment}, made on first use. */
+    /** The state of a deployment named directly, made on first use; a configured deployment's own when it is one. */
     public DeploymentState of(String deployment) {
-        return states.get(deployment, name -> {
-            DeploymentState state = new DeploymentState(name, breaker, settings.coolDown(), shared);
-            metrics.watch(state);
-            return state;
+        DeploymentState state = pinned.get(deployment);
+        return state != null ? state : named.get(deployment, this::create);
+    }
+
+    /** The state of a configured group's deployment, kept for the life of the process (taken over from {@link #of}'s, if any). */
+    DeploymentState pin(String deployment) {
+        return pinned.computeIfAbsent(deployment, name -> {
+            DeploymentState earlier = named.getIfPresent(name);
+            named.invalidate(name);
+            return earlier != null ? earlier : create(name);
         });
     }
 
-    /** Every state this process holds. */
-    public Collection<DeploymentState> all() {
-        return states.asMap().values();
+    private DeploymentState create(String name) {
+        DeploymentState state = new DeploymentState(name, breaker, settings.coolDown(), shared);
+        metrics.watch(state);
+        return state;
+    }
+
+    /** The states of deployments named directly, as far as this process still holds them. */
+    Collection<DeploymentState> named() {
+        return named.asMap().values();
     }
 
     SharedRouteState shared() {

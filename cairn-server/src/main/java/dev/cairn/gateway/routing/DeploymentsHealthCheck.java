@@ -37,7 +37,13 @@ class DeploymentsHealthCheck implements HealthCheck {
         for (Group group : routing.table().groups().values()) {
             group.deployments().forEach(d -> breakers.put(d.name(), d.state().breakerState(now)));
         }
-        routing.states().all().forEach(state -> breakers.put(state.name(), state.breakerState(now)));
+        // Deployments clients named directly only while they are not closed: any key may name many.
+        for (DeploymentState state : routing.states().named()) {
+            String breaker = state.breakerState(now);
+            if (!breaker.equals("CLOSED")) {
+                breakers.put(state.name(), breaker);
+            }
+        }
         List<String> open = breakers.entrySet().stream().filter(e -> e.getValue().equals("OPEN")).map(Map.Entry::getKey).toList();
         SharedRouteState shared = routing.states().shared();
         // Without Redis each process keeps its own blocks: requests still route, but processes may disagree.

@@ -20,14 +20,15 @@ import dev.cairn.platform.TraceContext;
  * backoff, then the fallbacks the failure calls for, depth first (a fallback's own fallbacks come
  * before the next fallback of the group that fell back). Made per request; not thread-safe.
  *
- * <p>Within a tier, a deployment not yet tried in this request comes before one that failed, so a
- * 429 or a 503 moves to another deployment before waiting on the same one; retrying one that failed
- * waits a random time up to a ceiling that doubles with each of its failures (full jitter), and at
- * least as long as it asked ({@code Retry-After}). Only that wait is sat out within the request: a
- * group whose deployments are all blocked otherwise (breakers open, or cooling down for another
- * request) ends at once, for its fallbacks or a 503 with {@code Retry-After}. Only retryable failures are retried; a
- * context-window overflow or a content-policy refusal goes to that trigger's fallbacks; any other
- * failure, and any failure once the client has part of a stream, ends the request.
+ * <p>A deployment not yet tried in this request comes before one that failed (lowest tier first),
+ * so a 429 or a 503 moves to another deployment before waiting on the same one; retrying one that
+ * failed waits a random time up to a ceiling that doubles with each of its failures (full jitter),
+ * and at least as long as it asked ({@code Retry-After}). That wait is the only one made, and only
+ * when the request has nowhere else to go: a group whose deployments are all blocked otherwise
+ * (breakers open, cooling down for another request) ends at once, for its fallbacks or a 503 with
+ * {@code Retry-After}. Only retryable failures are retried; a context-window overflow or a
+ * content-policy refusal goes to that trigger's fallbacks; any other failure, and any failure once
+ * the client has part of a stream, ends the request.
  */
 final class Failover<T extends Attempt.Outcome> {
 
@@ -45,6 +46,10 @@ final class Failover<T extends Attempt.Outcome> {
     private final Set<String> visited = new HashSet<>();
     private T last;
     private Deployment lastDeployment;
+    /** The first answer the upstream's content filter stopped, kept in case no content-policy fallback answers. */
+    private T refused;
+    private Deployment refusedDeployment;
+    private int refusedAttempt;
     /** The earliest time a blocked deployment frees up, for the Retry-After of a 503 when none could be tried. */
     private long earliestFreeMillis = Long.MAX_VALUE;
 
@@ -68,7 +73,7 @@ final class Failover<T extends Attempt.Outcome> {
             if (!visited.add(group.name())) {
                 continue;
             }
-            Ending ending = runGroup(group);
+            Ending ending = runGroup(group, !work.isEmpty() || hasFallbacks(group));
             List<Group> next = switch (ending) {
                 case ANSWERED, FAILED -> null;
                 case EXHAUSTED -> group == plan.primary() && plan.requestFallbacks() != null
@@ -90,6 +95,11 @@ final class Failover<T extends Attempt.Outcome> {
         if (last != null && last.failure() == null) {
             return new Routed<>(last, lastDeployment, List.copyOf(attempts), List.copyOf(skipped), null);
         }
+        if (refused != null) {
+            // No fallback answered: the refusal is an answer, better than the fallbacks' failure.
+            attempts.set(refusedAttempt, attempts.get(refusedAttempt).then("answer", "content_policy"));
+            return new Routed<>(refused, refusedDeployment, List.copyOf(attempts), List.copyOf(skipped), null);
+        }
         if (!attempts.isEmpty() && !"fail".equals(attempts.getLast().then())) {
             attempts.set(attempts.size() - 1, attempts.getLast().then("fail", attempts.getLast().why()));
         }
@@ -97,12 +107,17 @@ final class Failover<T extends Attempt.Outcome> {
         return new Routed<>(last, lastDeployment, List.copyOf(attempts), List.copyOf(skipped), failure);
     }
 
-    private Ending runGroup(Group group) {
+    /**
+     * The group's attempts. {@code elsewhere}: whether the request has somewhere else to go (a fallback,
+     * or a group still pending), in which case it goes there rather than wait for a deployment here.
+     */
+    private Ending runGroup(Group group, boolean elsewhere) {
         Set<String> denied = new HashSet<>();
         int made = 0;
         while (made < group.maxAttempts()) {
             long nowNanos = System.nanoTime();
-            if (nowNanos >= deadlineNanos) {
+            if (nowNanos >= deadlineNanos || Thread.currentThread().isInterrupted()) {
+                // Interrupted: the server is stopping; a call now would only fail as a timeout.
                 markLast(group, "deadline");
                 return Ending.EXHAUSTED;
             }
@@ -110,10 +125,10 @@ final class Failover<T extends Attempt.Outcome> {
             Deployment chosen = choose(group, nowMillis, denied);
             if (chosen == null) {
                 earliestFreeMillis = Math.min(earliestFreeMillis, earliestFree(group, nowMillis));
-                // Only a Retry-After given to this request is waited for here. Waiting for any block, as
-                // this did, sat out open breakers' cool-downs (up to max-retry-after) instead of
-                // answering 503 with Retry-After or moving on to the fallbacks.
-                long free = resumeAt(group, nowMillis, denied);
+                // Only a Retry-After given to this request is waited for, and only when the request has
+                // nowhere else to go: an open breaker's cool-down is not sat out, it ends the group at
+                // once, for the fallbacks or a 503 with Retry-After.
+                long free = elsewhere ? Long.MAX_VALUE : resumeAt(group, nowMillis, denied);
                 long waitMillis = free - nowMillis;
                 if (free == Long.MAX_VALUE || waitMillis > settings.maxRetryAfter().toMillis()
                         || nowNanos + waitMillis * 1_000_000 >= deadlineNanos) {
@@ -126,6 +141,11 @@ final class Failover<T extends Attempt.Outcome> {
             int failed = failures.getOrDefault(chosen.name(), 0);
             if (failed > 0) {
                 sleep(Math.min(backoffNanos(failed), deadlineNanos - System.nanoTime()));
+                if (System.nanoTime() >= deadlineNanos) {
+                    // A call now would be cancelled at once and count as the deployment's timeout.
+                    markLast(group, "deadline");
+                    return Ending.EXHAUSTED;
+                }
             }
             if (!chosen.state().acquire()) {
                 // Half-open with its probes out, or opened since it was chosen: another one, or none.
@@ -162,6 +182,11 @@ final class Failover<T extends Attempt.Outcome> {
             deployment.state().succeeded(latency, outcome.usage().promptTokens() + outcome.usage().completionTokens());
             if (outcome.refused() && !group.contentPolicyFallbacks().isEmpty()) {
                 note(group, deployment, outcome, 200, "content_policy", "fallback", "content_policy");
+                if (refused == null) {
+                    refused = outcome;
+                    refusedDeployment = deployment;
+                    refusedAttempt = attempts.size() - 1;
+                }
                 return Ending.CONTENT_POLICY;
             }
             note(group, deployment, outcome, 200, null, "answer", null);
@@ -175,6 +200,13 @@ final class Failover<T extends Attempt.Outcome> {
             return Ending.FAILED;
         }
         int status = statusOf(error, fault);
+        if (fault.kind() == GatewayException.FaultKind.TIMEOUT && call.deadlineNanos() == deadlineNanos
+                && System.nanoTime() >= deadlineNanos) {
+            // The request's own deadline cut the call, not the deployment's timeouts: nothing against it.
+            deployment.state().released();
+            note(group, deployment, outcome, status, fault.label(), "fail", "deadline");
+            return Ending.FAILED;
+        }
         if (fault.retryable()) {
             deployment.state().failed(latency, error);
             failures.merge(deployment.name(), 1, Integer::sum);
@@ -218,28 +250,35 @@ final class Failover<T extends Attempt.Outcome> {
     }
 
     /**
-     * The next deployment: from the lowest tier that has one available, by the group's strategy, one
-     * not yet failed in this request when that tier has such; null when none is available.
+     * The next deployment: from the lowest tier that has an available one not yet failed in this
+     * request, by the group's strategy; when every available one has failed in this request, a retry
+     * of one of them, lowest tier first. So a failure moves the request to another deployment of its
+     * tier, then to the next tier, before the same deployment is called again: a tier that keeps
+     * failing below its breaker's threshold still leaves the client an answer from the next one.
+     * Null when none is available.
      */
     private Deployment choose(Group group, long nowMillis, Set<String> denied) {
-        // The tier comes first: a higher tier is for when every deployment of the lower ones is
-        // unavailable. Preferring any deployment not yet failed, as this did, sent a tier-1 503 to tier 2.
+        List<Deployment> fresh = lowestTier(group, nowMillis, denied, false);
+        List<Deployment> candidates = !fresh.isEmpty() ? fresh : lowestTier(group, nowMillis, denied, true);
+        return candidates.isEmpty() ? null : group.strategy().choose(candidates);
+    }
+
+    /** The available deployments of the lowest tier that has any, among those that failed in this request or those that did not. */
+    private List<Deployment> lowestTier(Group group, long nowMillis, Set<String> denied, boolean failedBefore) {
         int tier = Integer.MAX_VALUE;
-        List<Deployment> fresh = new ArrayList<>(2);
-        List<Deployment> retry = new ArrayList<>(2);
+        List<Deployment> found = new ArrayList<>(2);
         for (Deployment d : group.deployments()) {
-            if (denied.contains(d.name()) || d.tier() > tier || !d.available(nowMillis)) {
+            if (d.tier() > tier || denied.contains(d.name()) || failures.containsKey(d.name()) != failedBefore
+                    || !d.available(nowMillis)) {
                 continue;
             }
             if (d.tier() < tier) {
                 tier = d.tier();
-                fresh.clear();
-                retry.clear();
+                found.clear();
             }
-            (failures.containsKey(d.name()) ? retry : fresh).add(d);
+            found.add(d);
         }
-        List<Deployment> candidates = !fresh.isEmpty() ? fresh : retry;
-        return candidates.isEmpty() ? null : group.strategy().choose(candidates);
+        return found;
     }
 
     /**
@@ -272,6 +311,12 @@ final class Failover<T extends Attempt.Outcome> {
             }
         }
         return earliest;
+    }
+
+    /** Whether the group, exhausted, would have fallbacks to go to (before the key's allow-list is applied). */
+    private boolean hasFallbacks(Group group) {
+        return group == plan.primary() && plan.requestFallbacks() != null ? !plan.requestFallbacks().isEmpty()
+                : !group.fallbacks().isEmpty();
     }
 
     /** The configured fallbacks as groups: those the key may not use, or that no longer exist, left out and noted. */
@@ -312,8 +357,12 @@ final class Failover<T extends Attempt.Outcome> {
 
     /** Full jitter: a random wait from zero to a ceiling that doubles with each failure of the same deployment. */
     private long backoffNanos(int failed) {
-        long ceiling = settings.backoff().toNanos() << Math.min(failed - 1, 20);
-        ceiling = Math.min(ceiling, settings.maxBackoff().toNanos());
+        long max = settings.maxBackoff().toNanos();
+        long ceiling = settings.backoff().toNanos();
+        for (int i = 1; i < failed && ceiling < max; i++) {
+            ceiling <<= 1;
+        }
+        ceiling = Math.min(ceiling, max);
         return ThreadLocalRandom.current().nextLong(ceiling + 1);
     }
 
@@ -330,8 +379,8 @@ final class Failover<T extends Attempt.Outcome> {
 
     private static int statusOf(RuntimeException error, GatewayException.Fault fault) {
         if (fault != null) {
-            // The upstream's status, as RouteAttempt says: 0 when it sent none (this gave the 502 or 504
-            // Cairn answers with), and 200 for a 2xx answer that was not valid.
+            // The upstream's own status, as RouteAttempt says: 0 when it sent none, 200 for a 2xx
+            // answer that was not valid; not the 502 or 504 Cairn answers the client with.
             return fault.kind() == GatewayException.FaultKind.MALFORMED ? 200 : fault.upstreamStatus();
         }
         return error instanceof dev.cairn.platform.CairnException cairn ? cairn.error().status() : 500;

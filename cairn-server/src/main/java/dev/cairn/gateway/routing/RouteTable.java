@@ -43,7 +43,7 @@ public final class RouteTable {
                 ProviderClient provider = d.connectTimeout() == null ? target.provider()
                         : router.withConnectTimeout(target.provider().name(), d.connectTimeout());
                 deployments.add(new Deployment(new Route(name, provider, target.upstreamModel()), d.weightOrDefault(),
-                        d.tierOrDefault(), d.firstTokenTimeout(), d.timeout(), d.rpm(), d.tpm(), states.of(target.qualifiedModel())));
+                        d.tierOrDefault(), d.firstTokenTimeout(), d.timeout(), d.rpm(), d.tpm(), states.pin(target.qualifiedModel())));
             }
             groups.put(name, new Group(name, spec.strategy(), List.copyOf(deployments), spec.fallbacks(),
                     spec.contextWindowFallbacks(), spec.contentPolicyFallbacks(),
@@ -60,12 +60,14 @@ public final class RouteTable {
             return group;
         }
         Route route = router.resolve(name);
-        if (route == null) {
-            return null;
-        }
+        return route == null ? null : single(route);
+    }
+
+    /** The group of one deployment that a name routing directly ({@code <provider>/<model>}, an alias) stands for. */
+    Group single(Route route) {
         Deployment only = new Deployment(route, 1, 1, null, null, null, null, states.of(route.qualifiedModel()));
-        return new Group(name, Strategy.PRIORITY, List.of(only), List.of(), List.of(), List.of(), defaults.maxAttempts(),
-                defaults.deadline(), false);
+        return new Group(route.requestedModel(), Strategy.PRIORITY, List.of(only), List.of(), List.of(), List.of(),
+                defaults.maxAttempts(), defaults.deadline(), false);
     }
 
     /** The configured groups, in the order configured (YAML first, then the admins'). */

@@ -9,6 +9,7 @@ import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
 import dev.cairn.gateway.GatewayException;
 import dev.cairn.gateway.ModelRouter;
+import dev.cairn.gateway.Route;
 import dev.cairn.platform.Settings;
 import dev.cairn.platform.TraceContext;
 import dev.cairn.usage.PricingProperties;
@@ -63,26 +64,37 @@ public class Routing {
      */
     public Plan plan(String model, List<String> fallbacks, Principal principal) {
         RouteTable current = table();
-        Group primary = allowed(current, model, principal);
+        Group primary = allowed(current, model, principal, "model");
         List<Group> requested = null;
         if (fallbacks != null) {
             requested = new ArrayList<>(fallbacks.size());
             for (String fallback : fallbacks) {
-                requested.add(allowed(current, fallback, principal));
+                requested.add(allowed(current, fallback, principal, "models"));
             }
         }
         return new Plan(primary, requested, principal, current);
     }
 
-    private static Group allowed(RouteTable table, String model, Principal principal) {
-        Group group = table.group(model);
-        if (group == null) {
-            throw GatewayException.unknownModel(model);
+    /**
+     * The group for a name, once the key may use it: nothing is made for a name it may not use, so a
+     * key cannot fill this process's deployment states (and readiness, and metrics) with names.
+     */
+    private Group allowed(RouteTable table, String model, Principal principal, String param) {
+        Group configured = table.groups().get(model);
+        if (configured != null) {
+            if (!principal.mayUse(model)) {
+                throw AccessException.modelNotAllowed(model);
+            }
+            return configured;
         }
-        if (!mayUse(principal, group)) {
+        Route route = router.resolve(model);
+        if (route == null) {
+            throw GatewayException.unknownModel(model, param);
+        }
+        if (!principal.mayUse(model) && !principal.mayUse(route.qualifiedModel())) {
             throw AccessException.modelNotAllowed(model);
         }
-        return group;
+        return table.single(route);
     }
 
     /** Runs the plan: attempts, retries and fallbacks until an answer or the failure the request ends with. */

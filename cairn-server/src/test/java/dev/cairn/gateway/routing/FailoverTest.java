@@ -212,17 +212,22 @@ class FailoverTest {
         }
         assertThat(calls).containsOnly("a/m");
 
-        // A failure is retried in its own tier while that tier's deployment is still available...
+        // A failure moves the request to tier 2 once every deployment of tier 1 has failed in it...
         calls.clear();
-        int[] aCalls = {0};
-        run(table, "g", settings, name -> name.equals("a/m") && ++aCalls[0] == 1 ? Outcome.failed(status(500)) : Outcome.ok());
-        assertThat(calls).containsExactly("a/m", "a/m");
+        run(table, "g", settings, name -> name.equals("a/m") ? Outcome.failed(status(500)) : Outcome.ok());
+        assertThat(calls).containsExactly("a/m", "b/m");
+        calls.clear();
+        run(table, "g", settings, name -> Outcome.ok());
+        assertThat(calls).containsExactly("a/m");
 
-        // ...and tier 2 takes over once tier 1 is unavailable (cooling down at its upstream's word).
+        // ...and tier 2 takes every request while tier 1 is unavailable (cooling down at its upstream's word).
         calls.clear();
         run(table, "g", settings, name -> name.equals("a/m") ? Outcome.failed(GatewayException.upstreamRefused("a", 429, "slow down",
                 null, null, null, GatewayException.FaultKind.RATE_LIMITED, Duration.ofSeconds(5))) : Outcome.ok());
         assertThat(calls).containsExactly("a/m", "b/m");
+        calls.clear();
+        run(table, "g", settings, name -> Outcome.ok());
+        assertThat(calls).containsExactly("b/m");
     }
 
     @Test

@@ -165,6 +165,18 @@ class RoutingFailoverTest extends RoutingServerTest {
     }
 
     @Test
+    void aDeploymentsOwnConnectTimeoutEndsAConnectThatNeverCompletes() {
+        String workspace = "unanswered-ws";
+        long start = System.nanoTime();
+        HttpResponseFor<ChatCompletion> answer = complete(openAi(createKey(workspace)), "unanswered");
+        // The deployment's 200 ms, not its provider's 1 s: the whole request well under a second.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+        assertThat(header(answer, "Cairn-Route")).isEqualTo("b/unanswered");
+        assertThat(summary(attempts(workspace, header(answer, "Cairn-Request-Id"))))
+                .containsExactly("mute/unanswered:timeout:retry", "b/unanswered:ok:answer");
+    }
+
+    @Test
     void aGroupsDeadlineEndsTheRequestWhateverAttemptsAreLeft() {
         Faults.Script a = Faults.always(Faults.slowFirstByte(Duration.ofSeconds(2), Faults.ok()));
         A.handler(a);

@@ -15,6 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.cairn.support.CairnServerTest;
 import dev.cairn.support.FakeUpstream;
 import dev.cairn.support.Faults;
+import dev.cairn.support.UnansweredPort;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * Base of the routing tests: three OpenAI-compatible fakes (providers {@code a}, {@code b},
  * {@code c}) that tests script with {@link Faults}, a provider whose port refuses connections
  * ({@code gone}), and one model group per test so that no test inherits another's breakers. Small
- * breakers (4 calls, 1 s cool-down) and backoff (10 ms) keep the tests fast. Every subclass shares
+ * breakers (4 calls, 3 s cool-down) and backoff (10 ms) keep the tests fast. Every subclass shares
  * one server.
  */
 abstract class RoutingServerTest extends CairnServerTest {
@@ -32,6 +33,8 @@ abstract class RoutingServerTest extends CairnServerTest {
     protected static final FakeUpstream A = FakeUpstream.start();
     protected static final FakeUpstream B = FakeUpstream.start();
     protected static final FakeUpstream C = FakeUpstream.start();
+    /** Never completes a TCP handshake: only a connect timeout ends a call to it. */
+    private static final UnansweredPort MUTE = UnansweredPort.open();
 
     @DynamicPropertySource
     static void routing(DynamicPropertyRegistry registry) {
@@ -44,7 +47,8 @@ abstract class RoutingServerTest extends CairnServerTest {
         registry.add("cairn.routing.max-retry-after", () -> "5s");
         registry.add("cairn.routing.breaker.minimum-calls", () -> "4");
         registry.add("cairn.routing.breaker.window", () -> "4");
-        registry.add("cairn.routing.breaker.cool-down", () -> "1s");
+        // Long enough that a slow machine's health and metrics reads fit inside it, short enough to wait out.
+        registry.add("cairn.routing.breaker.cool-down", () -> "3s");
 
         // RoutingFailoverTest
         group(registry, "burst", "priority", "a/burst", "b/burst");
@@ -53,6 +57,10 @@ abstract class RoutingServerTest extends CairnServerTest {
         group(registry, "refusing", "priority", "gone/refusing", "a/refusing");
         group(registry, "garbled", "priority", "a/garbled", "b/garbled");
         group(registry, "slow", "priority", "a/slow", "b/slow");
+        // The provider waits 1 s for a connect; this deployment of it only 200 ms.
+        provider(registry, "mute", MUTE.baseUrl());
+        group(registry, "unanswered", "priority", "mute/unanswered", "b/unanswered");
+        registry.add("cairn.models.unanswered.deployments[0].connect-timeout", () -> "200ms");
         registry.add("cairn.models.slow.deployments[0].timeout", () -> "300ms");
         group(registry, "capped", null, "a/capped");
         registry.add("cairn.models.capped.max-attempts", () -> "2");
