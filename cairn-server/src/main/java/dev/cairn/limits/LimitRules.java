@@ -15,13 +15,9 @@ import dev.cairn.limits.LimitsProperties.Dimensions;
 import dev.cairn.limits.LimitsProperties.KeyLimit;
 import dev.cairn.limits.LimitsProperties.Limit;
 import dev.cairn.platform.InvalidConfigurationException;
+import dev.cairn.platform.Settings;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -101,7 +97,8 @@ class LimitRules {
     @Autowired
     LimitRules(LimitsProperties config, ApiKeyRepository keys, Environment environment) {
         this(config, keys);
-        rejectUnknownSettings(environment);
+        // A typo (request-per-minute) would otherwise be no limit at all.
+        Settings.rejectUnknown(environment, "cairn.limits", Bindable.of(LimitsProperties.class));
     }
 
     LimitRules(LimitsProperties config, ApiKeyRepository keys) {
@@ -129,24 +126,6 @@ class LimitRules {
             }
         }
         this.enabled = any;
-    }
-
-    /**
-     * Spring ignores settings it has no field for; under {@code cairn.limits} that would turn a typo
-     * ({@code request-per-minute}) into no limit at all, so unknown settings stop the start instead.
-     */
-    static void rejectUnknownSettings(Environment environment) {
-        try {
-            Binder.get(environment).bind("cairn.limits", Bindable.of(LimitsProperties.class),
-                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
-        } catch (BindException e) {
-            if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-                throw new InvalidConfigurationException("Unknown settings under cairn.limits: " + unbound.getUnboundProperties().stream()
-                        .map(p -> p.getName().toString()).sorted().toList()
-                        + " (docs/configuration.md lists the known ones)", e);
-            }
-            throw e;
-        }
     }
 
     /** Whether any limit or budget is configured at all; when not, requests skip the limits entirely. */

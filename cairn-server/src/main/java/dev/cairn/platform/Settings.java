@@ -3,6 +3,14 @@ package dev.cairn.platform;
 import java.math.BigDecimal;
 import java.time.Duration;
 
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.core.env.Environment;
+
 /**
  * The checks the {@code *Properties} records run on their values at start; each failure names the
  * key and the reason in an {@link InvalidConfigurationException}.
@@ -10,6 +18,23 @@ import java.time.Duration;
 public final class Settings {
 
     private Settings() {
+    }
+
+    /**
+     * Spring ignores settings it has no field for, which turns a typo under {@code prefix}
+     * ({@code request-per-minute}, {@code wieght}) into a default; this stops the start instead,
+     * naming the unknown keys.
+     */
+    public static void rejectUnknown(Environment environment, String prefix, Bindable<?> target) {
+        try {
+            Binder.get(environment).bind(prefix, target, new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+        } catch (BindException e) {
+            if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+                throw new InvalidConfigurationException("Unknown settings under " + prefix + ": " + unbound.getUnboundProperties()
+                        .stream().map(p -> p.getName().toString()).sorted().toList() + " (docs/configuration.md lists the known ones)");
+            }
+            throw e;
+        }
     }
 
     public static InvalidConfigurationException invalid(String key, String reason) {

@@ -15,10 +15,12 @@ import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
 import dev.cairn.limits.LimitRules.Rule;
 import dev.cairn.limits.LimitRules.Rules;
+import dev.cairn.platform.Settings;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -125,7 +127,7 @@ class LimitRulesTest {
         MockEnvironment typo = new MockEnvironment()
                 .withProperty("cairn.limits.defaults.key.request-per-minute", "60")
                 .withProperty("cairn.limits.defaults.key.tokens-per-minute", "1000");
-        assertThatThrownBy(() -> LimitRules.rejectUnknownSettings(typo))
+        assertThatThrownBy(() -> Settings.rejectUnknown(typo, "cairn.limits", Bindable.of(LimitsProperties.class)))
                 .hasMessageContaining("Unknown settings under cairn.limits: [cairn.limits.defaults.key.request-per-minute]");
         MockEnvironment fine = new MockEnvironment()
                 .withProperty("cairn.limits.defaults.key.requests-per-minute", "60")
@@ -134,6 +136,6 @@ class LimitRulesTest {
                 .withProperty("cairn.limits.keys[0].daily-budget-usd", "2.5")
                 .withProperty("cairn.limits.on-redis-failure", "fail-closed")
                 .withProperty("cairn.limits.trusted-proxies[0]", "10.0.0.0/8");
-        LimitRules.rejectUnknownSettings(fine);
+        Settings.rejectUnknown(fine, "cairn.limits", Bindable.of(LimitsProperties.class));
     }
 }

@@ -72,7 +72,7 @@ class ModelGroupAdmin {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // what the table keeps
         ModelGroupRepository.Stored before = repository.change(name, spec, actorKeyId, now, after -> {
             try {
-                check(after);
+                check(name, after);
             } catch (InvalidConfigurationException e) {
                 throw refusal(e, names(after, name), 400, "invalid_value", "");
             }
@@ -102,7 +102,7 @@ class ModelGroupAdmin {
         }
         ModelGroupRepository.Stored before = repository.change(name, null, actorKeyId, Instant.now(), after -> {
             try {
-                check(after);
+                check(name, after);
             } catch (InvalidConfigurationException e) {
                 throw refusal(e, names(after, name), 409, "model_group_in_use",
                         "The model group '" + name + "' cannot be deleted: ");
@@ -119,11 +119,15 @@ class ModelGroupAdmin {
                 "No model group named '" + name + "'"));
     }
 
-    /** Checks every group as {@code storedAfter} (all the stored groups after a change) leaves them in force. */
-    private void check(Map<String, RoutingProperties.GroupSpec> storedAfter) {
+    /**
+     * Checks every group as {@code storedAfter} (all the stored groups after a change of {@code name})
+     * leaves them in force; the changed group is checked first, so a cycle it makes is named by its keys.
+     */
+    private void check(String name, Map<String, RoutingProperties.GroupSpec> storedAfter) {
         Map<String, RoutingProperties.GroupSpec> changes = new LinkedHashMap<>();
+        changes.put(name, storedAfter.get(name));
         // Routing checks changes over the groups it loaded last, which may be a refresh behind the database.
-        stored.current().groups().keySet().forEach(name -> changes.put(name, null));
+        stored.current().groups().keySet().forEach(other -> changes.putIfAbsent(other, null));
         changes.putAll(storedAfter);
         routing.check(changes);
     }

@@ -16,6 +16,9 @@ import dev.cairn.usage.PricingProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +38,15 @@ public class Routing {
     private final RoutingMetrics metrics;
     private final StoredGroups stored;
     private volatile RouteTable table;
+
+    @Autowired
+    Routing(ModelRouter router, RoutingProperties properties, PricingProperties pricing, DeploymentStates states,
+            RoutingMetrics metrics, ObjectProvider<StoredGroups> stored, Environment environment) {
+        this(router, properties, pricing, states, metrics, stored);
+        // A typo in a group (wieght, fallback) would otherwise be a default and go unnoticed.
+        Settings.rejectUnknown(environment, "cairn.models", Bindable.mapOf(String.class, RoutingProperties.GroupSpec.class));
+        Settings.rejectUnknown(environment, "cairn.routing", Bindable.of(RoutingProperties.Routing.class));
+    }
 
     public Routing(ModelRouter router, RoutingProperties properties, PricingProperties pricing, DeploymentStates states,
                    RoutingMetrics metrics, ObjectProvider<StoredGroups> stored) {
@@ -139,7 +151,14 @@ public class Routing {
      * {@link dev.cairn.platform.InvalidConfigurationException} naming the first bad key.
      */
     public void check(Map<String, RoutingProperties.GroupSpec> changes) {
-        Map<String, RoutingProperties.GroupSpec> merged = merge(stored.current().groups());
+        // The changed groups first, so that a cycle they make is reported under their own keys.
+        Map<String, RoutingProperties.GroupSpec> merged = new LinkedHashMap<>();
+        changes.forEach((name, spec) -> {
+            if (spec != null) {
+                merged.put(name, spec);
+            }
+        });
+        merge(stored.current().groups()).forEach(merged::putIfAbsent);
         changes.forEach((name, spec) -> {
             if (spec == null) {
                 merged.remove(name);

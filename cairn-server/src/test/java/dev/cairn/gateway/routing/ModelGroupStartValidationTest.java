@@ -34,6 +34,8 @@ class ModelGroupStartValidationTest {
             fallback cycle   | cairn.models.smart.deployments[0].model=x/m,cairn.models.smart.fallbacks[0]=cheap,cairn.models.cheap.deployments[0].model=x/n,cairn.models.cheap.fallbacks[0]=smart | cairn.models.smart.fallbacks makes a fallback cycle: smart -> cheap -> smart
             unknown fallback | cairn.models.smart.deployments[0].model=x/m,cairn.models.smart.context-window-fallbacks[0]=long | cairn.models.smart.context-window-fallbacks[0] 'long' is neither a model group
             no deployments   | cairn.models.smart.fallbacks[0]=x/m                                                    | cairn.models.smart.deployments must list at least one deployment
+            misspelled key   | cairn.models.smart.deployments[0].model=x/m,cairn.models.smart.deployments[0].wieght=2 | Unknown settings under cairn.models: [cairn.models.smart.deployments[0].wieght]
+            misspelled rule  | cairn.routing.max-atempts=2                                                            | Unknown settings under cairn.routing: [cairn.routing.max-atempts]
             """)
     void aBadModelGroupStopsTheStartNamingTheKey(String what, String settings, String message, CapturedOutput output) {
         List<String> args = new ArrayList<>(List.of("--cairn.data-dir=" + dir, "--server.port=0",
