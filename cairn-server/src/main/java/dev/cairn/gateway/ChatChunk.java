@@ -94,6 +94,33 @@ public final class ChatChunk {
         return tree != null && tree.get("usage") instanceof ObjectNode usage ? usage : null;
     }
 
+    /**
+     * Whether the chunk gives the client any of the answer: content, a refusal, a tool call, a finish
+     * reason or usage. The role-only chunk most upstreams open with does not, nor does one that is
+     * not JSON (nothing the client could read as an answer).
+     */
+    public boolean carriesAnswer() {
+        if (tree == null) {
+            return false;
+        }
+        if (usage() != null) {
+            return true;
+        }
+        ArrayNode choices = choices();
+        if (choices == null) {
+            return false;
+        }
+        for (JsonNode choice : choices) {
+            JsonNode delta = choice.path("delta");
+            if (!choice.path("finish_reason").isNull() && !choice.path("finish_reason").isMissingNode()
+                    || !delta.path("content").asString("").isEmpty() || !delta.path("refusal").asString("").isEmpty()
+                    || delta.has("tool_calls") || delta.has("function_call") || delta.has("audio")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String string(String field) {
         JsonNode value = tree == null ? null : tree.get(field);
         return value != null && value.isString() ? value.stringValue() : null;

@@ -1,6 +1,8 @@
 package dev.cairn.gateway;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -256,19 +258,33 @@ public class GatewayPipeline {
         }
     }
 
-    /** Streams one attempt's answer into the chain; it is committed once its first event has gone in. */
+    /**
+     * Streams one attempt's answer into the chain. The chunks before the first that carries any of
+     * the answer (the role-only opening most upstreams send) are held back, so that an upstream that
+     * fails after them (Anthropic's overloaded error after its message_start) is still replaced
+     * without the client seeing a thing; the attempt is committed once that first chunk has gone in.
+     */
     private static Called stream(Route route, ObjectNode upstream, UpstreamCall call, StreamChain chain) {
         long start = System.nanoTime();
-        long[] firstEvent = {0};
+        long[] firstAnswer = {0};
+        List<ChatChunk> held = new ArrayList<>(1);
         ChunkSink head = chain.head();
         RuntimeException failure = null;
         try {
             route.provider().streamChat(upstream, call, chunk -> {
-                if (firstEvent[0] == 0) {
-                    firstEvent[0] = System.nanoTime();
+                if (firstAnswer[0] == 0) {
+                    if (!chunk.carriesAnswer()) {
+                        held.add(chunk);
+                        return;
+                    }
+                    firstAnswer[0] = System.nanoTime();
+                    held.forEach(head::send);
+                    held.clear();
                 }
                 head.send(chunk);
             });
+            // An answer with nothing in it (or nothing Cairn can read) still goes out whole.
+            held.forEach(head::send);
             if (chain.screened() != null) {
                 chain.screened().finish();
             }
@@ -276,8 +292,8 @@ public class GatewayPipeline {
             failure = e;
         }
         long end = System.nanoTime();
-        boolean committed = firstEvent[0] != 0;
-        return new Called(end - start, (committed ? firstEvent[0] : end) - start,
+        boolean committed = firstAnswer[0] != 0;
+        return new Called(end - start, (committed ? firstAnswer[0] : end) - start,
                 new Answer.Streamed(chain.transcript(), chain.usage().usage()), failure, committed);
     }
 

@@ -104,6 +104,15 @@ public final class Faults {
         };
     }
 
+    /** A stream that opens as most upstreams do, with a role-only chunk, and then ends without {@code [DONE]}. */
+    public static FakeUpstream.Handler cutAfterRole() {
+        return (exchange, request) -> {
+            FakeUpstream.sseHeaders(exchange);
+            FakeUpstream.event(exchange.getResponseBody(), """
+                    {"id":"chatcmpl-role","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
+        };
+    }
+
     /** Plays {@code first} for the first {@code times} calls, then {@link Script#then} (by default {@link #ok()}). */
     public static Script times(int times, FakeUpstream.Handler first) {
         return new Script().times(times, first);

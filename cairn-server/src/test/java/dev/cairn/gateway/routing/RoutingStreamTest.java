@@ -51,6 +51,21 @@ class RoutingStreamTest extends RoutingServerTest {
     }
 
     @Test
+    void aStreamThatFailsAfterARoleOnlyOpeningIsStillReplaced() {
+        // The opening chunk gives the client none of the answer, so it is held back until one does.
+        String workspace = "opening-ws";
+        A.handler(Faults.times(1, Faults.cutAfterRole()));
+        HttpResponse<String> response = post("/v1/chat/completions", createKey(workspace), """
+                {"model":"streamy","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("chatcmpl-role").doesNotContain("\"error\"")
+                .contains("Hello").endsWith("data: [DONE]\n\n");
+        assertThat(header(response, "Cairn-Route")).isEqualTo("b/streamy");
+        assertThat(summary(attempts(workspace, header(response, "Cairn-Request-Id"))))
+                .containsExactly("a/streamy:malformed:retry", "b/streamy:ok:answer");
+    }
+
+    @Test
     void aStreamCutAfterItsFirstByteEndsWithAnErrorEventAndIsNotMovedElsewhere() {
         String workspace = "cut-ws";
         A.handler(Faults.always(Faults.cutStream(2)));
