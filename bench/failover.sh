@@ -2,7 +2,7 @@
 # Routing through a failing provider (issue 27): what a client sees while one of a group's two
 # deployments fails half its calls and then goes down for good.
 #
-#   bench/failover.sh          (knobs: RATE DURATION WARMUP DOWN_AT FAIL_RATIO BREAKER SKIP_BUILD=1 QUICK=1)
+#   bench/failover.sh          (knobs: RATE DURATION WARMUP DOWN_AT FAIL_RATIO BREAKER JFR=1 SKIP_BUILD=1 QUICK=1)
 #
 # Two fake upstreams as two providers, `good` (:9101, healthy) and `flaky` (:9102, answers
 # FAIL_RATIO of its completions with a 503 from the start), and Cairn (:9181) with one group
@@ -98,7 +98,11 @@ $breaker_yaml
 YAML
 cp "$work/cairn.yaml" "$results/failover-cairn.yaml"
 key="$(create_bench_key "$work/data" "$results/failover-keys.log")"
-start_cairn "$CAIRN_PORT" "$work/data" "$work/cairn.yaml" "$results/failover-cairn.log"
+# JFR=1 records Cairn from its start (default settings: deoptimizations, safepoints, GC) into
+# bench/results/failover-cairn.jfr, and lists what happened in the second after flaky went down.
+jfr_opts=()
+[ "${JFR:-0}" = 1 ] && jfr_opts=(CAIRN_JAVA_OPTS="-XX:StartFlightRecording=name=failover,filename=$results/failover-cairn.jfr,dumponexit=true")
+start_cairn "$CAIRN_PORT" "$work/data" "$work/cairn.yaml" "$results/failover-cairn.log" "${jfr_opts[@]}"
 wait_until_up "http://127.0.0.1:$GOOD_PORT/health" "$good_pid" "$results/failover-good.log"
 wait_until_up "http://127.0.0.1:$FLAKY_PORT/health" "$flaky_pid" "$results/failover-flaky.log"
 wait_until_up "http://127.0.0.1:$CAIRN_PORT/health/ready" "$cairn_pid" "$results/failover-cairn.log"
@@ -180,6 +184,9 @@ wait "$gen"
 cat "$work/failover.err" >> "$results/failover-load.log"
 rm -f "$work/polling"; wait "$poller" 2>/dev/null || true
 grep '^{"mode"' "$work/failover.out" | tail -n 1 > "$results/failover-run.json"
+if [ "${JFR:-0}" = 1 ]; then
+  "$JAVA_HOME/bin/jcmd" "$cairn_pid" JFR.dump name=failover filename="$results/failover-cairn.jfr" > /dev/null
+fi
 curl -s "http://127.0.0.1:$CAIRN_PORT/metrics" | grep '^cairn_route_' > "$results/failover-metrics.txt" || true
 
 # --- figures ----------------------------------------------------------------------------------

@@ -12,7 +12,8 @@
 # both (closed loop, 16 connections, 20 s each), ROUNDS rounds, each measuring both variants in
 # turn, the order flipped every round (A B, B A, A B...) so that a drift of the machine does not
 # favour one: per variant and round, Cairn's CPU (utime + stime from /proc) over WINDOW s of open
-# loop at RATE req/s (after 5 s of it unmeasured), in ms per request, and over WINDOW s of closed
+# loop at RATE req/s (after 10 s of it unmeasured: the switch from the closed loop sets the JIT
+# recompiling for several seconds, see bench/variants.sh; a 5 s warm-up left a p99 of 4.5 s in the first round), in ms per request, and over WINDOW s of closed
 # loop at CONNECTIONS connections, in ms per answer. Also the machine's other CPU use in each window
 # (busy ticks of /proc/stat minus Cairn, fake and load generator), since this machine is shared.
 # Prints a line per measurement, then group / single ratios: per round, and their median.
@@ -113,7 +114,7 @@ for round in $(seq 1 "$ROUNDS"); do
   if [ $((round % 2)) = 1 ]; then order="single group"; else order="group single"; fi
   for variant in $order; do
     log "round $round: $variant"
-    measure "open-$variant-$round" "$variant" open --rate "$RATE" 5 | tee -a "$work/rows" >&2
+    measure "open-$variant-$round" "$variant" open --rate "$RATE" 10 | tee -a "$work/rows" >&2
     measure "closed-$variant-$round" "$variant" closed --connections "$CONNECTIONS" 3 | tee -a "$work/rows" >&2
   done
 done
