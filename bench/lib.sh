@@ -24,9 +24,13 @@ YAML
 # The load generator's command (an array, so that a run in the background gives the JVM's own pid).
 load_generator=("$java" -Xms256m -Xmx512m -cp "$classpath" dev.cairn.bench.LoadGenerator)
 
-# Starts the fake upstream in the background (one event loop per core); its pid in fake_pid.
-start_fake() {   # PORT LOG_FILE
-  "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream "$1" "$(nproc)" > "$2" 2>&1 &
+# Starts the fake upstream in the background (one event loop per core); its pid in fake_pid. Further
+# arguments go to the fake: `--fail-ratio 0.5` fails that share of the completions with a 503, and
+# `curl -X POST http://127.0.0.1:PORT/admin/down` takes it down for good (connections refused).
+start_fake() {   # PORT LOG_FILE [FAKE_ARGS ...]
+  local port=$1 out=$2
+  shift 2
+  "$java" -Xms256m -Xmx256m -cp "$classpath" dev.cairn.bench.FakeUpstream "$port" "$(nproc)" "$@" > "$out" 2>&1 &
   fake_pid=$!
 }
 

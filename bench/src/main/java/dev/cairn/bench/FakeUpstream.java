@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.vertx.core.DeploymentOptions;
@@ -18,10 +19,16 @@ import io.vertx.core.http.HttpServerRequest;
  * A stand-in OpenAI upstream that answers {@code POST /v1/chat/completions} from precomputed
  * bytes, as JSON or, when the body asks for {@code "stream":true}, as server-sent events.
  *
- * <pre>java -cp … dev.cairn.bench.FakeUpstream [port] [event-loops]</pre>
+ * <pre>java -cp … dev.cairn.bench.FakeUpstream [port] [event-loops] [--fail-ratio R] [--fail-status S]</pre>
  *
  * Several verticle instances share the listening socket so that the fake can use every core it
  * is given; by default one per core.
+ *
+ * <p>Faults, for the routing benchmark: {@code --fail-ratio 0.5} answers that share of the chat
+ * completions, at random, with {@code --fail-status} (default 503) and an OpenAI-style error body.
+ * {@code POST /admin/down} makes the fake go down for good: it answers with the epoch millisecond of
+ * the moment, then closes every server instance, so the listening socket is gone (connections are
+ * refused) and the connections it had are closed; the process stays up until it is killed.
  */
 public final class FakeUpstream extends VerticleBase {
 
@@ -29,24 +36,54 @@ public final class FakeUpstream extends VerticleBase {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+    private static final Buffer ERROR = Buffer.buffer(
+            "{\"error\":{\"message\":\"fake upstream: injected failure\",\"type\":\"server_error\",\"code\":null}}");
 
     private final int port;
+    private final double failRatio;
+    private final int failStatus;
     private final FakeResponses responses = FakeResponses.build();
     private final CharSequence completionLength = HttpHeaders.createOptimized(
             String.valueOf(responses.completion().length()));
 
-    private FakeUpstream(int port) {
+    private FakeUpstream(int port, double failRatio, int failStatus) {
         this.port = port;
+        this.failRatio = failRatio;
+        this.failStatus = failStatus;
     }
 
     public static void main(String[] args) {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9100;
-        int loops = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-        vertx.deployVerticle(() -> new FakeUpstream(port),
-                        new DeploymentOptions().setInstances(loops).setThreadingModel(ThreadingModel.EVENT_LOOP))
-                .onSuccess(id -> System.out.println("fake upstream listening on 127.0.0.1:" + port
-                        + " with " + loops + " event loops"))
+        int port = 9100;
+        int loops = Runtime.getRuntime().availableProcessors();
+        double failRatio = 0;
+        int failStatus = 503;
+        int positional = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--fail-ratio" -> failRatio = Double.parseDouble(args[++i]);
+                case "--fail-status" -> failStatus = Integer.parseInt(args[++i]);
+                default -> {
+                    if (positional++ == 0) {
+                        port = Integer.parseInt(args[i]);
+                    } else {
+                        loops = Integer.parseInt(args[i]);
+                    }
+                }
+            }
+        }
+        if (failRatio < 0 || failRatio > 1) {
+            throw new IllegalArgumentException("--fail-ratio must be between 0 and 1: " + failRatio);
+        }
+        int listenPort = port;
+        int instances = loops;
+        double ratio = failRatio;
+        int status = failStatus;
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
+        vertx.deployVerticle(() -> new FakeUpstream(listenPort, ratio, status),
+                        new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP))
+                .onSuccess(id -> System.out.println("fake upstream listening on 127.0.0.1:" + listenPort
+                        + " with " + instances + " event loops"
+                        + (ratio > 0 ? ", failing " + ratio + " of the completions with " + status : "")))
                 .onFailure(e -> {
                     e.printStackTrace();
                     System.exit(1);
@@ -66,14 +103,26 @@ public final class FakeUpstream extends VerticleBase {
             request.response().end("ok");
         } else if (request.method() == HttpMethod.POST && "/v1/chat/completions".equals(request.path())) {
             request.body().onSuccess(body -> answer(request, body));
+        } else if (request.method() == HttpMethod.POST && "/admin/down".equals(request.path())) {
+            goDown(request);
         } else {
             request.response().setStatusCode(404).end();
         }
     }
 
+    /** Answers with the moment, then undeploys every instance: their servers close, and with the last the socket. */
+    private void goDown(HttpServerRequest request) {
+        long at = System.currentTimeMillis();
+        System.out.println("going down at " + at);
+        request.response().putHeader(HttpHeaders.CONNECTION, "close").end(String.valueOf(at))
+                .onComplete(done -> vertx.deploymentIDs().forEach(vertx::undeploy));
+    }
+
     private void answer(HttpServerRequest request, Buffer body) {
         var response = request.response();
-        if (STREAM_TRUE.matcher(body.toString()).find()) {
+        if (failRatio > 0 && ThreadLocalRandom.current().nextDouble() < failRatio) {
+            response.setStatusCode(failStatus).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(ERROR);
+        } else if (STREAM_TRUE.matcher(body.toString()).find()) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
                     .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
                     .setChunked(true)

@@ -73,7 +73,7 @@ final class Lane extends VerticleBase {
         }
         long start = System.nanoTime();
         exchange().onComplete(result -> {
-            record(result, System.nanoTime() - start);
+            record(result, System.nanoTime() - start, start);
             nextClosed();
         });
     }
@@ -91,19 +91,19 @@ final class Lane extends VerticleBase {
             }
             exchange().onComplete(result -> {
                 if (measured) {
-                    record(result, System.nanoTime() - intendedNanos);
+                    record(result, System.nanoTime() - intendedNanos, intendedNanos);
                 }
             });
         });
     }
 
-    private void record(AsyncResult<Integer> result, long latencyNanos) {
+    private void record(AsyncResult<Integer> result, long latencyNanos, long intendedNanos) {
         if (result.failed()) {
-            shared.stats().failure("error:" + result.cause().getClass().getSimpleName());
+            shared.stats().failure("error:" + result.cause().getClass().getSimpleName(), intendedNanos);
         } else if (result.result() == 200) {
-            shared.stats().success(latencyNanos);
+            shared.stats().success(latencyNanos, intendedNanos);
         } else {
-            shared.stats().failure("http:" + result.result());
+            shared.stats().failure("http:" + result.result(), intendedNanos);
         }
     }
 

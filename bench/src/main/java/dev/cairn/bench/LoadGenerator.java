@@ -39,7 +39,7 @@ public final class LoadGenerator {
 
     static LoadReport run(LoadOptions options) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
-        var shared = new Lane.Shared(options, new LatencyStats(), new AtomicBoolean(true), new AtomicLong());
+        var shared = new Lane.Shared(options, new LatencyStats(options.bucket().toMillis()), new AtomicBoolean(true), new AtomicLong());
         List<Lane> lanes = new CopyOnWriteArrayList<>();
         int loops = options.eventLoops();
         for (int i = 0; i < loops; i++) {
@@ -77,8 +77,13 @@ public final class LoadGenerator {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         long windowStart = start + options.warmup().toNanos();
         long end = windowStart + options.duration().toNanos();
+        // For a script that acts at a set time into the window (bench/failover.sh): the epoch millisecond it starts.
+        System.err.println("open loop: measured window starts at epoch ms "
+                + (System.currentTimeMillis() + (windowStart - System.nanoTime()) / 1_000_000));
         Thread pacer = Thread.ofPlatform().name("pacer").daemon()
                 .start(new Pacer(lanes, options.rate(), start, windowStart, end, shared.running()));
+        // Only requests due from windowStart on are tallied (Lane.sendScheduled): the series starts there.
+        shared.stats().windowStartsAt(windowStart);
         pacer.join();
         // Requests still under way belong to the window: waiting for them (up to the timeout) is
         // what keeps a slow tail from being silently dropped.

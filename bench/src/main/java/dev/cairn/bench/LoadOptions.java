@@ -25,7 +25,11 @@ record LoadOptions(
         byte[] body,
         int eventLoops,
         Duration timeout,
-        String label) {
+        String label,
+        Duration bucket,
+        Path markFile,
+        double phaseFrom,
+        double phaseTo) {
 
     enum Mode { CLOSED, OPEN }
 
@@ -43,7 +47,11 @@ record LoadOptions(
             usage: LoadGenerator closed --url U --connections N --duration S --warmup S --body FILE [options]
                    LoadGenerator open   --url U --rate R        --duration S --warmup S --body FILE [options]
             options: --header 'Name: value' (repeatable)  --connections N (open loop: pool size, default 64)
-                     --event-loops N (default: cores)  --timeout S (per request, default 10)  --label TEXT""";
+                     --event-loops N (default: cores)  --timeout S (per request, default 10)  --label TEXT
+                     --bucket-ms N (adds a time series: answers, failures and latency per N ms of intended send time)
+                     --mark-file FILE (read at the end: an epoch millisecond, e.g. when an upstream went down; with
+                       --bucket-ms, the report splits the window into before / around / after it)
+                     --mark-phase FROM:TO (seconds around the mark that make the "around" phase, default -0.5:2.5)""";
 
     static LoadOptions parse(String[] args) throws IOException {
         if (args.length == 0) {
@@ -64,6 +72,10 @@ record LoadOptions(
         int eventLoops = Runtime.getRuntime().availableProcessors();
         double timeout = 10;
         String label = "";
+        int bucketMs = 0;
+        Path markFile = null;
+        double phaseFrom = -0.5;
+        double phaseTo = 2.5;
         for (int i = 1; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -81,6 +93,13 @@ record LoadOptions(
                 case "--event-loops" -> eventLoops = Integer.parseInt(value);
                 case "--timeout" -> timeout = Double.parseDouble(value);
                 case "--label" -> label = value;
+                case "--bucket-ms" -> bucketMs = Integer.parseInt(value);
+                case "--mark-file" -> markFile = Path.of(value);
+                case "--mark-phase" -> {
+                    String[] parts = value.split(":", 2);
+                    phaseFrom = Double.parseDouble(parts[0]);
+                    phaseTo = Double.parseDouble(parts[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -93,9 +112,16 @@ record LoadOptions(
         if (mode == Mode.OPEN && rate <= 0) {
             throw new IllegalArgumentException("open loop needs --rate R");
         }
+        if (markFile != null && bucketMs <= 0) {
+            throw new IllegalArgumentException("--mark-file needs --bucket-ms");
+        }
+        if (phaseTo <= phaseFrom) {
+            throw new IllegalArgumentException("--mark-phase FROM:TO needs FROM < TO");
+        }
         int pool = connections != null ? connections : 64;
         return new LoadOptions(mode, url, pool, rate, seconds(warmup), seconds(duration), List.copyOf(headers),
-                Files.readAllBytes(body), Math.max(1, Math.min(eventLoops, pool)), seconds(timeout), label);
+                Files.readAllBytes(body), Math.max(1, Math.min(eventLoops, pool)), seconds(timeout), label,
+                Duration.ofMillis(Math.max(0, bucketMs)), markFile, phaseFrom, phaseTo);
     }
 
     private static Duration seconds(double value) {

@@ -1,8 +1,12 @@
 package dev.cairn.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -43,7 +47,68 @@ record LoadReport(LoadOptions options, LatencyStats.Window window) {
             json.put("rate", options.rate())
                     .put("send_lag_ms", percentiles(window.sendLag()));
         }
+        if (!window.buckets().isEmpty()) {
+            json.put("bucket_ms", window.bucketMillis()).put("series", series());
+            Long mark = mark();
+            if (mark != null) {
+                json.put("mark_s", round((mark - window.windowStartEpochMillis()) / 1000.0))
+                        .put("phases", phases(mark));
+            }
+        }
         return json;
+    }
+
+    /** Per bucket of intended send time: seconds from the window's start, answers, failures, latency. */
+    private JsonArray series() {
+        JsonArray series = new JsonArray();
+        window.buckets().forEach((epoch, bucket) -> series.add(new JsonObject()
+                .put("t_s", round((epoch - window.windowStartEpochMillis()) / 1000.0))
+                .put("ok", bucket.latency().getTotalCount())
+                .put("failed", bucket.failed())
+                .put("p50_ms", ms(bucket.latency().getValueAtPercentile(50)))
+                .put("p99_ms", ms(bucket.latency().getValueAtPercentile(99)))
+                .put("max_ms", ms(bucket.latency().getMaxValue()))));
+        return series;
+    }
+
+    /** The epoch millisecond in --mark-file, or null when there is none (yet). */
+    private Long mark() {
+        if (options.markFile() == null) {
+            return null;
+        }
+        try {
+            String text = Files.readString(options.markFile()).trim();
+            return text.isEmpty() ? null : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("no mark read from " + options.markFile() + ": " + e);
+            return null;
+        }
+    }
+
+    /**
+     * The window split at the mark by intended send time: before it, around it ({@code --mark-phase},
+     * to the series' bucket), after it; each with its answers, failures and percentiles.
+     */
+    private JsonObject phases(long mark) {
+        long from = mark + Math.round(options.phaseFrom() * 1000);
+        long to = mark + Math.round(options.phaseTo() * 1000);
+        Map<String, Histogram> latency = new LinkedHashMap<>();
+        Map<String, Long> failed = new LinkedHashMap<>();
+        for (String phase : new String[] {"before", "around", "after"}) {
+            latency.put(phase, new Histogram(3));
+            failed.put(phase, 0L);
+        }
+        window.buckets().forEach((epoch, bucket) -> {
+            String phase = epoch < from ? "before" : epoch < to ? "around" : "after";
+            latency.get(phase).add(bucket.latency());
+            failed.merge(phase, bucket.failed(), Long::sum);
+        });
+        JsonObject phases = new JsonObject();
+        latency.forEach((phase, h) -> phases.put(phase, new JsonObject()
+                .put("requests_ok", h.getTotalCount())
+                .put("requests_failed", failed.get(phase))
+                .put("latency_ms", percentiles(h))));
+        return phases.put("around_s", new JsonArray().add(options.phaseFrom()).add(options.phaseTo()));
     }
 
     String human() {
