@@ -73,6 +73,19 @@ public class AuditLog {
 
     /** Seals, encodes and queues an event; the future completes with its index once committed. */
     public CompletableFuture<Long> append(AuditEvent event) {
+        return append(event, null);
+    }
+
+    /**
+     * The same, for an event about an existing entry whose personal content must be sealed under
+     * that entry's subject (its {@link StoredEntry#subjectId()}), so that erasing the subject
+     * erases this content too; the raw subject name is not kept, so it cannot be derived again.
+     */
+    public CompletableFuture<Long> appendUnder(String subjectId, AuditEvent event) {
+        return append(event, subjectId);
+    }
+
+    private CompletableFuture<Long> append(AuditEvent event, String knownSubjectId) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("v", FORMAT_VERSION);
         entry.put("type", event.type());
@@ -88,7 +101,8 @@ public class AuditLog {
         if (event.personal() == null) {
             data = CanonicalJson.bytes(entry);
         } else {
-            subjectId = masterKey.subjectId(event.workspace() == null ? "" : event.workspace(),
+            subjectId = knownSubjectId != null ? knownSubjectId : masterKey.subjectId(
+                    event.workspace() == null ? "" : event.workspace(),
                     event.subject() != null ? event.subject() : "workspace:" + event.workspace());
             entry.put("subject", subjectId);
             SubjectKeys.DataKey key = subjectKeys.forSubject(subjectId, event.workspace() == null ? "" : event.workspace());

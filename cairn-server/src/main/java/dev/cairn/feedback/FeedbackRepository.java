@@ -1,0 +1,114 @@
+package dev.cairn.feedback;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.cairn.platform.JsonBodies;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tables that find feedback again ({@code feedback}), remember what each
+ * {@code Idempotency-Key} was answered ({@code feedback_idempotency}), and hold the metrics set
+ * through the admin API ({@code feedback_metrics}). Times are epoch milliseconds, UTC.
+ */
+@Repository
+class FeedbackRepository {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    FeedbackRepository(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** One recorded feedback: where it is in the log, and the requests it is about. */
+    record Row(String id, String workspace, String requestId, String rejectedRequestId, String kind,
+               long interactionIndex, long logIndex, Instant createdAt) {
+    }
+
+    /** What an Idempotency-Key holds: the body's digest, and the answer once there is one. */
+    record Claim(String bodySha256, String response) {
+    }
+
+    /** Claims {@code key} for a first request; false when it was claimed before. */
+    boolean claim(String workspace, String key, String bodySha256, Instant at) {
+        return jdbc.sql("INSERT INTO feedback_idempotency (workspace, idem_key, body_sha256, created_at) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING")
+                .params(workspace, key, bodySha256, at.toEpochMilli()).update() == 1;
+    }
+
+    Optional<Claim> claimed(String workspace, String key) {
+        return jdbc.sql("SELECT body_sha256, response FROM feedback_idempotency WHERE workspace = ? AND idem_key = ?")
+                .params(workspace, key)
+                .query((rs, n) -> new Claim(rs.getString(1), rs.getString(2))).optional();
+    }
+
+    /** Gives a key back after its first request failed, so that a retry is processed anew. */
+    void release(String workspace, String key) {
+        jdbc.sql("DELETE FROM feedback_idempotency WHERE workspace = ? AND idem_key = ? AND response IS NULL")
+                .params(workspace, key).update();
+    }
+
+    /** Stores the rows and, with a key, the response it answers from now on: both or neither. */
+    void recorded(List<Row> rows, String workspace, String key, String response) {
+        transactions.executeWithoutResult(status -> {
+            for (Row row : rows) {
+                jdbc.sql("INSERT INTO feedback (id, workspace, request_id, rejected_request_id, kind, interaction_index, "
+                                + "log_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                        .params(row.id(), row.workspace(), row.requestId(), row.rejectedRequestId(), row.kind(),
+                                row.interactionIndex(), row.logIndex(), row.createdAt().toEpochMilli())
+                        .update();
+            }
+            if (key != null) {
+                jdbc.sql("UPDATE feedback_idempotency SET response = ? WHERE workspace = ? AND idem_key = ?")
+                        .params(response, workspace, key).update();
+            }
+        });
+    }
+
+    /** The feedback about a request (as either side of a preference), oldest first. */
+    List<Row> about(String workspace, String requestId) {
+        return jdbc.sql("SELECT id, workspace, request_id, rejected_request_id, kind, interaction_index, log_index, created_at "
+                        + "FROM feedback "
+                        + "WHERE workspace = ? AND (request_id = ? OR rejected_request_id = ?) ORDER BY log_index")
+                .params(workspace, requestId, requestId)
+                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6), rs.getLong(7), Instant.ofEpochMilli(rs.getLong(8))))
+                .list();
+    }
+
+    Optional<Metric> metric(String workspace, String name) {
+        return jdbc.sql("SELECT name, spec FROM feedback_metrics WHERE workspace = ? AND name = ?")
+                .params(workspace, name)
+                .query((rs, n) -> MetricJson.read(rs.getString(1), JsonBodies.JSON.readTree(rs.getString(2)), "")).optional();
+    }
+
+    List<Metric> metrics(String workspace) {
+        return jdbc.sql("SELECT name, spec FROM feedback_metrics WHERE workspace = ? ORDER BY name")
+                .params(workspace)
+                .query((rs, n) -> MetricJson.read(rs.getString(1), JsonBodies.JSON.readTree(rs.getString(2)), "")).list();
+    }
+
+    void putMetric(String workspace, Metric metric, String actorKeyId, Instant at) {
+        ObjectNode spec = MetricJson.write(metric);
+        spec.remove("name");
+        String text = JsonBodies.JSON.writeValueAsString(spec);
+        transactions.executeWithoutResult(status -> {
+            int updated = jdbc.sql("UPDATE feedback_metrics SET spec = ?, updated_at = ?, updated_by = ? WHERE workspace = ? AND name = ?")
+                    .params(text, at.toEpochMilli(), actorKeyId, workspace, metric.name()).update();
+            if (updated == 0) {
+                jdbc.sql("INSERT INTO feedback_metrics (workspace, name, spec, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)")
+                        .params(workspace, metric.name(), text, at.toEpochMilli(), actorKeyId).update();
+            }
+        });
+    }
+
+    boolean deleteMetric(String workspace, String name) {
+        return jdbc.sql("DELETE FROM feedback_metrics WHERE workspace = ? AND name = ?").params(workspace, name).update() == 1;
+    }
+}
