@@ -238,4 +238,50 @@ class FeedbackEndToEndTest extends CairnServerTest {
                 {"chosen_request_id":"%s","rejected_request_id":"%s","rationale":"shorter"}""".formatted(same, mine), null);
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
     }
+
+    @Test
+    void adminsSetMetricsPerWorkspaceOverTheConfiguredOnes() {
+        String key = createKey("ws-fb-admin");
+        String request = chat(key, "rate me");
+        String path = "/admin/feedback/metrics/ws-fb-admin/stars";
+        try {
+            assertError(feedback(key, """
+                    {"request_id":"%s","metric":"stars","value":4}""".formatted(request), null), 400, "unknown_metric", "metric");
+            assertThat(put(path, key, "{\"type\":\"float\",\"min\":1,\"max\":5}").statusCode()).as("admin keys only").isEqualTo(403);
+            assertError(put(path, ADMIN_KEY, "{\"type\":\"float\",\"min\":5,\"max\":1}"), 400, "invalid_value", null);
+            assertError(put(path, ADMIN_KEY, "{\"type\":\"stars\"}"), 400, "invalid_value", "type");
+            assertError(put(path, ADMIN_KEY, "{\"type\":\"float\",\"colour\":1}"), 400, "unknown_parameter", "colour");
+            HttpResponse<String> set = put(path, ADMIN_KEY, "{\"type\":\"float\",\"min\":1,\"max\":5}");
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+            assertThat(json(get(path, ADMIN_KEY)).path("max").asDouble()).isEqualTo(5.0);
+            assertThat(json(get("/admin/feedback/metrics/ws-fb-admin", ADMIN_KEY)).path("data").findValuesAsString("name"))
+                    .contains("stars", "helpful").doesNotContain("elsewhere");
+
+            assertThat(feedback(key, """
+                    {"request_id":"%s","metric":"stars","value":4}""".formatted(request), null).statusCode()).isEqualTo(200);
+            assertError(feedback(key, """
+                    {"request_id":"%s","metric":"stars","value":6}""".formatted(request), null), 400, "invalid_value", "value");
+            // A stored metric replaces the configured one of its name, for its workspace only.
+            assertThat(put("/admin/feedback/metrics/ws-fb-admin/helpful", ADMIN_KEY,
+                    "{\"type\":\"categorical\",\"categories\":[\"yes\",\"no\"]}").statusCode()).isEqualTo(200);
+            assertError(feedback(key, """
+                    {"request_id":"%s","metric":"helpful","value":true}""".formatted(request), null), 400, "invalid_value", "value");
+            assertThat(json(get("/v1/audit/entries?type=admin.feedback.metric.set&workspace=ws-fb-admin", ADMIN_KEY))
+                    .path("data").size()).isEqualTo(2);
+        } finally {
+            delete(path);
+            JsonNode restored = json(delete("/admin/feedback/metrics/ws-fb-admin/helpful"));
+            assertThat(restored.path("in_force").path("type").asString()).as("the configured one again").isEqualTo("boolean");
+        }
+        assertThat(get(path, ADMIN_KEY).statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> put(String path, String key, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build());
+    }
 }
