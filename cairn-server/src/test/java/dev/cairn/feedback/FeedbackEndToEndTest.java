@@ -125,6 +125,22 @@ class FeedbackEndToEndTest extends CairnServerTest {
     }
 
     @Test
+    void erasingTheInteractionsSubjectErasesTheFeedbacksTextButNotItsValue() {
+        String key = createKey("ws-fb-erase");
+        String request = chat(key, "forget me");
+        assertThat(feedback(key, """
+                {"feedback":[{"request_id":"%1$s","comment":"about carol"},{"request_id":"%1$s","metric":"helpful","value":false}]}"""
+                .formatted(request), null).statusCode()).isEqualTo(200);
+
+        assertThat(post("/v1/audit/subjects/carol/erase?workspace=ws-fb-erase", ADMIN_KEY, "").statusCode()).isEqualTo(200);
+
+        JsonNode read = json(get("/v1/feedback?request_id=" + request, key)).path("data");
+        assertThat(read.get(0).path("content_state").asString()).isEqualTo("erased");
+        assertThat(read.get(0).has("comment")).isFalse();
+        assertThat(read.get(1).path("value").asBoolean(true)).isFalse();
+    }
+
+    @Test
     void aReplayedIdempotencyKeyReturnsTheFirstResponseAndRecordsNothingMore() {
         String key = createKey("ws-fb-idem");
         String request = chat(key, "idempotent");
