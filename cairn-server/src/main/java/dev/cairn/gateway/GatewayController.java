@@ -1,5 +1,7 @@
 package dev.cairn.gateway;
 
+import java.io.IOException;
+
 import dev.cairn.access.Principal;
 import dev.cairn.limits.ClientPeer;
 import dev.cairn.platform.JsonBodies;
@@ -19,16 +21,25 @@ import org.springframework.web.bind.annotation.RestController;
 public class GatewayController {
 
     private final GatewayPipeline pipeline;
+    private final Comparison comparison;
     private final long maxBodyBytes;
 
-    public GatewayController(GatewayPipeline pipeline, PlatformProperties platform) {
+    public GatewayController(GatewayPipeline pipeline, Comparison comparison, PlatformProperties platform) {
         this.pipeline = pipeline;
+        this.comparison = comparison;
         this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
     @PostMapping("/v1/chat/completions")
-    void chatCompletions(HttpServletRequest request, HttpServletResponse response) {
-        pipeline.chatCompletion(caller(request), CairnHeaders.read(request::getHeader), body(request), new ServletReply(response));
+    void chatCompletions(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        CairnHeaders headers = CairnHeaders.read(request::getHeader);
+        Comparison.Ask compare = Comparison.Ask.read(request.getHeader(Comparison.HEADER), request.getHeader(Comparison.ANSWER_HEADER));
+        if (compare != null) {
+            // Both models' calls need the body: read once, here.
+            comparison.chatCompletion(caller(request), headers, JsonBodies.read(request, maxBodyBytes), compare, new ServletReply(response));
+            return;
+        }
+        pipeline.chatCompletion(caller(request), headers, body(request), new ServletReply(response));
     }
 
     @PostMapping("/v1/embeddings")

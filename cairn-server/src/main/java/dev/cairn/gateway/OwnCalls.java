@@ -54,23 +54,7 @@ class OwnCalls implements OwnModelCalls {
                 NO_PEER, call.auditType(), call.auditData());
         byte[] body = JsonBodies.JSON.writeValueAsBytes(request);
         // A failed call throws from here, as the edge would have answered a client.
-        Trail trail = pipeline.chatCompletion(caller, CairnHeaders.NONE, () -> body, KEPT);
+        Trail trail = pipeline.chatCompletion(caller, CairnHeaders.NONE, () -> body, new KeptReply());
         return GatewayPipeline.answerText(trail);
     }
-
-    /** The answer stays here: the caller reads it from the concluded trail. */
-    private static final Reply KEPT = new Reply() {
-        @Override
-        public void header(String name, String value) {
-        }
-
-        @Override
-        public void json(byte[] answer) {
-        }
-
-        @Override
-        public EventStream events() {
-            throw new IllegalStateException("Cairn's own calls do not stream");
-        }
-    };
 }
