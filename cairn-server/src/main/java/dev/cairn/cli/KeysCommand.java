@@ -32,6 +32,8 @@ class KeysCommand {
         boolean admin;
         @Option(names = "--auditor", description = "May read the audit log, its tiles and proofs.")
         boolean auditor;
+        @Option(names = "--annotator", description = "May only work the workspace's annotation queues.")
+        boolean annotator;
         @Option(names = "--models", split = ",", paramLabel = "MODEL",
                 description = "Allow only these models (comma-separated; 'provider/*' matches a prefix).")
         List<String> models = new ArrayList<>();
@@ -39,7 +41,7 @@ class KeysCommand {
         @Override
         public Integer call() {
             return OfflineContext.run("keys create", common, context -> context.keyService().create(workspace, name,
-                    admin ? Role.ADMIN : auditor ? Role.AUDITOR : Role.USER, models, null).secret());
+                    admin ? Role.ADMIN : auditor ? Role.AUDITOR : annotator ? Role.ANNOTATOR : Role.USER, models, null).secret());
         }
     }
 
