@@ -55,10 +55,10 @@ class KeysCommand {
         @Override
         public Integer call() {
             return OfflineContext.run("keys list", common, context -> {
-                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-7s %s%n",
+                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-9s %s%n",
                         "ID", "PREFIX", "WORKSPACE", "NAME", "ROLE", "STATE"));
                 for (ApiKey key : context.keyRepository().list(workspace)) {
-                    out.append(String.format("%-30s %-12s %-20s %-20s %-7s %s%n", key.id(), key.displayPrefix(),
+                    out.append(String.format("%-30s %-12s %-20s %-20s %-9s %s%n", key.id(), key.displayPrefix(),
                             key.workspace(), key.name(), key.role().wireName(), key.revoked() ? "revoked " + key.revokedAt() : "active"));
                 }
                 return out.toString().stripTrailing();
