@@ -36,9 +36,9 @@ public final class AccessException extends CairnException {
                 "This API key has been revoked"));
     }
 
-    static AccessException roleRequired(Role role) {
+    public static AccessException roleRequired(Role role) {
         return new AccessException(new ApiError(403, "permission_error", role.wireName() + "_key_required", null,
-                "This endpoint needs an " + role.wireName() + " key"));
+                "This endpoint needs " + (role == Role.USER ? "a " : "an ") + role.wireName() + " key (or one of a higher role)"));
     }
 
     public static AccessException modelNotAllowed(String model) {

@@ -84,7 +84,7 @@ public class AdminKeyController {
         return json;
     }
 
-    /** {@code "role": "user" | "auditor" | "admin"}, or the older {@code "admin": true}. */
+    /** {@code "role": "annotator" | "user" | "auditor" | "admin"}, or the older {@code "admin": true}. */
     private static Role role(ObjectNode body) {
         JsonNode role = body.get("role");
         JsonNode admin = body.get("admin");
@@ -93,7 +93,7 @@ public class AdminKeyController {
         }
         if (role != null) {
             if (!role.isString()) {
-                throw AccessException.invalidField("role", "'role' must be one of user, auditor, admin");
+                throw AccessException.invalidField("role", "'role' must be one of annotator, user, auditor, admin");
             }
             return Role.parse(role.stringValue());
         }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 public class ApiKeyRepository {
 
     private static final String COLUMNS =
-            "id, secret_hash, display_prefix, workspace, name, is_admin, is_auditor, allowed_models, created_at, revoked_at, last_used_at";
+            "id, secret_hash, display_prefix, workspace, name, is_admin, is_auditor, is_annotator, allowed_models, created_at, revoked_at, last_used_at";
 
     private final JdbcClient jdbc;
 
@@ -24,9 +24,9 @@ public class ApiKeyRepository {
     }
 
     public void insert(ApiKey key) {
-        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(key.id(), key.secretHash(), key.displayPrefix(), key.workspace(), key.name(),
-                        key.role() == Role.ADMIN, key.role() == Role.AUDITOR,
+                        key.role() == Role.ADMIN, key.role() == Role.AUDITOR, key.role() == Role.ANNOTATOR,
                         key.allowedModels().isEmpty() ? null : String.join(",", key.allowedModels()),
                         key.createdAt().toEpochMilli(), millis(key.revokedAt()), millis(key.lastUsedAt()))
                 .update();
@@ -72,7 +72,8 @@ public class ApiKeyRepository {
         String models = rs.getString("allowed_models");
         return new ApiKey(rs.getString("id"), rs.getString("secret_hash"), rs.getString("display_prefix"),
                 rs.getString("workspace"), rs.getString("name"),
-                rs.getBoolean("is_admin") ? Role.ADMIN : rs.getBoolean("is_auditor") ? Role.AUDITOR : Role.USER,
+                rs.getBoolean("is_admin") ? Role.ADMIN : rs.getBoolean("is_auditor") ? Role.AUDITOR
+                        : rs.getBoolean("is_annotator") ? Role.ANNOTATOR : Role.USER,
                 models == null || models.isBlank() ? List.of() : Arrays.asList(models.split(",")),
                 instant(rs, "created_at"), instant(rs, "revoked_at"), instant(rs, "last_used_at"));
     }

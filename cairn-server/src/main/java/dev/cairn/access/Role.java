@@ -3,11 +3,12 @@ package dev.cairn.access;
 import java.util.Locale;
 
 /**
- * What a key may do beyond calling models: auditors also read the audit log and its proofs, admins
- * also manage keys and everything else. Each role includes the ones before it.
+ * What a key may do: annotators only work the annotation queues of their workspace; users also call
+ * models; auditors also read the audit log and its proofs; admins also manage keys and everything
+ * else. Each role includes the ones before it.
  */
 public enum Role {
-    USER, AUDITOR, ADMIN;
+    ANNOTATOR, USER, AUDITOR, ADMIN;
 
     public boolean includes(Role other) {
         return ordinal() >= other.ordinal();
@@ -23,6 +24,6 @@ public enum Role {
                 return role;
             }
         }
-        throw AccessException.invalidField("role", "'role' must be one of user, auditor, admin");
+        throw AccessException.invalidField("role", "'role' must be one of annotator, user, auditor, admin");
     }
 }

@@ -32,6 +32,8 @@ class KeysCommand {
         boolean admin;
         @Option(names = "--auditor", description = "May read the audit log, its tiles and proofs.")
         boolean auditor;
+        @Option(names = "--annotator", description = "May only work the workspace's annotation queues.")
+        boolean annotator;
         @Option(names = "--models", split = ",", paramLabel = "MODEL",
                 description = "Allow only these models (comma-separated; 'provider/*' matches a prefix).")
         List<String> models = new ArrayList<>();
@@ -39,7 +41,7 @@ class KeysCommand {
         @Override
         public Integer call() {
             return OfflineContext.run("keys create", common, context -> context.keyService().create(workspace, name,
-                    admin ? Role.ADMIN : auditor ? Role.AUDITOR : Role.USER, models, null).secret());
+                    admin ? Role.ADMIN : auditor ? Role.AUDITOR : annotator ? Role.ANNOTATOR : Role.USER, models, null).secret());
         }
     }
 
@@ -53,10 +55,10 @@ class KeysCommand {
         @Override
         public Integer call() {
             return OfflineContext.run("keys list", common, context -> {
-                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-7s %s%n",
+                StringBuilder out = new StringBuilder(String.format("%-30s %-12s %-20s %-20s %-9s %s%n",
                         "ID", "PREFIX", "WORKSPACE", "NAME", "ROLE", "STATE"));
                 for (ApiKey key : context.keyRepository().list(workspace)) {
-                    out.append(String.format("%-30s %-12s %-20s %-20s %-7s %s%n", key.id(), key.displayPrefix(),
+                    out.append(String.format("%-30s %-12s %-20s %-20s %-9s %s%n", key.id(), key.displayPrefix(),
                             key.workspace(), key.name(), key.role().wireName(), key.revoked() ? "revoked " + key.revokedAt() : "active"));
                 }
                 return out.toString().stripTrailing();

@@ -60,6 +60,18 @@ class KeysCommandTest {
     }
 
     @Test
+    void anAnnotatorKeyIsCreatedWithItsRole() {
+        Run created = run("keys", "create", "--data-dir", dataDir.toString(), "--workspace", "team", "--name", "rater", "--annotator");
+        assertThat(created.exit()).isZero();
+        try (var db = new com.zaxxer.hikari.HikariDataSource()) {
+            db.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("cairn.db"));
+            ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(JdbcClient.create(db)), event -> { });
+            assertThat(keys.authenticate(created.stdout().strip()).role()).isEqualTo(dev.cairn.access.Role.ANNOTATOR);
+        }
+        assertThat(run("keys", "list", "--data-dir", dataDir.toString()).stdout()).contains("rater", "annotator");
+    }
+
+    @Test
     void missingOptionsAndUnknownKeysFail() {
         assertThat(run("keys", "create", "--data-dir", dataDir.toString(), "--name", "x").exit()).isNotZero();
         Run unknown = run("keys", "revoke", "--data-dir", dataDir.toString(), "key_nope");
