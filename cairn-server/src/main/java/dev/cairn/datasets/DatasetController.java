@@ -1,8 +1,6 @@
 package dev.cairn.datasets;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.List;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.JsonBodies;
@@ -17,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,11 +29,14 @@ public class DatasetController {
 
     private final DatasetBuilder builder;
     private final DatasetRepository repository;
+    private final DatasetExporter exporter;
     private final long maxBodyBytes;
 
-    public DatasetController(DatasetBuilder builder, DatasetRepository repository, PlatformProperties platform) {
+    public DatasetController(DatasetBuilder builder, DatasetRepository repository, DatasetExporter exporter,
+                             PlatformProperties platform) {
         this.builder = builder;
         this.repository = repository;
+        this.exporter = exporter;
         this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
@@ -64,42 +64,14 @@ public class DatasetController {
                                                  HttpServletRequest http) {
         ExportFormat shape = ExportFormat.of(format);
         Dataset dataset = dataset(id, Principal.of(http));
-        StreamingResponseBody body = out -> write(dataset, shape, out);
+        StreamingResponseBody body = out -> exporter.write(dataset, shape, out, (rows, lines, bytes) -> { });
         return ResponseEntity.ok().contentType(JSON_LINES)
                 .header("Content-Disposition", "attachment; filename=\"" + dataset.id() + "." + shape.wire() + ".jsonl\"")
                 .body(body);
     }
 
-    /** Writes the export a page of rows at a time, so that no more than a page is ever held. */
-    private void write(Dataset dataset, ExportFormat format, OutputStream out) throws IOException {
-        long after = -1;
-        while (true) {
-            List<DatasetRepository.Row> page = repository.rows(dataset.id(), after);
-            for (DatasetRepository.Row row : page) {
-                after = row.ordinal();
-                if (format == ExportFormat.JSONL) {
-                    out.write(row.data());
-                    out.write('\n');
-                    continue;
-                }
-                JsonNode parsed = JsonBodies.JSON.readTree(row.data());
-                for (ObjectNode line : format.lines(parsed)) {
-                    out.write(JsonBodies.JSON.writeValueAsBytes(line));
-                    out.write('\n');
-                }
-            }
-            if (page.size() < DatasetRepository.PAGE) {
-                break;
-            }
-        }
-        out.flush();
-    }
-
-    /** The caller's built dataset; one that does not exist and one of another workspace get the same 404. */
     private Dataset dataset(String id, Principal principal) {
-        return repository.find(id)
-                .filter(d -> d.workspace().equals(principal.workspace()) && d.isBuilt())
-                .orElseThrow(() -> DatasetException.notFound(id));
+        return repository.builtIn(id, principal.workspace());
     }
 
     private static ObjectNode describe(Dataset dataset) {

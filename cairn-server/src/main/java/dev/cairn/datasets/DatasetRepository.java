@@ -78,6 +78,12 @@ class DatasetRepository {
                 .optional();
     }
 
+    /** A built dataset of {@code workspace}; one that does not exist and one of another workspace get the same 404. */
+    Dataset builtIn(String id, String workspace) {
+        return find(id).filter(d -> d.workspace().equals(workspace) && d.isBuilt())
+                .orElseThrow(() -> DatasetException.notFound(id));
+    }
+
     /** Up to {@link #PAGE} rows after {@code afterOrdinal}, in order. */
     List<Row> rows(String datasetId, long afterOrdinal) {
         return jdbc.sql("SELECT ordinal, interaction_index, subject_id, data FROM dataset_rows "

@@ -32,3 +32,19 @@ CREATE TABLE dataset_rows (
     PRIMARY KEY (dataset_id, ordinal)
 );
 CREATE INDEX dataset_rows_by_subject ON dataset_rows (subject_id);
+-- Exports run as background jobs (POST /v1/datasets/{id}/exports): state queued, running, done or
+-- failed; rows_done of rows_total is the progress; the file is written under the data dir.
+CREATE TABLE dataset_exports (
+    id          TEXT    PRIMARY KEY,
+    dataset_id  TEXT    NOT NULL,
+    workspace   TEXT    NOT NULL,
+    format      TEXT    NOT NULL,
+    state       TEXT    NOT NULL,
+    rows_done   BIGINT NOT NULL,
+    rows_total  BIGINT NOT NULL,
+    lines       BIGINT NOT NULL,
+    bytes       BIGINT NOT NULL,
+    error       TEXT,
+    created_at  BIGINT NOT NULL,
+    finished_at BIGINT
+);

@@ -32,3 +32,19 @@ CREATE TABLE dataset_rows (
     PRIMARY KEY (dataset_id, ordinal)
 );
 CREATE INDEX dataset_rows_by_subject ON dataset_rows (subject_id);
+-- Exports run as background jobs (POST /v1/datasets/{id}/exports): state queued, running, done or
+-- failed; rows_done of rows_total is the progress; the file is written under the data dir.
+CREATE TABLE dataset_exports (
+    id          TEXT    PRIMARY KEY,
+    dataset_id  TEXT    NOT NULL,
+    workspace   TEXT    NOT NULL,
+    format      TEXT    NOT NULL,
+    state       TEXT    NOT NULL,
+    rows_done   INTEGER NOT NULL,
+    rows_total  INTEGER NOT NULL,
+    lines       INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    error       TEXT,
+    created_at  INTEGER NOT NULL,
+    finished_at INTEGER
+);

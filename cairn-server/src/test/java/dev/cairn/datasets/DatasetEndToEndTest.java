@@ -257,4 +257,39 @@ class DatasetEndToEndTest extends CairnServerTest {
         assertError(get("/v1/datasets/" + id + "/export?format=jsonl", other), 404, "dataset_not_found", null);
         assertError(get("/v1/datasets/ds_nope", key), 404, "dataset_not_found", null);
     }
+
+    @Test
+    void aBackgroundExportReportsProgressAndWritesWhatTheStreamGives() throws Exception {
+        String key = createKey("ws-ds-job");
+        String request = chat(key, "one", "");
+        chat(key, "two", "");
+        feedback(key, "{\"request_id\":\"" + request + "\",\"chosen_choice\":1,\"rejected_choice\":0}");
+        String id = build(key, "{}").path("id").asString();
+
+        HttpResponse<String> started = post("/v1/datasets/" + id + "/exports", key, "{\"format\":\"openai-dpo\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String exportId = json(started).path("id").asString();
+        assertThat(exportId).startsWith("dx_");
+        assertThat(json(started).path("progress").path("rows_total").asLong()).isEqualTo(2);
+
+        JsonNode status = null;
+        for (int i = 0; i < 200; i++) {
+            status = json(get("/v1/datasets/" + id + "/exports/" + exportId, key));
+            if (Set.of("done", "failed").contains(status.path("state").asString())) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(status.path("state").asString()).as(status.toString()).isEqualTo("done");
+        assertThat(status.path("progress").path("rows_done").asLong()).isEqualTo(2);
+        assertThat(status.path("progress").path("lines").asLong()).isEqualTo(1);
+
+        HttpResponse<String> content = get("/v1/datasets/" + id + "/exports/" + exportId + "/content", key);
+        assertThat(content.statusCode()).isEqualTo(200);
+        assertThat(content.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(export(key, id, "openai-dpo").body());
+
+        assertError(post("/v1/datasets/" + id + "/exports", key, "{\"format\":\"xml\"}"), 400, "invalid_value", "format");
+        assertError(get("/v1/datasets/" + id + "/exports/dx_nope", key), 404, "export_not_found", null);
+        assertError(get("/v1/datasets/" + id + "/exports/" + exportId, createKey("ws-ds-job-other")), 404, "dataset_not_found", null);
+    }
 }
