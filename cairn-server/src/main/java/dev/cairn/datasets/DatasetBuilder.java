@@ -1,5 +1,6 @@
 package dev.cairn.datasets;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -67,7 +68,7 @@ class DatasetBuilder {
         CheckpointPublisher.Signed cut = checkpoints.publish();
         long size = cut.checkpoint().size();
         String filterJson = new String(CanonicalJson.bytes(filter.write(JsonBodies.JSON.createObjectNode())),
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
         Dataset dataset = new Dataset(Ids.newId("ds"), principal.workspace(), principal.keyId(), filterJson, "building",
                 0, 0, 0, size, cut.note(), null, null, Instant.now());
         repository.create(dataset);

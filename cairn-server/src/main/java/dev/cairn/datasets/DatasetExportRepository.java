@@ -30,9 +30,10 @@ class DatasetExportRepository {
                 .param(id)
                 .query((rs, n) -> {
                     long finished = rs.getLong(12);
+                    boolean unfinished = rs.wasNull();
                     return new DatasetExport(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10),
-                            Instant.ofEpochMilli(rs.getLong(11)), rs.wasNull() ? null : Instant.ofEpochMilli(finished));
+                            Instant.ofEpochMilli(rs.getLong(11)), unfinished ? null : Instant.ofEpochMilli(finished));
                 })
                 .optional();
     }
