@@ -15,6 +15,7 @@ import dev.cairn.audit.EntryStore;
 import dev.cairn.audit.LogIdentity;
 import dev.cairn.audit.MasterKey;
 import dev.cairn.audit.SubjectKeys;
+import dev.cairn.datasets.DatasetBundleWriter;
 import dev.cairn.gateway.ConfigurationRecorder;
 import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.PlatformProperties;
@@ -73,10 +74,24 @@ final class OfflineAudit implements AutoCloseable {
     /** Writes export bundles, signing a checkpoint of the current tree first when the latest does not cover it. */
     AuditExporter exporter() {
         LogIdentity identity = new LogIdentity(config, platform);
+        return new AuditExporter(repository, entryStore(), checkpoints(identity), identity);
+    }
+
+    /** Writes dataset bundles, with proofs under the checkpoints the log has signed (or signs now). */
+    DatasetBundleWriter datasetWriter() {
+        return DatasetBundleWriter.create(database.dataSource(), database.jdbc(), repository, entryStore(),
+                checkpoints(new LogIdentity(config, platform)));
+    }
+
+    private EntryStore entryStore() {
+        return new EntryStore(repository, new AuditArchive(config, platform));
+    }
+
+    private CheckpointPublisher checkpoints(LogIdentity identity) {
         CheckpointPublisher checkpoints = new CheckpointPublisher(sequencer, repository, identity, config);
         checkpoints.start();
         stops.push(checkpoints::stop);
-        return new AuditExporter(repository, new EntryStore(repository, new AuditArchive(config, platform)), checkpoints, identity);
+        return checkpoints;
     }
 
     @Override

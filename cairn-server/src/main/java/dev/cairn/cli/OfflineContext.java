@@ -7,6 +7,7 @@ import dev.cairn.access.ApiKeyRepository;
 import dev.cairn.access.ApiKeyService;
 import dev.cairn.audit.AuditExporter;
 import dev.cairn.audit.LogIdentity;
+import dev.cairn.datasets.DatasetBundleWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,10 @@ final class OfflineContext implements AutoCloseable {
 
     AuditExporter auditExporter() {
         return audit().exporter();
+    }
+
+    DatasetBundleWriter datasetWriter() {
+        return audit().datasetWriter();
     }
 
     private OfflineDatabase database() {

@@ -1,0 +1,61 @@
+package dev.cairn.datasets;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The table of background exports ({@code dataset_exports}) and their progress. */
+@Repository
+class DatasetExportRepository {
+
+    private final JdbcClient jdbc;
+
+    DatasetExportRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void create(DatasetExport export) {
+        jdbc.sql("INSERT INTO dataset_exports (id, dataset_id, workspace, format, state, rows_done, rows_total, lines, bytes, "
+                        + "created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, 0, 0, ?)")
+                .params(export.id(), export.datasetId(), export.workspace(), export.format(), export.rowsTotal(),
+                        export.createdAt().toEpochMilli())
+                .update();
+    }
+
+    Optional<DatasetExport> find(String id) {
+        return jdbc.sql("SELECT id, dataset_id, workspace, format, state, rows_done, rows_total, lines, bytes, error, "
+                        + "created_at, finished_at FROM dataset_exports WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> {
+                    long finished = rs.getLong(12);
+                    boolean unfinished = rs.wasNull();
+                    return new DatasetExport(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10),
+                            Instant.ofEpochMilli(rs.getLong(11)), unfinished ? null : Instant.ofEpochMilli(finished));
+                })
+                .optional();
+    }
+
+    /** Started, or started again after a failed attempt: the file is written from the beginning. */
+    void running(String id) {
+        jdbc.sql("UPDATE dataset_exports SET state = 'running', rows_done = 0, lines = 0, bytes = 0, error = NULL WHERE id = ?")
+                .param(id).update();
+    }
+
+    void progress(String id, long rows, long lines, long bytes) {
+        jdbc.sql("UPDATE dataset_exports SET rows_done = ?, lines = ?, bytes = ? WHERE id = ?")
+                .params(rows, lines, bytes, id).update();
+    }
+
+    void done(String id, DatasetExporter.Written written, Instant at) {
+        jdbc.sql("UPDATE dataset_exports SET state = 'done', rows_done = ?, lines = ?, bytes = ?, finished_at = ? WHERE id = ?")
+                .params(written.rows(), written.lines(), written.bytes(), at.toEpochMilli(), id).update();
+    }
+
+    void failed(String id, String error, Instant at) {
+        jdbc.sql("UPDATE dataset_exports SET state = 'failed', error = ?, finished_at = ? WHERE id = ?")
+                .params(error, at.toEpochMilli(), id).update();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.cairn.datasets;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The tables of dataset versions ({@code datasets}) and their frozen rows ({@code dataset_rows}).
+ * Rows are read back in pages by ordinal, so that an export never holds more than a page.
+ */
+@Repository
+class DatasetRepository {
+
+    /** How many rows an export reads at a time. */
+    static final int PAGE = 500;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    DatasetRepository(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** One frozen row: its place, where its interaction is in the log, whose it is, and its exported bytes. */
+    record Row(long ordinal, long interactionIndex, String subjectId, byte[] data) {
+    }
+
+    void create(Dataset dataset) {
+        jdbc.sql("INSERT INTO datasets (id, workspace, key_id, filter, state, row_count, skipped, feedback_count, "
+                        + "checkpoint_size, checkpoint_note, rows_root, manifest_index, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(dataset.id(), dataset.workspace(), dataset.keyId(), dataset.filter(), dataset.state(),
+                        dataset.rows(), dataset.skipped(), dataset.feedback(), dataset.checkpointSize(),
+                        dataset.checkpointNote(), dataset.rowsRoot(), dataset.manifestIndex(),
+                        dataset.createdAt().toEpochMilli())
+                .update();
+    }
+
+    /** Adds a batch of rows to a version still being built, in one transaction. */
+    void addRows(String datasetId, List<Row> rows) {
+        transactions.executeWithoutResult(status -> {
+            for (Row row : rows) {
+                jdbc.sql("INSERT INTO dataset_rows (dataset_id, ordinal, interaction_index, subject_id, data) VALUES (?, ?, ?, ?, ?)")
+                        .params(datasetId, row.ordinal(), row.interactionIndex(), row.subjectId(), row.data()).update();
+            }
+        });
+    }
+
+    /** Freezes a version: from here on nothing about it changes. */
+    void built(Dataset dataset) {
+        jdbc.sql("UPDATE datasets SET state = 'built', row_count = ?, skipped = ?, feedback_count = ?, rows_root = ?, "
+                        + "manifest_index = ? WHERE id = ? AND state = 'building'")
+                .params(dataset.rows(), dataset.skipped(), dataset.feedback(), dataset.rowsRoot(), dataset.manifestIndex(),
+                        dataset.id())
+                .update();
+    }
+
+    /** Drops a version whose build failed, rows and all. */
+    void discard(String datasetId) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("DELETE FROM dataset_rows WHERE dataset_id = ?").param(datasetId).update();
+            jdbc.sql("DELETE FROM datasets WHERE id = ?").param(datasetId).update();
+        });
+    }
+
+    Optional<Dataset> find(String id) {
+        return jdbc.sql("SELECT id, workspace, key_id, filter, state, row_count, skipped, feedback_count, checkpoint_size, "
+                        + "checkpoint_note, rows_root, manifest_index, created_at FROM datasets WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new Dataset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10),
+                        rs.getString(11), (Long) rs.getObject(12, Long.class), Instant.ofEpochMilli(rs.getLong(13))))
+                .optional();
+    }
+
+    /** A built dataset of {@code workspace}; one that does not exist and one of another workspace get the same 404. */
+    Dataset builtIn(String id, String workspace) {
+        return find(id).filter(d -> d.workspace().equals(workspace) && d.isBuilt())
+                .orElseThrow(() -> DatasetException.notFound(id));
+    }
+
+    /** Up to {@link #PAGE} rows after {@code afterOrdinal}, in order. */
+    List<Row> rows(String datasetId, long afterOrdinal) {
+        return jdbc.sql("SELECT ordinal, interaction_index, subject_id, data FROM dataset_rows "
+                        + "WHERE dataset_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?")
+                .params(datasetId, afterOrdinal, PAGE)
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)))
+                .list();
+    }
+}
