@@ -8,7 +8,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * Which paths need which key: everything under /v1 needs a user key (or better), except the
  * annotation queues, which annotator keys may work too and which check finer roles themselves; admin paths an admin key, and
- * /metrics an admin key unless {@code cairn.metrics.public} opens it. Health endpoints are public;
+ * /metrics an admin key unless {@code cairn.metrics.public} opens it. Health endpoints and the annotator
+ * page ({@code /annotate}, which holds no data and calls the annotation paths with the key pasted into it) are public;
  * the audit log's /log/ resources are the audit feature's to guard ({@code LogAccessConfig}).
  */
 @Configuration(proxyBeanMethods = false)

@@ -87,7 +87,7 @@ public class AnnotationController {
             json.put("request_id", handed.lease().requestId());
             json.put("lease_expires_at", handed.lease().until().toString());
             ArrayNode questions = json.putArray("questions");
-            queue.questions().forEach(q -> q.toJson(questions.addObject()));
+            queue.questions().forEach(q -> withScale(principal, q, q.toJson(questions.addObject())));
             json.setAll((ObjectNode) handed.content());
             return ResponseEntity.ok(json);
         }).orElseGet(() -> ResponseEntity.noContent().build());
@@ -162,6 +162,27 @@ public class AnnotationController {
             annotators.addObject().put("key_id", p.annotator()).put("submitted", p.done()).put("leased", p.leased());
         }
         return json;
+    }
+
+    /**
+     * Adds what an answer to a question with a metric may be, so that a client (the annotator page)
+     * can offer exactly those values: a rating's {@code min} and {@code max}, a choice's {@code values}.
+     */
+    private void withScale(Principal principal, Question question, ObjectNode json) {
+        service.metric(principal, question).ifPresent(metric -> {
+            switch (metric.type()) {
+                case FLOAT -> {
+                    if (metric.min() != null) {
+                        json.put("min", metric.min());
+                    }
+                    if (metric.max() != null) {
+                        json.put("max", metric.max());
+                    }
+                }
+                case BOOLEAN -> json.putArray("values").add(true).add(false);
+                case CATEGORICAL -> metric.categories().forEach(json.withArray("values")::add);
+            }
+        });
     }
 
     private AnnotationQueue queue(Principal principal, String id) {

@@ -151,6 +151,11 @@ class AnnotationService {
         return out;
     }
 
+    /** The metric a question records, as the caller's workspace defines it now; empty for none. */
+    Optional<Metric> metric(Principal principal, Question question) {
+        return question.metric() == null ? Optional.empty() : feedback.metric(principal.workspace(), question.metric());
+    }
+
     private void checkMetric(String workspace, Question question, String param) {
         if (question.metric() == null) {
             return;
