@@ -45,10 +45,11 @@ public class AuditController {
     private final MasterKey masterKey;
     private final AuditLog auditLog;
     private final LogIdentity identity;
+    private final List<ErasureParticipant> participants;
 
     public AuditController(AuditRepository repository, EntryStore entries, CheckpointPublisher checkpoints,
                            SealedContent sealed, SubjectKeys subjectKeys, MasterKey masterKey, AuditLog auditLog,
-                           LogIdentity identity) {
+                           LogIdentity identity, List<ErasureParticipant> participants) {
         this.repository = repository;
         this.entries = entries;
         this.checkpoints = checkpoints;
@@ -57,6 +58,7 @@ public class AuditController {
         this.masterKey = masterKey;
         this.auditLog = auditLog;
         this.identity = identity;
+        this.participants = participants;
     }
 
     /** A request's entry, its content when the key may see it, and its inclusion proof. */
@@ -112,7 +114,8 @@ public class AuditController {
 
     /**
      * Erases a data subject: destroys its keys, so its sealed content can never be read again, and
-     * records the erasure. Admin keys only; the subject is taken in the key's workspace unless
+     * records the erasure; then every {@link ErasureParticipant} removes its copies, and the result
+     * lists what held the subject. Admin keys only; the subject is taken in the key's workspace unless
      * {@code workspace} names another.
      */
     @PostMapping("/subjects/{subject}/erase")
@@ -138,6 +141,14 @@ public class AuditController {
         json.put("keys_destroyed", destroyed);
         json.put("index", index);
         json.put("citation", citation(index));
+        // After the entry, so that what the participants record can cite it.
+        ErasureParticipant.Erasure erasure = new ErasureParticipant.Erasure(scope, subjectId, principal.keyId(), index);
+        for (ErasureParticipant participant : participants) {
+            ArrayNode held = json.putArray(participant.name());
+            for (ErasureParticipant.Holding holding : participant.erase(erasure)) {
+                held.addObject().put("id", holding.id()).put("rows", holding.rows());
+            }
+        }
         return json;
     }
 

@@ -195,6 +195,10 @@ class VerifyCommand implements Callable<Integer> {
         DatasetBundleVerifier.Report report = new DatasetBundleVerifier(NoteVerifier.parse(vkey)).verify(source.dataset);
         out.printf("dataset %s: manifest logged and signed; %d rows from %d log entries proven under the checkpoint of size %d;"
                 + " rows match the manifest's Merkle root%n", report.datasetId(), report.rows(), report.entries(), report.cutSize());
+        if (report.erased() > 0) {
+            out.printf("dataset %s: %d rows omitted, erased with their subject (logged dataset.rows_erased entries); their kept"
+                    + " leaf hashes complete the root%n", report.datasetId(), report.erased());
+        }
     }
 
     private static Path defaultState(NoteVerifier verifier) {

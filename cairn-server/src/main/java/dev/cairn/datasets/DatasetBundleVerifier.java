@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.CompactRange;
@@ -28,12 +29,14 @@ import tools.jackson.databind.node.ObjectNode;
  * the cut checkpoint and the manifest's checkpoint are signed and consistent; the manifest is a
  * logged {@code dataset.built} entry naming the cut; every row's source entries are in the tree
  * under the cut and agree with what the row says of them; and the rows hash to the manifest's root,
- * so that no byte of any row (its unsealed text included) changed since the version was built.
+ * so that no byte of any row (its unsealed text included) changed since the version was built. Rows
+ * an erasure took out are absent; their leaf hashes, from the logged {@code dataset.rows_erased}
+ * entries, stand in for them in the root.
  */
 public final class DatasetBundleVerifier {
 
     /** What was checked. */
-    public record Report(String datasetId, long rows, long entries, long cutSize) {
+    public record Report(String datasetId, long rows, long entries, long cutSize, long erased) {
     }
 
     private final NoteVerifier verifier;
@@ -57,15 +60,21 @@ public final class DatasetBundleVerifier {
                     + " is not a dataset.built entry cut at this bundle's checkpoint");
         }
         String workspace = manifest.path("workspace").asString();
+        String datasetId = data.path("dataset_id").asString();
+        TreeMap<Long, byte[]> erased = erased(manifestProof.path("erasures"), later, datasetId, workspace);
+        long omitted = erased.size();
 
         CompactRange tree = CompactRange.empty();
         long rows = 0;
+        long ordinal = 0;
         long entries = 0;
         try (InputStream rowsIn = new BufferedInputStream(Files.newInputStream(dir.resolve("rows.jsonl")));
              InputStream sourcesIn = new BufferedInputStream(Files.newInputStream(dir.resolve("sources.jsonl")))) {
             byte[] row;
             while ((row = line(rowsIn)) != null) {
+                ordinal = skipErased(tree, erased, ordinal);
                 tree.append(Hashes.leafHash(row));
+                ordinal++;
                 byte[] sources = line(sourcesIn);
                 if (sources == null) {
                     throw new VerificationException("row " + rows + ": no sources for it in sources.jsonl");
@@ -77,13 +86,52 @@ public final class DatasetBundleVerifier {
                 throw new VerificationException("sources.jsonl has more lines than rows.jsonl");
             }
         }
-        if (rows != data.path("rows").asLong(-1)) {
-            throw new VerificationException("rows: the bundle has " + rows + " rows, the manifest " + data.path("rows").asLong());
+        ordinal = skipErased(tree, erased, ordinal);
+        if (!erased.isEmpty()) {
+            throw new VerificationException("erasures: row " + erased.firstKey() + " is erased but not a row of the version");
+        }
+        if (ordinal != data.path("rows").asLong(-1)) {
+            throw new VerificationException("rows: the bundle has " + rows + " rows and " + omitted + " erased, the manifest "
+                    + data.path("rows").asLong());
         }
         if (!Base64.getEncoder().encodeToString(tree.rootHash()).equals(data.path("rows_root").asString())) {
             throw new VerificationException("rows: their Merkle root is not the manifest's rows_root; a row was changed, added or removed");
         }
-        return new Report(data.path("dataset_id").asString(), rows, entries, cut.size());
+        return new Report(datasetId, rows, entries, cut.size(), omitted);
+    }
+
+    /**
+     * The leaf hashes of the rows erasures took out, by row: each from a {@code dataset.rows_erased}
+     * entry of this version, proven under the later checkpoint, so that an omitted row is one Cairn
+     * logged as erased and not one dropped from the bundle.
+     */
+    private static TreeMap<Long, byte[]> erased(JsonNode erasures, Checkpoint later, String datasetId, String workspace)
+            throws VerificationException {
+        TreeMap<Long, byte[]> out = new TreeMap<>();
+        for (JsonNode proof : erasures) {
+            JsonNode entry = included(proof, later, "erasures");
+            JsonNode data = entry.path("data");
+            if (!"dataset.rows_erased".equals(entry.path("type").asString()) || !datasetId.equals(data.path("dataset_id").asString())
+                    || !Objects.equals(entry.path("workspace").asString(null), workspace)
+                    || data.path("rows").size() != data.path("leaf_hashes").size()) {
+                throw new VerificationException("erasures: entry " + proof.path("index").asLong()
+                        + " is not a dataset.rows_erased entry of " + datasetId);
+            }
+            for (int i = 0; i < data.path("rows").size(); i++) {
+                out.put(data.path("rows").get(i).asLong(), Base64.getDecoder().decode(data.path("leaf_hashes").get(i).asString()));
+            }
+        }
+        return out;
+    }
+
+    /** Appends the kept leaf hashes of the erased rows from {@code ordinal} on; the next row's ordinal. */
+    private static long skipErased(CompactRange tree, TreeMap<Long, byte[]> erased, long ordinal) {
+        byte[] leaf;
+        while ((leaf = erased.remove(ordinal)) != null) {
+            tree.append(leaf);
+            ordinal++;
+        }
+        return ordinal;
     }
 
     /** Proves a row's sources under the cut and checks that the row says of them what they say. */

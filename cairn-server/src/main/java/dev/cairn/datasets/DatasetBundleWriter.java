@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code rows.jsonl} (the rows, byte for byte), {@code sources.jsonl} (for each row, the log entries
  * it comes from with their inclusion proofs under the cut checkpoint), {@code checkpoint} (that signed
  * checkpoint), {@code manifest.json} (the {@code dataset.built} entry, proven under a later checkpoint
- * consistent with the cut) and {@code vkey}. Written a page of rows at a time.
+ * consistent with the cut, with the {@code dataset.rows_erased} entries that took rows out of it
+ * since) and {@code vkey}. Rows of erased subjects are left out. Written a page of rows at a time.
  */
 public final class DatasetBundleWriter {
 
@@ -77,6 +78,9 @@ public final class DatasetBundleWriter {
                 List<DatasetRepository.Row> page = datasets.rows(dataset.id(), after);
                 for (DatasetRepository.Row row : page) {
                     after = row.ordinal();
+                    if (row.erased()) {
+                        continue; // omitted; its leaf hash is in the proven dataset.rows_erased entry
+                    }
                     rowsOut.write(row.data());
                     rowsOut.write('\n');
                     ObjectNode sources = JsonBodies.JSON.createObjectNode();
@@ -95,11 +99,17 @@ public final class DatasetBundleWriter {
                 }
             }
         }
-        CheckpointPublisher.Signed later = checkpoints.covering(dataset.manifestIndex());
+        List<Long> erasures = datasets.erasureEntries(dataset.id());
+        long latest = erasures.isEmpty() ? dataset.manifestIndex() : Math.max(dataset.manifestIndex(), erasures.getLast());
+        CheckpointPublisher.Signed later = checkpoints.covering(latest);
         long laterSize = later.checkpoint().size();
         HashSource laterTree = new TileHashSource(tile -> log.tile(tile.level(), tile.index(), tile.width()), laterSize);
         ObjectNode manifest = proven(dataset.manifestIndex(), laterTree, laterSize);
         manifest.put("checkpoint", later.note());
+        ArrayNode erased = manifest.putArray("erasures");
+        for (long index : erasures) {
+            erased.add(proven(index, laterTree, laterSize));
+        }
         ArrayNode consistency = manifest.putArray("consistency");
         MerkleProofs.consistencyProof(laterTree, cut, laterSize)
                 .forEach(hash -> consistency.add(Base64.getEncoder().encodeToString(hash)));

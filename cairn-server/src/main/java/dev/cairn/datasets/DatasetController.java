@@ -1,6 +1,7 @@
 package dev.cairn.datasets;
 
 import java.io.IOException;
+import java.util.List;
 
 import dev.cairn.access.Principal;
 import dev.cairn.platform.JsonBodies;
@@ -74,7 +75,7 @@ public class DatasetController {
         return repository.builtIn(id, principal.workspace());
     }
 
-    private static ObjectNode describe(Dataset dataset) {
+    private ObjectNode describe(Dataset dataset) {
         ObjectNode json = JsonBodies.JSON.createObjectNode();
         json.put("id", dataset.id());
         json.put("object", "dataset");
@@ -89,6 +90,12 @@ public class DatasetController {
         manifest.put("rows_root", dataset.rowsRoot());
         manifest.put("checkpoint_size", dataset.checkpointSize());
         manifest.put("checkpoint", dataset.checkpointNote());
+        // The logged manifest cannot change; what erasures took out since is told beside it.
+        List<Long> erased = repository.erasedOrdinals(dataset.id());
+        ObjectNode erasure = manifest.putObject("erasure");
+        erasure.put("rows_omitted", erased.size());
+        erased.forEach(erasure.putArray("rows")::add);
+        repository.erasureEntries(dataset.id()).forEach(erasure.putArray("log_indexes")::add);
         return json;
     }
 }

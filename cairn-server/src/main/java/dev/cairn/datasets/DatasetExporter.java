@@ -41,6 +41,9 @@ class DatasetExporter {
             for (DatasetRepository.Row row : page) {
                 after = row.ordinal();
                 rows++;
+                if (row.erased()) {
+                    continue; // its subject was erased: the manifest says which rows are omitted
+                }
                 if (format == ExportFormat.JSONL) {
                     bytes += line(out, row.data());
                     lines++;

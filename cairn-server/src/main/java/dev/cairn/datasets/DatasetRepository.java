@@ -1,8 +1,12 @@
 package dev.cairn.datasets;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -26,8 +30,23 @@ class DatasetRepository {
         this.transactions = transactions;
     }
 
-    /** One frozen row: its place, where its interaction is in the log, whose it is, and its exported bytes. */
-    record Row(long ordinal, long interactionIndex, String subjectId, byte[] data) {
+    /**
+     * One frozen row: its place, where its interaction is in the log, whose it is, and its exported
+     * bytes; once its subject is erased, no bytes and only {@code erasedLeaf}, the leaf hash it had.
+     */
+    record Row(long ordinal, long interactionIndex, String subjectId, byte[] data, byte[] erasedLeaf) {
+
+        Row(long ordinal, long interactionIndex, String subjectId, byte[] data) {
+            this(ordinal, interactionIndex, subjectId, data, null);
+        }
+
+        boolean erased() {
+            return erasedLeaf != null;
+        }
+    }
+
+    /** A version's rows that an erasure emptied: their ordinals and the leaf hashes kept for them. */
+    record ErasedRows(String datasetId, String workspace, List<Long> ordinals, List<byte[]> leafHashes) {
     }
 
     void create(Dataset dataset) {
@@ -64,6 +83,7 @@ class DatasetRepository {
     void discard(String datasetId) {
         transactions.executeWithoutResult(status -> {
             jdbc.sql("DELETE FROM dataset_rows WHERE dataset_id = ?").param(datasetId).update();
+            jdbc.sql("DELETE FROM dataset_erasures WHERE dataset_id = ?").param(datasetId).update();
             jdbc.sql("DELETE FROM datasets WHERE id = ?").param(datasetId).update();
         });
     }
@@ -86,10 +106,55 @@ class DatasetRepository {
 
     /** Up to {@link #PAGE} rows after {@code afterOrdinal}, in order. */
     List<Row> rows(String datasetId, long afterOrdinal) {
-        return jdbc.sql("SELECT ordinal, interaction_index, subject_id, data FROM dataset_rows "
+        return jdbc.sql("SELECT ordinal, interaction_index, subject_id, data, leaf_hash, erased_at FROM dataset_rows "
                         + "WHERE dataset_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?")
                 .params(datasetId, afterOrdinal, PAGE)
-                .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)))
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4),
+                        rs.getObject(6) == null ? null : rs.getBytes(5)))
                 .list();
+    }
+
+    /**
+     * Empties every row of {@code subjectId} in the workspace's versions, keeping only each row's leaf
+     * hash, in one transaction; what it emptied, by version. Rows already emptied are left as they are.
+     */
+    List<ErasedRows> erase(String workspace, String subjectId, Function<byte[], byte[]> leafHash) {
+        return transactions.execute(status -> {
+            record Held(String datasetId, long ordinal, byte[] data) {
+            }
+            List<Held> held = jdbc.sql("SELECT r.dataset_id, r.ordinal, r.data FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id "
+                            + "WHERE r.subject_id = ? AND d.workspace = ? AND r.erased_at IS NULL ORDER BY r.dataset_id, r.ordinal")
+                    .params(subjectId, workspace)
+                    .query((rs, n) -> new Held(rs.getString(1), rs.getLong(2), rs.getBytes(3)))
+                    .list();
+            long now = Instant.now().toEpochMilli();
+            Map<String, ErasedRows> byDataset = new LinkedHashMap<>();
+            for (Held row : held) {
+                byte[] leaf = leafHash.apply(row.data());
+                jdbc.sql("UPDATE dataset_rows SET data = ?, leaf_hash = ?, erased_at = ? WHERE dataset_id = ? AND ordinal = ?")
+                        .params(new byte[0], leaf, now, row.datasetId(), row.ordinal()).update();
+                ErasedRows erased = byDataset.computeIfAbsent(row.datasetId(),
+                        id -> new ErasedRows(id, workspace, new ArrayList<>(), new ArrayList<>()));
+                erased.ordinals().add(row.ordinal());
+                erased.leafHashes().add(leaf);
+            }
+            return List.copyOf(byDataset.values());
+        });
+    }
+
+    /** The ordinals of a version's erased rows, in order. */
+    List<Long> erasedOrdinals(String datasetId) {
+        return jdbc.sql("SELECT ordinal FROM dataset_rows WHERE dataset_id = ? AND erased_at IS NOT NULL ORDER BY ordinal")
+                .param(datasetId).query(Long.class).list();
+    }
+
+    /** The log indexes of a version's {@code dataset.rows_erased} entries, oldest first. */
+    List<Long> erasureEntries(String datasetId) {
+        return jdbc.sql("SELECT log_index FROM dataset_erasures WHERE dataset_id = ? ORDER BY log_index")
+                .param(datasetId).query(Long.class).list();
+    }
+
+    void recordErasureEntry(String datasetId, long logIndex) {
+        jdbc.sql("INSERT INTO dataset_erasures (dataset_id, log_index) VALUES (?, ?)").params(datasetId, logIndex).update();
     }
 }
