@@ -3,7 +3,10 @@ package dev.cairn.annotation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,22 +46,33 @@ class AnnotatorPageTest extends CairnServerTest {
         registry.add("cairn.feedback.metrics.quality.max", () -> "5");
     }
 
+    private static Path browserDir;
+
     @BeforeAll
-    static void startBrowser() {
+    static void startBrowser() throws IOException {
+        // Chromium's profile and the lock directory it makes in TMPDIR go in here, deleted afterwards.
+        browserDir = Files.createTempDirectory("cairn-chromium");
         ChromeOptions options = new ChromeOptions();
         if (new File("/usr/bin/chromium").canExecute()) {
             options.setBinary("/usr/bin/chromium");
         }
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--user-data-dir=" + browserDir.resolve("profile"));
         ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort()
+                .withEnvironment(Map.of("TMPDIR", browserDir.toString())).build();
         browser = new ChromeDriver(driver, options);
     }
 
     @AfterAll
-    static void quitBrowser() {
+    static void quitBrowser() throws IOException {
         if (browser != null) {
             browser.quit();
+        }
+        if (browserDir != null) {
+            try (var paths = Files.walk(browserDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
