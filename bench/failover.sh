@@ -34,8 +34,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . "$root/.mvn/select-jdk.sh"
-java="$JAVA_HOME/bin/java"
-classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
 
 RATE=${RATE:-500}
 WARMUP=${WARMUP:-10}

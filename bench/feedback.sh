@@ -14,8 +14,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . "$root/.mvn/select-jdk.sh"
-java="$JAVA_HOME/bin/java"
-classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
 . "$root/bench/lib.sh"
 
 PORT=${PORT:-9185}

@@ -1,6 +1,10 @@
-# Shared by bench/run.sh and bench/variants.sh (sourced, after `java` and `classpath` are set), so
+# Shared by the bench/ scripts (sourced after .mvn/select-jdk.sh, from the project root; `java` and
+# `classpath` below are set unless the script set its own), so
 # that both send the same request to the same fake upstream through the same provider settings,
 # and read CPU time and memory the same way: figures from the two scripts are then comparable.
+
+java=${java:-$JAVA_HOME/bin/java}
+classpath=${classpath:-$PWD/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$PWD/bench/target/lib/*}
 
 # The request both scripts time: a short chat completion, as an application would send it.
 write_request_body() {   # FILE

@@ -1,16 +1,15 @@
 package dev.cairn.cli;
 
+import static dev.cairn.support.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 
+import dev.cairn.support.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,44 +22,25 @@ class AuditCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int exit = CairnCommand.commandLine().execute(args);
-            return new Run(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void exportsABundleThatVerifiesOfflineUntilAByteChanges() throws Exception {
         Path data = dir.resolve("data");
         for (int i = 0; i < 3; i++) {
             assertThat(run("keys", "create", "--data-dir", data.toString(), "--workspace", "w", "--name", "k" + i).exit()).isZero();
         }
-        Run vkey = run("log", "vkey", "--data-dir", data.toString());
+        CliRun vkey = run("log", "vkey", "--data-dir", data.toString());
         assertThat(vkey.exit()).isZero();
         assertThat(vkey.stdout().strip()).matches("cairn\\.local/log-[0-9a-f]{8}\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+");
         assertThat(Files.getPosixFilePermissions(data.resolve("audit/signing.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
         assertThat(Files.getPosixFilePermissions(data.resolve("audit/master.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
         Path bundle = dir.resolve("bundle");
-        Run export = run("export", "audit", "--data-dir", data.toString(), "--out", bundle.toString());
+        CliRun export = run("export", "audit", "--data-dir", data.toString(), "--out", bundle.toString());
         assertThat(export.exit()).as(export.stderr()).isZero();
         assertThat(export.stdout()).contains("exported 4 of 4 entries"); // three keys and the configuration
         Path state = dir.resolve("witness.checkpoint");
 
-        Run verified = run("verify", "--dir", bundle.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString(), "--entry", "2");
+        CliRun verified = run("verify", "--dir", bundle.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString(), "--entry", "2");
         assertThat(verified.exit()).as(verified.stderr()).isZero();
         assertThat(verified.stdout()).contains("signature OK", "4 entries hashed", "entry 2: included", "OK");
         assertThat(state).exists();
@@ -70,7 +50,7 @@ class AuditCliTest {
         byte[] changed = original.clone();
         changed[changed.length - 3] ^= 0x01; // inside the last entry
         Files.write(entries, changed);
-        Run tampered = run("verify", "--dir", bundle.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString());
+        CliRun tampered = run("verify", "--dir", bundle.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString());
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.stderr()).contains("FAILED: entry 3:");
         Files.write(entries, original);
@@ -82,7 +62,7 @@ class AuditCliTest {
         }
         Path second = dir.resolve("bundle-after-db-change");
         assertThat(run("export", "audit", "--data-dir", data.toString(), "--out", second.toString()).exit()).isZero();
-        Run fromDatabase = run("verify", "--dir", second.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString());
+        CliRun fromDatabase = run("verify", "--dir", second.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString());
         assertThat(fromDatabase.exit()).isEqualTo(1);
         assertThat(fromDatabase.stderr()).contains("FAILED: entry 2:");
     }

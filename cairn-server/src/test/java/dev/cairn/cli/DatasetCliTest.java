@@ -1,15 +1,15 @@
 package dev.cairn.cli;
 
+import static dev.cairn.support.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.cairn.support.CairnServerTest;
+import dev.cairn.support.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,25 +31,6 @@ class DatasetCliTest extends CairnServerTest {
     @DynamicPropertySource
     static void metrics(DynamicPropertyRegistry registry) {
         registry.add("cairn.feedback.metrics.helpful.type", () -> "boolean");
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int exit = CairnCommand.commandLine().execute(args);
-            return new Run(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private String chat(String key, String prompt) {
@@ -75,13 +56,13 @@ class DatasetCliTest extends CairnServerTest {
         chat(key, "after the cut"); // the log grows past the cut before the export
 
         Path bundle = dir.resolve("bundle");
-        Run export = run("export", "dataset", id, "--data-dir", dataDir, "--out", bundle.toString());
+        CliRun export = run("export", "dataset", id, "--data-dir", dataDir, "--out", bundle.toString());
         assertThat(export.exit()).as(export.stderr()).isZero();
         assertThat(export.stdout()).contains("exported 2 rows of " + id);
         String vkey = run("log", "vkey", "--data-dir", dataDir).stdout().strip();
         assertThat(get("/log/vkey", null).body().strip()).isEqualTo(vkey);
 
-        Run verified = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
+        CliRun verified = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
         assertThat(verified.exit()).as(verified.stderr()).isZero();
         assertThat(verified.stdout()).contains("dataset " + id, "2 rows from", "OK");
 
@@ -91,19 +72,19 @@ class DatasetCliTest extends CairnServerTest {
         byte[] changed = original.clone();
         changed[at] ^= 0x01; // one letter of a prompt: still valid JSON, still the same sources
         Files.write(rows, changed);
-        Run tampered = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
+        CliRun tampered = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.stderr()).contains("FAILED", "rows_root");
         Files.write(rows, original);
 
         String rowsText = new String(original, StandardCharsets.UTF_8);
         Files.writeString(rows, rowsText.replaceFirst("\"value\":true", "\"value\":false"));
-        Run relabelled = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
+        CliRun relabelled = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
         assertThat(relabelled.exit()).isEqualTo(1);
         assertThat(relabelled.stderr()).contains("FAILED", "'value' differs");
         Files.write(rows, original);
 
-        Run otherKey = run("verify", "--dataset", bundle.toString(), "--vkey",
+        CliRun otherKey = run("verify", "--dataset", bundle.toString(), "--vkey",
                 "other.example/log+01020304+" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         assertThat(otherKey.exit()).isNotZero();
 

@@ -1,9 +1,8 @@
 package dev.cairn.datasets;
 
+import static dev.cairn.support.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,10 +11,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import dev.cairn.cli.CairnCommand;
 import dev.cairn.ledger.CompactRange;
 import dev.cairn.ledger.Hashes;
 import dev.cairn.support.CairnServerTest;
+import dev.cairn.support.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
@@ -68,25 +67,6 @@ class DatasetErasureTest extends CairnServerTest {
             }
         }
         return lines;
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int exit = CairnCommand.commandLine().execute(args);
-            return new Run(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     @Test
@@ -155,11 +135,11 @@ class DatasetErasureTest extends CairnServerTest {
 
         // The offline bundle still verifies, naming the erased rows; dropping a kept row still fails it.
         Path bundle = dir.resolve("bundle");
-        Run export = run("export", "dataset", id, "--data-dir", dataDir, "--out", bundle.toString());
+        CliRun export = run("export", "dataset", id, "--data-dir", dataDir, "--out", bundle.toString());
         assertThat(export.exit()).as(export.stderr()).isZero();
         assertThat(Files.readAllLines(bundle.resolve("rows.jsonl"))).hasSize(2);
         String vkey = run("log", "vkey", "--data-dir", dataDir).stdout().strip();
-        Run verified = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
+        CliRun verified = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
         assertThat(verified.exit()).as(verified.stderr()).isZero();
         assertThat(verified.stdout()).contains("2 rows from", "2 rows omitted, erased", "OK");
 
@@ -167,7 +147,7 @@ class DatasetErasureTest extends CairnServerTest {
         List<String> sources = Files.readAllLines(bundle.resolve("sources.jsonl"));
         Files.writeString(bundle.resolve("rows.jsonl"), rows.get(0) + "\n");
         Files.writeString(bundle.resolve("sources.jsonl"), sources.get(0) + "\n");
-        Run dropped = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
+        CliRun dropped = run("verify", "--dataset", bundle.toString(), "--vkey", vkey);
         assertThat(dropped.exit()).isEqualTo(1);
         assertThat(dropped.stderr()).contains("FAILED");
     }
