@@ -9,13 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.ClientOptions;
+import dev.cairn.platform.RedisClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -38,13 +36,7 @@ final class RedisBuckets implements BucketStore, AutoCloseable {
     private volatile String sha;
 
     RedisBuckets(String url, Duration timeout, String prefix) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        this.client = RedisClients.create(url, timeout, true);
         this.prefix = prefix;
     }
 

@@ -14,13 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.lettuce.core.ClientOptions;
+import dev.cairn.platform.RedisClients;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
@@ -85,16 +83,9 @@ final class RedisRouteState implements SharedRouteState, AutoCloseable {
     }
 
     RedisRouteState(String url, Duration timeout, String prefix) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                // Fail at once while disconnected: a queued command would carry an old block into Redis late.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                // Reconnected here after RETRY_AFTER instead, on the one thread that uses it.
-                .autoReconnect(false)
-                .build());
+        // Commands refused while disconnected: a queued one would carry an old block into Redis late.
+        // Reconnected here after RETRY_AFTER instead of automatically, on the one thread that uses it.
+        this.client = RedisClients.create(url, timeout, false);
         this.prefix = prefix + "route:";
         this.downUntilNanos = System.nanoTime();
         // One thread for refreshing and writing, rather than PeriodicTask: a write must not wait for the next refresh.
