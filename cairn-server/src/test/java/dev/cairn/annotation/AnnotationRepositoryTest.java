@@ -36,13 +36,14 @@ class AnnotationRepositoryTest {
         try (TestDatabase db = TestDatabases.postgres()) {
             AnnotationRepository repository = new AnnotationRepository(JdbcClient.create(db.source()),
                     new TransactionTemplate(new JdbcTransactionManager(db.source())), Dialect.POSTGRESQL);
-            AnnotationQueue queue = new AnnotationQueue("aq_race", "ws", "race", new QueueFilter(null, null, null, null, null),
-                    List.of(new Question("q", Question.Type.TEXT, null)), 2, Duration.ofMinutes(5), "key_x", Instant.now());
-            List<AnnotationRepository.Lease> items = new ArrayList<>();
+            AnnotationQueue queue = new AnnotationQueue("aq_race", "ws", "race", null, null, new QueueFilter(null, null, null, null, null),
+                    List.of(new Question("q", Question.Type.TEXT, null)), 2, Duration.ofMinutes(5), AnnotationQueue.State.ACTIVE,
+                    "key_x", Instant.now(), null);
+            List<LogScan.Candidate> items = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
-                items.add(new AnnotationRepository.Lease(i, "req_" + i, i, null));
+                items.add(new LogScan.Candidate("req_" + i, i));
             }
-            repository.create(queue, items);
+            repository.create(queue, new LogScan.Result(items, 10));
 
             List<String> handed = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch start = new CountDownLatch(1);
@@ -53,7 +54,7 @@ class AnnotationRepositoryTest {
                 threads.add(pool.submit(() -> {
                     start.await();
                     Optional<AnnotationRepository.Lease> lease;
-                    while ((lease = repository.claim(queue, annotator, Instant.now())).isPresent()) {
+                    while ((lease = repository.claim(queue, annotator, Instant.now(), null)).isPresent()) {
                         handed.add(annotator + ":" + lease.get().item());
                     }
                     return null;
