@@ -6,9 +6,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.cairn.platform.jobs.JobQueue;
 import dev.cairn.support.CairnServerTest;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +22,18 @@ import tools.jackson.databind.JsonNode;
  * repeatable for a seed, and bad requests are refused before anything is stored.
  */
 class TrainingRunTest extends CairnServerTest {
+
+    @Autowired
+    JobQueue jobs;
+
+    /** A shutdown that interrupts running jobs at once, so that the resume test stops its run midway. */
+    @DynamicPropertySource
+    static void interruptAtOnce(DynamicPropertyRegistry registry) {
+        registry.add("cairn.jobs.shutdown-timeout", () -> "0s");
+    }
+
+    @Autowired
+    RewardModelRepository models;
 
     private static final String GOOD = "Certainly! %s is a fine question. Here is a clear, friendly and complete answer with the steps explained.";
     private static final String BAD = "No. Figure it out yourself, I will not help with %s.";
@@ -132,11 +148,7 @@ class TrainingRunTest extends CairnServerTest {
                 {"dataset_id":"%s","model":"%s","steps":40,"seed":9,"privacy":{"noise_multiplier":1.1,"delta":1e-5}}""";
         JsonNode first = train(key, body.formatted(dataset, "seeded-a"));
         JsonNode second = train(key, body.formatted(dataset, "seeded-b"));
-        String firstHash = json(get("/v1/audit/entries/" + first.path("record_log_index").asLong(), ADMIN_KEY))
-                .path("entry").path("data").path("model").path("sha256").asString();
-        String secondHash = json(get("/v1/audit/entries/" + second.path("record_log_index").asLong(), ADMIN_KEY))
-                .path("entry").path("data").path("model").path("sha256").asString();
-        assertThat(secondHash).isEqualTo(firstHash);
+        assertThat(modelHash(second)).isEqualTo(modelHash(first));
         assertThat(first.path("settings").path("privacy").path("noise_multiplier").asDouble()).isEqualTo(1.1);
 
         HttpResponse<String> again = post("/v1/training/runs", key, body.formatted(dataset, "seeded-a"));
@@ -146,6 +158,64 @@ class TrainingRunTest extends CairnServerTest {
         HttpResponse<String> cancelled = post("/v1/training/runs/" + first.path("id").asString() + "/cancel", key, "");
         assertThat(cancelled.statusCode()).isEqualTo(409);
         assertThat(json(cancelled).path("error").path("code").asString()).isEqualTo("run_finished");
+    }
+
+    @Test
+    void aRunStoppedMidwayByAShutdownResumesFromItsCheckpointAndEndsWithTheSameModel() throws Exception {
+        String key = createKey("ws-train-resume");
+        String dataset = preferenceDataset(key, 12);
+        String body = """
+                {"dataset_id":"%s","model":"%s","steps":30000,"sample_rate":0.5,"seed":3,"privacy":{"noise_multiplier":1.0,"delta":1e-5}}""";
+        JsonNode straight = train(key, body.formatted(dataset, "resume-straight"));
+        assertThat(straight.path("metrics").path("resumed_at_step").asInt()).isZero();
+
+        HttpResponse<String> started = post("/v1/training/runs", key, body.formatted(dataset, "resume-stopped"));
+        String id = json(started).path("id").asString();
+        // Wait for a checkpoint, then stop the job workers as a shutdown does: the run's job goes back to the queue.
+        awaitProgress(key, id);
+        jobs.stop();
+        JsonNode stopped = json(get("/v1/training/runs/" + id, key));
+        jobs.start();
+        assertThat(stopped.path("state").asString()).as(stopped.toString()).isEqualTo("running");
+        JsonNode resumed = awaitState("/v1/training/runs/" + id, key, "completed", "failed", "cancelled");
+        assertThat(resumed.path("state").asString()).as(resumed.toString()).isEqualTo("completed");
+        assertThat(resumed.path("metrics").path("resumed_at_step").asInt()).as(resumed.toString()).isPositive();
+        assertThat(modelHash(resumed)).isEqualTo(modelHash(straight));
+    }
+
+    @Test
+    void aCancelledRunStopsAndStoresNoModel() {
+        String key = createKey("ws-train-cancel");
+        String dataset = preferenceDataset(key, 8);
+        HttpResponse<String> started = post("/v1/training/runs", key, """
+                {"dataset_id":"%s","model":"never","steps":1000000,"sample_rate":0.5}""".formatted(dataset));
+        String id = json(started).path("id").asString();
+        awaitProgress(key, id);
+        HttpResponse<String> cancelled = post("/v1/training/runs/" + id + "/cancel", key, "");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).path("state").asString()).isEqualTo("cancelled");
+        JsonNode after = awaitState("/v1/training/runs/" + id, key, "cancelled");
+        assertThat(after.path("record_log_index").isNull()).isTrue();
+        HttpResponse<String> card = get("/v1/training/runs/" + id + "/model-card", key);
+        assertThat(card.statusCode()).isEqualTo(409);
+        assertThat(models.exists("ws-train-cancel", "never")).isFalse();
+    }
+
+    private void awaitProgress(String key, String id) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (json(get("/v1/training/runs/" + id, key)).path("progress").path("step").asInt() == 0) {
+            assertThat(Instant.now()).as("run %s made no checkpoint", id).isBefore(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private String modelHash(JsonNode run) {
+        return json(get("/v1/audit/entries/" + run.path("record_log_index").asLong(), ADMIN_KEY))
+                .path("entry").path("data").path("model").path("sha256").asString();
     }
 
     @Test
