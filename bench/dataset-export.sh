@@ -72,14 +72,18 @@ start_cairn "$PORT" "$work/data" "$work/cairn-load.yaml" "$work/cairn-load.log"
 wait_until_up "http://127.0.0.1:$PORT/health/ready" "$cairn_pid" "$work/cairn-load.log"
 logged=0
 load_start=$(now)
+round=$ROUND
 while [ "$logged" -lt "$ROWS" ]; do
   "${load_generator[@]}" closed --connections "$CONNECTIONS" --url "http://127.0.0.1:$PORT/v1/chat/completions" \
-    --warmup 0 --duration "$ROUND" --body "$work/chat.json" --header "Authorization: Bearer $key" \
+    --warmup 0 --duration "$round" --body "$work/chat.json" --header "Authorization: Bearer $key" \
     > "$work/load.out" 2>> "$work/load.log"
   line=$(grep '^{"mode"' "$work/load.out" | tail -n 1)
   [ "$(jq .requests_failed <<< "$line")" = 0 ] || { echo "chat requests failed; see Cairn's log" >&2; tail -n 20 "$work/cairn-load.log" >&2; exit 1; }
   logged=$((logged + $(jq .requests_ok <<< "$line")))
   echo "logged $logged of $ROWS interactions ($(jq .throughput_rps <<< "$line") req/s this round)" >&2
+  # The last round only as long as the rest needs at this round's rate, so that ROWS is not overshot by much.
+  round=$(awk -v left=$((ROWS - logged)) -v rps="$(jq .throughput_rps <<< "$line")" -v max="$ROUND" \
+    'BEGIN { s = rps > 0 ? int(left / rps) + 1 : max; print (s < max ? s : max) }')
 done
 load_s=$(echo "$(now) - $load_start" | bc -l)
 kill "$cairn_pid"; wait "$cairn_pid" 2>/dev/null || true; cairn_pid=
