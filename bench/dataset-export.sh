@@ -81,9 +81,10 @@ while [ "$logged" -lt "$ROWS" ]; do
   [ "$(jq .requests_failed <<< "$line")" = 0 ] || { echo "chat requests failed; see Cairn's log" >&2; tail -n 20 "$work/cairn-load.log" >&2; exit 1; }
   logged=$((logged + $(jq .requests_ok <<< "$line")))
   echo "logged $logged of $ROWS interactions ($(jq .throughput_rps <<< "$line") req/s this round)" >&2
-  # The last round only as long as the rest needs at this round's rate, so that ROWS is not overshot by much.
-  round=$(awk -v left=$((ROWS - logged)) -v rps="$(jq .throughput_rps <<< "$line")" -v max="$ROUND" \
-    'BEGIN { s = rps > 0 ? int(left / rps) + 1 : max; print (s < max ? s : max) }')
+  # The last round only as long as the rest needs at the rate so far (a round of a few seconds is mostly
+  # the load generator's warm-up), so that ROWS is not overshot by a whole round.
+  round=$(awk -v left=$((ROWS - logged)) -v rps="$(echo "$logged / ($(now) - $load_start)" | bc -l)" -v max="$ROUND" \
+    'BEGIN { s = rps > 0 ? int(left / rps) + 5 : max; print (s < max ? s : max) }')
 done
 load_s=$(echo "$(now) - $load_start" | bc -l)
 kill "$cairn_pid"; wait "$cairn_pid" 2>/dev/null || true; cairn_pid=
