@@ -1,46 +1,47 @@
 package dev.cairn.annotation;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.PlatformProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /v1/annotation/queues}: user and admin keys create queues in their workspace and read their
- * progress and agreement; annotator keys (and any better key) claim items, submit answers and read
- * their own progress. A queue of another workspace does not exist for the caller.
+ * {@code /v1/annotation/queues}: user and admin keys create, list, change and archive queues in
+ * their workspace and read their progress and agreement; annotator keys (and any better key) claim
+ * items, submit answers and read their own progress. A queue of another workspace does not exist for the caller.
  */
 @RestController
 @RequestMapping(path = "/v1/annotation/queues", produces = MediaType.APPLICATION_JSON_VALUE)
 public class AnnotationController {
 
-    private static final Set<String> FIELDS = Set.of("name", "filter", "questions", "annotators_per_item", "lease");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(s|m|h)");
-    private static final Duration MIN_LEASE = Duration.ofSeconds(1);
-    private static final Duration MAX_LEASE = Duration.ofHours(24);
-    private static final int MAX_ANNOTATORS_PER_ITEM = 100;
+    private static final Set<String> FIELDS = Set.of("name", "description", "instructions", "filter", "questions",
+            "annotators_per_item", "lease");
+    private static final Pattern QUEUE_ID = Pattern.compile("aq_[0-9A-HJKMNP-TV-Z]{26}");
+    private static final int DEFAULT_PAGE = 20;
+    private static final int MAX_PAGE = 100;
 
     private final AnnotationService service;
     private final long maxBodyBytes;
@@ -59,13 +60,38 @@ public class AnnotationController {
                 throw AnnotationErrors.invalid(field, "Unknown field '" + field + "'");
             }
         }
-        JsonNode name = body.get("name");
-        if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
-            throw AnnotationErrors.invalid("name", "'name' must be a string of 1 to 200 characters");
-        }
-        AnnotationQueue queue = service.create(principal, name.asString(), QueueFilter.read(body.get("filter")),
-                Question.readAll(body.get("questions")), annotatorsPerItem(body.get("annotators_per_item")), lease(body.get("lease")));
+        AnnotationQueue queue = service.create(principal, QueueFields.name(body.get("name")),
+                QueueFields.description(body.get("description")), QueueFields.instructions(body.get("instructions")),
+                QueueFilter.read(body.get("filter")), Question.readAll(body.get("questions")),
+                QueueFields.annotatorsPerItem(body.get("annotators_per_item")), QueueFields.lease(body.get("lease")));
         return ResponseEntity.status(HttpStatus.CREATED).body(describe(queue, null));
+    }
+
+    /**
+     * The workspace's queues, newest first: active and paused ones, or those of {@code state}
+     * ({@code active}, {@code paused}, {@code archived}, {@code all}); page on with {@code after}.
+     */
+    @GetMapping
+    ObjectNode list(@RequestParam(required = false) String state, @RequestParam(required = false) String after,
+                    @RequestParam(required = false) String limit, HttpServletRequest http) {
+        Principal principal = requireUser(http);
+        List<AnnotationQueue.State> states = states(state);
+        int pageSize = PageLimit.parse(limit, DEFAULT_PAGE, MAX_PAGE);
+        if (after != null && !QUEUE_ID.matcher(after).matches()) {
+            throw AnnotationErrors.invalid("after", "'after' must be a queue id (aq_ and 26 characters)");
+        }
+        List<AnnotationQueue> page = service.list(principal, states, after, pageSize + 1);
+        List<AnnotationQueue> shown = page.subList(0, Math.min(pageSize, page.size()));
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "list");
+        ArrayNode data = json.putArray("data");
+        shown.forEach(queue -> data.add(describe(queue, null)));
+        boolean more = page.size() > pageSize;
+        json.put("first_id", shown.isEmpty() ? null : shown.getFirst().id());
+        json.put("last_id", shown.isEmpty() ? null : shown.getLast().id());
+        json.put("has_more", more);
+        json.put("next_after", more ? shown.getLast().id() : null);
+        return json;
     }
 
     @GetMapping("/{id}")
@@ -73,6 +99,32 @@ public class AnnotationController {
         Principal principal = Principal.of(http);
         AnnotationQueue queue = queue(principal, id);
         return describe(queue, principal.has(Role.USER) ? null : principal.keyId());
+    }
+
+    /** Changes what the queue says and how it hands out items; its filter and questions only while it has no answers. */
+    @PatchMapping("/{id}")
+    ObjectNode update(@PathVariable String id, HttpServletRequest http) throws IOException {
+        Principal principal = requireUser(http);
+        AnnotationQueue queue = queue(principal, id);
+        QueueChange change = QueueChange.read(JsonBodies.parseObject(JsonBodies.read(http, maxBodyBytes)));
+        return describe(service.update(principal, queue, change), null);
+    }
+
+    /**
+     * Archives the queue: it is no longer listed (but with {@code state=archived}) nor handed out,
+     * and reads back as archived; the answers already given stay, as feedback entries of the audit log.
+     */
+    @DeleteMapping("/{id}")
+    ObjectNode delete(@PathVariable String id, HttpServletRequest http) {
+        Principal principal = requireUser(http);
+        AnnotationQueue queue = queue(principal, id);
+        service.archive(principal, queue);
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("id", queue.id());
+        json.put("object", "annotation.queue.deleted");
+        json.put("deleted", true);
+        json.put("state", AnnotationQueue.State.ARCHIVED.wire());
+        return json;
     }
 
     @PostMapping("/{id}/claim")
@@ -86,6 +138,9 @@ public class AnnotationController {
             json.put("item", handed.lease().item());
             json.put("request_id", handed.lease().requestId());
             json.put("lease_expires_at", handed.lease().until().toString());
+            if (queue.instructions() != null) {
+                json.put("instructions", queue.instructions());
+            }
             ArrayNode questions = json.putArray("questions");
             queue.questions().forEach(q -> withScale(principal, q, q.toJson(questions.addObject())));
             json.setAll((ObjectNode) handed.content());
@@ -144,13 +199,17 @@ public class AnnotationController {
         json.put("id", queue.id());
         json.put("object", "annotation.queue");
         json.put("name", queue.name());
+        json.put("state", queue.state().wire());
+        json.put("instructions", queue.instructions());
         ArrayNode questions = json.putArray("questions");
         queue.questions().forEach(q -> q.toJson(questions.addObject()));
         if (onlyAnnotator == null) {
+            json.put("description", queue.description());
             queue.filter().toJson(json.putObject("filter"));
             json.put("annotators_per_item", queue.annotatorsPerItem());
             json.put("lease", queue.lease().toSeconds() + "s");
             json.put("created_at", queue.createdAt().toString());
+            json.put("updated_at", queue.updatedAt() == null ? null : queue.updatedAt().toString());
         }
         ObjectNode progress = json.putObject("progress");
         progress.put("items", service.items(queue));
@@ -197,34 +256,14 @@ public class AnnotationController {
         return principal;
     }
 
-    private static int annotatorsPerItem(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return 1;
+    private static List<AnnotationQueue.State> states(String state) {
+        if (state == null) {
+            return List.of(AnnotationQueue.State.ACTIVE, AnnotationQueue.State.PAUSED);
         }
-        if (!node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > MAX_ANNOTATORS_PER_ITEM) {
-            throw AnnotationErrors.invalid("annotators_per_item", "'annotators_per_item' must be a whole number from 1 to "
-                    + MAX_ANNOTATORS_PER_ITEM);
+        if (state.equals("all")) {
+            return List.of(AnnotationQueue.State.values());
         }
-        return node.asInt();
-    }
-
-    private static Duration lease(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return Duration.ofMinutes(10);
-        }
-        Matcher m = node.isString() ? DURATION.matcher(node.asString()) : null;
-        if (m == null || !m.matches()) {
-            throw AnnotationErrors.invalid("lease", "'lease' must be a duration such as \"90s\", \"10m\" or \"1h\"");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration lease = switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
-        if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
-            throw AnnotationErrors.invalid("lease", "'lease' must be from 1s to 24h");
-        }
-        return lease;
+        return AnnotationQueue.State.parse(state).map(List::of).orElseThrow(() ->
+                AnnotationErrors.invalid("state", "'state' must be one of active, paused, archived, all"));
     }
 }

@@ -10,64 +10,78 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditRepository;
-import dev.cairn.audit.EntryFilter;
 import dev.cairn.audit.EntryStore;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
 import dev.cairn.feedback.FeedbackRecorder;
 import dev.cairn.feedback.Metric;
+import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Annotation queues: fixes a queue's items from the log when it is created, hands them out on
- * leases, records submitted answers as feedback, and measures how far annotators agree.
+ * Annotation queues: takes a queue's items from the log when it is created and as the log grows,
+ * hands them out on leases, records submitted answers as feedback, and measures how far annotators agree.
  */
 @Service
 class AnnotationService {
 
     /** The most interactions one queue holds; the oldest matching ones are taken. */
     static final int MAX_ITEMS = 10_000;
-    /** Only answered chat completions are worth annotating. */
-    private static final String INTERACTION_TYPE = "gateway.chat.completions";
-    private static final int PAGE = 500;
+    /** Log entries a claim reads on beyond the queue's pointer before it looks for an item: keeps a claim short. */
+    static final int REFILL_ENTRIES = 500;
+    /** How far a claim that found nothing reads on before it answers that there is nothing. */
+    static final int REFILL_ENTRIES_WHEN_EMPTY = 5_000;
 
     /** An item as its annotator sees it: the lease and the interaction's content, nothing else. */
     record Handed(AnnotationQueue queue, AnnotationRepository.Lease lease, JsonNode content) {
     }
 
     private final AnnotationRepository repository;
+    private final LogScan scan;
     private final AuditRepository log;
     private final EntryStore entries;
     private final SealedContent sealed;
     private final FeedbackRecorder feedback;
+    private final ApplicationEventPublisher events;
+    /**
+     * One reader of the log per queue at a time in this process: when 32 annotators claim as new
+     * interactions arrive, one reads the new stretch and the others claim from what is already in.
+     * Striped so that the locks do not grow with the number of queues; correctness does not rest
+     * on them (the repository's transaction does), only the work saved.
+     */
+    private final ReentrantLock[] readers = new ReentrantLock[64];
 
-    AnnotationService(AnnotationRepository repository, AuditRepository log, EntryStore entries, SealedContent sealed,
-                      FeedbackRecorder feedback) {
+    AnnotationService(AnnotationRepository repository, LogScan scan, AuditRepository log, EntryStore entries,
+                      SealedContent sealed, FeedbackRecorder feedback, ApplicationEventPublisher events) {
         this.repository = repository;
+        this.scan = scan;
         this.log = log;
         this.entries = entries;
         this.sealed = sealed;
         this.feedback = feedback;
+        this.events = events;
+        for (int i = 0; i < readers.length; i++) {
+            readers[i] = new ReentrantLock();
+        }
     }
 
-    AnnotationQueue create(Principal principal, String name, QueueFilter filter, List<Question> questions,
-                           int perItem, Duration lease) {
-        for (int i = 0; i < questions.size(); i++) {
-            checkMetric(principal.workspace(), questions.get(i), "questions[" + i + "].metric");
-        }
-        if (filter.missingMetric() != null && feedback.metric(principal.workspace(), filter.missingMetric()).isEmpty()) {
-            throw AnnotationErrors.invalid("filter.missing_metric", "No metric '" + filter.missingMetric() + "' in this workspace");
-        }
-        AnnotationQueue queue = new AnnotationQueue(Ids.newId("aq"), principal.workspace(), name, filter, questions,
-                perItem, lease, principal.keyId(), Instant.now());
-        repository.create(queue, matching(principal.workspace(), filter));
+    AnnotationQueue create(Principal principal, String name, String description, String instructions, QueueFilter filter,
+                           List<Question> questions, int perItem, Duration lease) {
+        checkSpec(principal.workspace(), filter, questions);
+        AnnotationQueue queue = new AnnotationQueue(Ids.newId("aq"), principal.workspace(), name, description, instructions,
+                filter, questions, perItem, lease, AnnotationQueue.State.ACTIVE, principal.keyId(), Instant.now(), null);
+        repository.create(queue, scan.scan(principal.workspace(), filter, -1, Long.MAX_VALUE, MAX_ITEMS));
+        events.publishEvent(new AdminAction("annotation.queue.created", queue.workspace(), principal.keyId(),
+                Map.of("queue_id", queue.id(), "name", queue.name())));
         return queue;
     }
 
@@ -75,13 +89,98 @@ class AnnotationService {
         return repository.find(principal.workspace(), id);
     }
 
+    List<AnnotationQueue> list(Principal principal, List<AnnotationQueue.State> states, String afterId, int limit) {
+        return repository.list(principal.workspace(), states, afterId, limit);
+    }
+
+    /**
+     * Applies a PATCH. The filter and the questions change only while no answer has been given: the
+     * answers were given to these questions about these interactions, and agreement and progress
+     * would otherwise mix answers to different things. A new filter reads the log again from its start.
+     */
+    AnnotationQueue update(Principal principal, AnnotationQueue queue, QueueChange change) {
+        AnnotationQueue changed = change.applyTo(queue, Instant.now());
+        if (change.changesWhatIsAsked()) {
+            checkSpec(queue.workspace(), changed.filter(), changed.questions());
+        }
+        LogScan.Result items = change.changesFilter()
+                ? scan.scan(queue.workspace(), changed.filter(), -1, Long.MAX_VALUE, MAX_ITEMS) : null;
+        repository.update(changed, change.changesWhatIsAsked(), items).ifPresent(refusal -> {
+            throw switch (refusal) {
+                case ARCHIVED -> AnnotationErrors.archived(queue.id());
+                case ANSWERED -> AnnotationErrors.answered(queue.id(), repository.answered(queue.id()),
+                        change.changesFilter() ? "filter" : "questions");
+            };
+        });
+        events.publishEvent(new AdminAction("annotation.queue.updated", queue.workspace(), principal.keyId(),
+                Map.of("queue_id", queue.id(), "fields", List.copyOf(change.fields()))));
+        return changed;
+    }
+
+    /** Archives the queue; the feedback its answers were recorded as stays in the log, as every entry does. */
+    void archive(Principal principal, AnnotationQueue queue) {
+        if (queue.state() == AnnotationQueue.State.ARCHIVED) {
+            return;
+        }
+        repository.archive(queue.id(), Instant.now());
+        events.publishEvent(new AdminAction("annotation.queue.archived", queue.workspace(), principal.keyId(),
+                Map.of("queue_id", queue.id())));
+    }
+
+    /**
+     * Hands the next item, first taking in what the log gained since the queue last read it (a
+     * bounded stretch). Items are handed in log order, so reading on matters for a claim only when
+     * nothing already taken in is left for this key: then it reads further, and looks again once.
+     */
     Optional<Handed> claim(Principal principal, AnnotationQueue queue) {
-        return repository.claim(queue, principal.keyId(), Instant.now())
-                .map(lease -> new Handed(queue, lease, content(lease)));
+        if (queue.state() == AnnotationQueue.State.ARCHIVED) {
+            throw AnnotationErrors.archived(queue.id());
+        }
+        if (queue.state() == AnnotationQueue.State.PAUSED) {
+            return Optional.empty();
+        }
+        ReentrantLock reader = readers[Math.floorMod(queue.id().hashCode(), readers.length)];
+        Optional<AnnotationRepository.Lease> lease;
+        if (reader.tryLock()) {
+            try { // held until the claim has taken in what was read, so that no other claim here reads it again
+                lease = repository.claim(queue, principal.keyId(), Instant.now(), readOn(queue, REFILL_ENTRIES));
+            } finally {
+                reader.unlock();
+            }
+        } else {
+            lease = repository.claim(queue, principal.keyId(), Instant.now(), null);
+        }
+        if (lease.isEmpty()) {
+            reader.lock(); // a reader under way may be about to add items: wait for it, then read on from where it got
+            try {
+                lease = repository.claim(queue, principal.keyId(), Instant.now(), readOn(queue, REFILL_ENTRIES_WHEN_EMPTY));
+            } finally {
+                reader.unlock();
+            }
+        }
+        return lease.map(l -> new Handed(queue, l, content(l)));
+    }
+
+    /** What the log holds for the queue beyond its pointer, or null when there is nothing to read or no room. */
+    private AnnotationRepository.Refill readOn(AnnotationQueue queue, long maxEntries) {
+        AnnotationRepository.Cursor cursor = repository.cursor(queue.id()).orElse(null);
+        if (cursor == null || cursor.state() != AnnotationQueue.State.ACTIVE || cursor.scannedTo() >= log.size() - 1) {
+            return null;
+        }
+        long room = MAX_ITEMS - repository.lastItem(queue.id());
+        if (room <= 0) {
+            return null;
+        }
+        // The filter as the cursor has it: a PATCH may have changed it since this request read the queue.
+        QueueFilter filter = QueueFilter.read(JsonBodies.JSON.readTree(cursor.spec()).get("filter"));
+        return new AnnotationRepository.Refill(cursor, scan.scan(queue.workspace(), filter, cursor.scannedTo(), maxEntries, (int) room));
     }
 
     /** Checks the answers, records them as feedback by the annotator's key, and completes the lease. */
     List<Long> submit(Principal principal, AnnotationQueue queue, long item, JsonNode answers) {
+        if (queue.state() == AnnotationQueue.State.ARCHIVED) {
+            throw AnnotationErrors.archived(queue.id());
+        }
         Instant now = Instant.now();
         AnnotationRepository.Lease lease = repository.held(queue.id(), item, principal.keyId(), now)
                 .orElseThrow(() -> AnnotationErrors.notLeased(queue.id(), item));
@@ -156,6 +255,15 @@ class AnnotationService {
         return question.metric() == null ? Optional.empty() : feedback.metric(principal.workspace(), question.metric());
     }
 
+    private void checkSpec(String workspace, QueueFilter filter, List<Question> questions) {
+        for (int i = 0; i < questions.size(); i++) {
+            checkMetric(workspace, questions.get(i), "questions[" + i + "].metric");
+        }
+        if (filter.missingMetric() != null && feedback.metric(workspace, filter.missingMetric()).isEmpty()) {
+            throw AnnotationErrors.invalid("filter.missing_metric", "No metric '" + filter.missingMetric() + "' in this workspace");
+        }
+    }
+
     private void checkMetric(String workspace, Question question, String param) {
         if (question.metric() == null) {
             return;
@@ -169,29 +277,6 @@ class AnnotationService {
             throw AnnotationErrors.invalid(param, "Metric '" + metric.name() + "' is " + metric.type().name().toLowerCase()
                     + "; a rating needs a float metric, a choice a boolean or categorical one");
         }
-    }
-
-    /** The workspace's answered chat completions that match, oldest first, at most {@link #MAX_ITEMS}. */
-    private List<AnnotationRepository.Lease> matching(String workspace, QueueFilter filter) {
-        EntryFilter query = new EntryFilter(filter.since(), filter.until(), INTERACTION_TYPE, workspace, null, null);
-        List<AnnotationRepository.Lease> items = new ArrayList<>();
-        long after = -1;
-        while (items.size() < MAX_ITEMS) {
-            List<StoredEntry> page = log.list(query, after, PAGE);
-            for (StoredEntry stored : page) {
-                JsonNode data = JsonBodies.JSON.readTree(entries.data(stored)).path("data");
-                if (data.path("status").asInt() == 200 && filter.matches(data)
-                        && (filter.missingMetric() == null || !feedback.hasValue(workspace, stored.eventId(), filter.missingMetric()))
-                        && items.size() < MAX_ITEMS) {
-                    items.add(new AnnotationRepository.Lease(items.size() + 1, stored.eventId(), stored.index(), null));
-                }
-            }
-            if (page.size() < PAGE) {
-                break;
-            }
-            after = page.getLast().index();
-        }
-        return items;
     }
 
     /** The interaction's content an annotator needs: the messages sent and the choices answered. */

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 import dev.cairn.access.Principal;
@@ -221,9 +223,10 @@ class DatasetBuilder {
                 tally.skipped++;
                 continue;
             }
-            byte[] row = CanonicalJson.bytes(row(stored, candidate.entry(), opened.content(), feedback));
-            batch.add(new DatasetRepository.Row(tally.rows, stored.index(), stored.subjectId(), row));
-            tally.add(Hashes.leafHash(row), stored.index());
+            Materialised row = row(stored, candidate.entry(), opened.content(), feedback);
+            byte[] bytes = CanonicalJson.bytes(row.json());
+            batch.add(new DatasetRepository.Row(tally.rows, stored.index(), stored.subjectId(), bytes, row.otherSubjects()));
+            tally.add(Hashes.leafHash(bytes), stored.index());
             tally.feedback += feedback.size();
         }
         return batch;
@@ -309,8 +312,15 @@ class DatasetBuilder {
         return false;
     }
 
+    /**
+     * A row's JSON and the subjects other than its interaction's whose sealed content it carries, so
+     * that erasing any of them reaches the row.
+     */
+    private record Materialised(ObjectNode json, Set<String> otherSubjects) {
+    }
+
     /** A row: the interaction's prompt, tools and answers as logged, and its feedback with its text. */
-    private ObjectNode row(StoredEntry stored, JsonNode entry, JsonNode content, List<Read> feedback) {
+    private Materialised row(StoredEntry stored, JsonNode entry, JsonNode content, List<Read> feedback) {
         JsonNode data = entry.path("data");
         ObjectNode row = JsonBodies.JSON.createObjectNode();
         row.put("request_id", stored.eventId());
@@ -326,13 +336,17 @@ class DatasetBuilder {
         row.set("messages", content.path("messages"));
         row.set("choices", content.path("choices"));
         ArrayNode items = row.putArray("feedback");
+        Set<String> subjects = new LinkedHashSet<>();
         for (Read read : feedback) {
-            items.add(feedbackItem(stored.eventId(), read));
+            items.add(feedbackItem(stored.eventId(), read, subjects));
         }
-        return row;
+        subjects.remove(stored.subjectId());
+        subjects.remove(null); // content logged under no subject is no one's to erase
+        return new Materialised(row, subjects);
     }
 
-    private ObjectNode feedbackItem(String requestId, Read read) {
+    /** One feedback of a row; adds to {@code subjects} each subject whose opened content it copies. */
+    private ObjectNode feedbackItem(String requestId, Read read, Set<String> subjects) {
         ObjectNode item = JsonBodies.JSON.createObjectNode();
         item.put("id", read.entry().path("id").asString());
         item.put("log_index", read.stored().index());
@@ -344,6 +358,7 @@ class DatasetBuilder {
             givenBy.remove("end_user"); // who they are is sealed; a dataset does not need even the pseudonym
         }
         if (read.opened().content() instanceof ObjectNode personal) {
+            subjects.add(read.stored().subjectId());
             ObjectNode text = personal.deepCopy();
             text.remove("end_user");
             item.setAll(text);
@@ -355,6 +370,7 @@ class DatasetBuilder {
                 if (rejected.opened().content() != null) {
                     JsonNode message = rejected.opened().content().path("choices").path(0).path("message");
                     if (message.isObject()) {
+                        subjects.add(rejected.stored().subjectId());
                         item.set("rejected_output", message);
                     }
                 }

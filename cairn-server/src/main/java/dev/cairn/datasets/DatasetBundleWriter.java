@@ -70,6 +70,12 @@ public final class DatasetBundleWriter {
             throw new IllegalArgumentException("dataset '" + datasetId + "' is " + dataset.state()
                     + "; only a built version can be exported (GET /v1/datasets/" + datasetId + " shows its state)");
         }
+        if (datasets.owesErasureEntry(datasetId)) {
+            // Its erased rows could not be proven: the entry with their leaf hashes is not logged yet.
+            throw new IllegalStateException("dataset '" + datasetId + "' has rows erased whose dataset.rows_erased entry "
+                    + "is not in the log yet; the running server retries every " + ErasureRecords.RETRY_EVERY.toSeconds()
+                    + " s, try again then");
+        }
         Files.createDirectories(out);
         long cut = dataset.checkpointSize();
         HashSource cutTree = new TileHashSource(tile -> log.tile(tile.level(), tile.index(), tile.width()), cut);

@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
+import dev.cairn.audit.ErasureParticipant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,12 +36,15 @@ class DatasetRepository {
 
     /**
      * One frozen row: its place, where its interaction is in the log, whose it is, and its exported
-     * bytes; once its subject is erased, no bytes and only {@code erasedLeaf}, the leaf hash it had.
+     * bytes; once a subject it holds is erased, no bytes and only {@code erasedLeaf}, the leaf hash it
+     * had. {@code otherSubjects} are the further subjects whose content the row carries (the rejected
+     * side of a preference between two requests); they are written with the row, not read back.
      */
-    record Row(long ordinal, long interactionIndex, String subjectId, byte[] data, byte[] erasedLeaf) {
+    record Row(long ordinal, long interactionIndex, String subjectId, byte[] data, byte[] erasedLeaf,
+               Set<String> otherSubjects) {
 
-        Row(long ordinal, long interactionIndex, String subjectId, byte[] data) {
-            this(ordinal, interactionIndex, subjectId, data, null);
+        Row(long ordinal, long interactionIndex, String subjectId, byte[] data, Set<String> otherSubjects) {
+            this(ordinal, interactionIndex, subjectId, data, null, otherSubjects);
         }
 
         boolean erased() {
@@ -49,6 +54,10 @@ class DatasetRepository {
 
     /** A version's rows that an erasure emptied: their ordinals and the leaf hashes kept for them. */
     record ErasedRows(String datasetId, String workspace, List<Long> ordinals, List<byte[]> leafHashes) {
+    }
+
+    /** A {@code dataset.rows_erased} entry a version is owed for the erasure logged at {@code erasureIndex}. */
+    record OwedErasure(String datasetId, long erasureIndex, String workspace, String keyId) {
     }
 
     void create(Dataset dataset) {
@@ -82,6 +91,10 @@ class DatasetRepository {
             for (Row row : rows) {
                 jdbc.sql("INSERT INTO dataset_rows (dataset_id, ordinal, interaction_index, subject_id, data) VALUES (?, ?, ?, ?, ?)")
                         .params(datasetId, row.ordinal(), row.interactionIndex(), row.subjectId(), row.data()).update();
+                for (String subject : row.otherSubjects()) {
+                    jdbc.sql("INSERT INTO dataset_row_subjects (dataset_id, ordinal, subject_id) VALUES (?, ?, ?)")
+                            .params(datasetId, row.ordinal(), subject).update();
+                }
             }
         });
     }
@@ -105,6 +118,7 @@ class DatasetRepository {
                     .params(failure.code(), failure.message(), datasetId).update();
             if (changed == 1) {
                 jdbc.sql("DELETE FROM dataset_rows WHERE dataset_id = ?").param(datasetId).update();
+                jdbc.sql("DELETE FROM dataset_row_subjects WHERE dataset_id = ?").param(datasetId).update();
             }
         });
     }
@@ -148,35 +162,72 @@ class DatasetRepository {
                         + "WHERE dataset_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?")
                 .params(datasetId, afterOrdinal, PAGE)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4),
-                        rs.getObject(6) == null ? null : rs.getBytes(5)))
+                        rs.getObject(6) == null ? null : rs.getBytes(5), Set.of()))
                 .list();
     }
 
     /**
-     * Empties every row of {@code subjectId} in the workspace's versions, keeping only each row's leaf
-     * hash, in one transaction; what it emptied, by version. Rows already emptied are left as they are.
+     * Empties every row that holds {@code erasure}'s subject in the workspace's versions (as its
+     * interaction's subject or as one of its other subjects), keeping only each row's leaf hash, and
+     * owes each version a {@code dataset.rows_erased} entry, in one transaction; each version it
+     * emptied rows of, with how many. Rows already emptied are left as they are.
      */
-    List<ErasedRows> erase(String workspace, String subjectId, Function<byte[], byte[]> leafHash) {
+    List<ErasureParticipant.Holding> erase(ErasureParticipant.Erasure erasure, Function<byte[], byte[]> leafHash) {
         return transactions.execute(status -> {
             record Held(String datasetId, long ordinal, byte[] data) {
             }
             List<Held> held = jdbc.sql("SELECT r.dataset_id, r.ordinal, r.data FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id "
-                            + "WHERE r.subject_id = ? AND d.workspace = ? AND r.erased_at IS NULL ORDER BY r.dataset_id, r.ordinal")
-                    .params(subjectId, workspace)
+                            + "WHERE d.workspace = ? AND r.erased_at IS NULL AND (r.subject_id = ? OR EXISTS (SELECT 1 FROM "
+                            + "dataset_row_subjects s WHERE s.dataset_id = r.dataset_id AND s.ordinal = r.ordinal AND s.subject_id = ?)) "
+                            + "ORDER BY r.dataset_id, r.ordinal")
+                    .params(erasure.workspace(), erasure.subjectId(), erasure.subjectId())
                     .query((rs, n) -> new Held(rs.getString(1), rs.getLong(2), rs.getBytes(3)))
                     .list();
             long now = Instant.now().toEpochMilli();
-            Map<String, ErasedRows> byDataset = new LinkedHashMap<>();
+            Map<String, Long> versions = new LinkedHashMap<>();
             for (Held row : held) {
-                byte[] leaf = leafHash.apply(row.data());
-                jdbc.sql("UPDATE dataset_rows SET data = ?, leaf_hash = ?, erased_at = ? WHERE dataset_id = ? AND ordinal = ?")
-                        .params(new byte[0], leaf, now, row.datasetId(), row.ordinal()).update();
-                ErasedRows erased = byDataset.computeIfAbsent(row.datasetId(),
-                        id -> new ErasedRows(id, workspace, new ArrayList<>(), new ArrayList<>()));
-                erased.ordinals().add(row.ordinal());
-                erased.leafHashes().add(leaf);
+                jdbc.sql("UPDATE dataset_rows SET data = ?, leaf_hash = ?, erased_at = ?, erased_by = ? WHERE dataset_id = ? AND ordinal = ?")
+                        .params(new byte[0], leafHash.apply(row.data()), now, erasure.index(), row.datasetId(), row.ordinal()).update();
+                if (versions.merge(row.datasetId(), 1L, Long::sum) == 1) {
+                    jdbc.sql("INSERT INTO dataset_erasures_owed (dataset_id, erasure_index, workspace, key_id) VALUES (?, ?, ?, ?)")
+                            .params(row.datasetId(), erasure.index(), erasure.workspace(), erasure.keyId()).update();
+                }
             }
-            return List.copyOf(byDataset.values());
+            return versions.entrySet().stream().map(e -> new ErasureParticipant.Holding(e.getKey(), e.getValue())).toList();
+        });
+    }
+
+    /** The {@code dataset.rows_erased} entries owed, oldest erasure first. */
+    List<OwedErasure> owedErasures() {
+        return jdbc.sql("SELECT dataset_id, erasure_index, workspace, key_id FROM dataset_erasures_owed ORDER BY erasure_index, dataset_id")
+                .query((rs, n) -> new OwedErasure(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
+                .list();
+    }
+
+    boolean owesErasureEntry(String datasetId) {
+        return jdbc.sql("SELECT COUNT(*) FROM dataset_erasures_owed WHERE dataset_id = ?").param(datasetId)
+                .query(Long.class).single() > 0;
+    }
+
+    /** The rows of a version that an erasure emptied, with the leaf hashes kept for them, in order. */
+    ErasedRows erasedBy(OwedErasure owed) {
+        List<Long> ordinals = new ArrayList<>();
+        List<byte[]> leaves = new ArrayList<>();
+        jdbc.sql("SELECT ordinal, leaf_hash FROM dataset_rows WHERE dataset_id = ? AND erased_by = ? ORDER BY ordinal")
+                .params(owed.datasetId(), owed.erasureIndex())
+                .query(rs -> {
+                    ordinals.add(rs.getLong(1));
+                    leaves.add(rs.getBytes(2));
+                });
+        return new ErasedRows(owed.datasetId(), owed.workspace(), ordinals, leaves);
+    }
+
+    /** Pays an owed entry: records its log index for the version's bundle and drops the debt, together. */
+    void erasureLogged(OwedErasure owed, long logIndex) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("INSERT INTO dataset_erasures (dataset_id, log_index) VALUES (?, ?)").params(owed.datasetId(), logIndex).update();
+            jdbc.sql("DELETE FROM dataset_erasures_owed WHERE dataset_id = ? AND erasure_index = ?")
+                    .params(owed.datasetId(), owed.erasureIndex()).update();
         });
     }
 
@@ -190,9 +241,5 @@ class DatasetRepository {
     List<Long> erasureEntries(String datasetId) {
         return jdbc.sql("SELECT log_index FROM dataset_erasures WHERE dataset_id = ? ORDER BY log_index")
                 .param(datasetId).query(Long.class).list();
-    }
-
-    void recordErasureEntry(String datasetId, long logIndex) {
-        jdbc.sql("INSERT INTO dataset_erasures (dataset_id, log_index) VALUES (?, ?)").params(datasetId, logIndex).update();
     }
 }

@@ -36,13 +36,14 @@ class AnnotationRepositoryTest {
         try (TestDatabase db = TestDatabases.postgres()) {
             AnnotationRepository repository = new AnnotationRepository(JdbcClient.create(db.source()),
                     new TransactionTemplate(new JdbcTransactionManager(db.source())), Dialect.POSTGRESQL);
-            AnnotationQueue queue = new AnnotationQueue("aq_race", "ws", "race", new QueueFilter(null, null, null, null, null),
-                    List.of(new Question("q", Question.Type.TEXT, null)), 2, Duration.ofMinutes(5), "key_x", Instant.now());
-            List<AnnotationRepository.Lease> items = new ArrayList<>();
+            AnnotationQueue queue = new AnnotationQueue("aq_race", "ws", "race", null, null, new QueueFilter(null, null, null, null, null),
+                    List.of(new Question("q", Question.Type.TEXT, null)), 2, Duration.ofMinutes(5), AnnotationQueue.State.ACTIVE,
+                    "key_x", Instant.now(), null);
+            List<LogScan.Candidate> items = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
-                items.add(new AnnotationRepository.Lease(i, "req_" + i, i, null));
+                items.add(new LogScan.Candidate("req_" + i, i));
             }
-            repository.create(queue, items);
+            repository.create(queue, new LogScan.Result(items, 10));
 
             List<String> handed = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch start = new CountDownLatch(1);
@@ -53,7 +54,7 @@ class AnnotationRepositoryTest {
                 threads.add(pool.submit(() -> {
                     start.await();
                     Optional<AnnotationRepository.Lease> lease;
-                    while ((lease = repository.claim(queue, annotator, Instant.now())).isPresent()) {
+                    while ((lease = repository.claim(queue, annotator, Instant.now(), null)).isPresent()) {
                         handed.add(annotator + ":" + lease.get().item());
                     }
                     return null;
@@ -70,6 +71,53 @@ class AnnotationRepositoryTest {
             handed.forEach(h -> perItem.merge(h.substring(h.indexOf(':') + 1), 1, Integer::sum));
             assertThat(perItem).hasSize(10);
             assertThat(perItem.values()).allMatch(n -> n == 2);
+        }
+    }
+
+    @Test
+    void aStretchOfTheLogReadByManyClaimsBecomesItemsOnceOnPostgresql() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            AnnotationRepository repository = new AnnotationRepository(JdbcClient.create(db.source()),
+                    new TransactionTemplate(new JdbcTransactionManager(db.source())), Dialect.POSTGRESQL);
+            AnnotationQueue queue = new AnnotationQueue("aq_follow", "ws", "follow", null, null, new QueueFilter(null, null, null, null, null),
+                    List.of(new Question("q", Question.Type.TEXT, null)), 1, Duration.ofMinutes(5), AnnotationQueue.State.ACTIVE,
+                    "key_x", Instant.now(), null);
+            repository.create(queue, new LogScan.Result(List.of(), 3));
+            AnnotationRepository.Cursor cursor = repository.cursor(queue.id()).orElseThrow();
+            List<LogScan.Candidate> found = new ArrayList<>();
+            for (int i = 4; i < 14; i++) {
+                found.add(new LogScan.Candidate("req_" + i, i));
+            }
+            AnnotationRepository.Refill refill = new AnnotationRepository.Refill(cursor, new LogScan.Result(found, 20));
+
+            // Every thread read the same stretch (as claims racing on several processes would) and hands it in.
+            List<Long> handed = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            List<Future<?>> threads = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                String annotator = "key_" + t;
+                threads.add(pool.submit(() -> {
+                    start.await();
+                    repository.claim(queue, annotator, Instant.now(), refill).ifPresent(lease -> handed.add(lease.item()));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> thread : threads) {
+                thread.get();
+            }
+            pool.shutdown();
+
+            assertThat(repository.items(queue.id())).as("taken in once").isEqualTo(10);
+            assertThat(handed).hasSize(10).doesNotHaveDuplicates();
+            assertThat(repository.cursor(queue.id()).orElseThrow().scannedTo()).isEqualTo(20);
+
+            AnnotationRepository.Refill stale = new AnnotationRepository.Refill(
+                    new AnnotationRepository.Cursor(AnnotationQueue.State.ACTIVE, 20, "{\"filter\":{\"model\":\"old\"}}"),
+                    new LogScan.Result(List.of(new LogScan.Candidate("req_30", 30)), 30));
+            repository.claim(queue, "key_late", Instant.now(), stale);
+            assertThat(repository.items(queue.id())).as("read under another filter: dropped").isEqualTo(10);
         }
     }
 }

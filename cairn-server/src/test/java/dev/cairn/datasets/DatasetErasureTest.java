@@ -152,6 +152,30 @@ class DatasetErasureTest extends CairnServerTest {
         assertThat(dropped.stderr()).contains("FAILED");
     }
 
+    @Test
+    void aRowCarryingAnotherSubjectsRejectedAnswerLeavesWithThatSubject() {
+        String key = createKey("ws-ds-erase-pref");
+        String chosen = chat(key, "carol", "which colour is the sky");
+        String rejected = chat(key, "dave", "which colour is the sky");
+        String other = chat(key, "carol", "carol asks alone");
+        HttpResponse<String> preference = post("/v1/feedback", key, """
+                {"chosen_request_id":"%s","rejected_request_id":"%s","rationale":"clearer"}""".formatted(chosen, rejected));
+        assertThat(preference.statusCode()).as(preference.body()).isEqualTo(200);
+        JsonNode dataset = build(key);
+        String id = dataset.path("id").asString();
+        String before = String.join("\n", exported(key, id).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+        assertThat(before).as("carol's row carries dave's answer as the rejected output").contains("rejected_output");
+
+        JsonNode result = json(post("/v1/audit/subjects/dave/erase?workspace=ws-ds-erase-pref", ADMIN_KEY, ""));
+        // dave's own row and carol's preference row that copied his answer, not carol's other row.
+        assertThat(result.path("datasets").get(0).path("rows").asLong()).as(result.toString()).isEqualTo(2);
+        assertThat(exported(key, id)).extracting(row -> json(new String(row, StandardCharsets.UTF_8)).path("request_id").asString())
+                .containsExactly(other);
+        JsonNode erasure = json(get("/v1/datasets/" + id, key)).path("manifest").path("erasure");
+        assertThat(erasure.path("rows").toString()).isEqualTo("[0,1]");
+        assertThat(erasure.path("log_indexes").size()).isEqualTo(1);
+    }
+
     private static JsonNode json(String text) {
         return tools.jackson.databind.json.JsonMapper.builder().build().readTree(text);
     }

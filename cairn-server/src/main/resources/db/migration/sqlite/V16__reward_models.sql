@@ -1,0 +1,35 @@
+-- Reward models trained in Cairn (/v1/training/runs) and served by name (/v1/rewards/score,
+-- Cairn-Best-Of). model is the file's canonical JSON; sha256 its hex SHA-256, which the run's
+-- training.completed audit entry cites. Times are epoch milliseconds, UTC.
+CREATE TABLE reward_models (
+    workspace  TEXT   NOT NULL,
+    name       TEXT   NOT NULL,
+    run_id     TEXT   NOT NULL,
+    model      BLOB  NOT NULL,
+    sha256     TEXT   NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (workspace, name)
+);
+-- One row per training run: its request (settings JSON), state queued, running, completed, failed or
+-- cancelled, progress (step of steps), the last checkpoint (DpSgd state) a restart resumes from,
+-- metrics JSON, the privacy spent, and the log index of its training.completed entry.
+CREATE TABLE training_runs (
+    id            TEXT    PRIMARY KEY,
+    workspace     TEXT    NOT NULL,
+    key_id        TEXT,
+    dataset_id    TEXT    NOT NULL,
+    model_name    TEXT    NOT NULL,
+    settings      TEXT    NOT NULL,
+    state         TEXT    NOT NULL,
+    step          INTEGER NOT NULL,
+    steps         INTEGER NOT NULL,
+    checkpoint    BLOB,
+    metrics       TEXT,
+    epsilon       REAL,
+    delta         REAL,
+    record_index  INTEGER,
+    error         TEXT,
+    created_at    INTEGER NOT NULL,
+    finished_at   INTEGER
+);
+CREATE INDEX training_runs_by_workspace ON training_runs (workspace, created_at);

@@ -1,0 +1,193 @@
+package dev.cairn.rewards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.cairn.support.CairnServerTest;
+import dev.cairn.support.FakeUpstream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reward models trained through the API on a dataset version of real logged interactions and
+ * preferences: the run goes through its states in the background, learns the preference, is
+ * recorded in the audit log with its lineage, renders a model card from that record alone, is
+ * repeatable for a seed, and bad requests are refused before anything is stored.
+ */
+class TrainingRunTest extends CairnServerTest {
+
+    private static final String GOOD = "Certainly! %s is a fine question. Here is a clear, friendly and complete answer with the steps explained.";
+    private static final String BAD = "No. Figure it out yourself, I will not help with %s.";
+
+    /** A provider that answers every prompt with two choices, a helpful and a curt one, in an order set by the prompt. */
+    private static void twoAnswers() {
+        UPSTREAM.handler((exchange, request) -> {
+            String prompt = request.json().path("messages").path(0).path("content").asString();
+            boolean goodFirst = prompt.hashCode() % 2 == 0;
+            String first = (goodFirst ? GOOD : BAD).formatted(prompt);
+            String second = (goodFirst ? BAD : GOOD).formatted(prompt);
+            FakeUpstream.json(exchange, 200, """
+                    {"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-fake",
+                     "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"},
+                                {"index":1,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}],
+                     "usage":{"prompt_tokens":10,"completion_tokens":20,"total_tokens":30}}""".formatted(first, second));
+        });
+    }
+
+    /** A dataset of {@code count} prompts, each with a preference for its helpful answer. */
+    private String preferenceDataset(String key, int count) {
+        twoAnswers();
+        String[] topics = {"baking bread", "fixing a bike", "learning Spanish", "planting tomatoes", "writing a CV",
+                "saving money", "running a marathon", "painting a room", "training a puppy", "brewing coffee"};
+        for (int i = 0; i < count; i++) {
+            String prompt = "How do I get better at " + topics[i % topics.length] + " (question " + i + ")?";
+            HttpResponse<String> chat = post("/v1/chat/completions", key, """
+                    {"model":"fake/gpt-fake","n":2,"messages":[{"role":"user","content":"%s"}]}""".formatted(prompt));
+            assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+            String id = chat.headers().firstValue("Cairn-Request-Id").orElseThrow();
+            int good = json(chat).path("choices").path(0).path("message").path("content").asString().startsWith("Certainly") ? 0 : 1;
+            HttpResponse<String> feedback = post("/v1/feedback", key, """
+                    {"request_id":"%s","chosen_choice":%d,"rejected_choice":%d}""".formatted(id, good, 1 - good));
+            assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
+        }
+        return builtDataset(key);
+    }
+
+    private String builtDataset(String key) {
+        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
+        assertThat(built.statusCode()).as(built.body()).isIn(200, 202);
+        String id = json(built).path("id").asString();
+        JsonNode dataset = awaitState("/v1/datasets/" + id, key, "built");
+        assertThat(dataset.path("state").asString()).isEqualTo("built");
+        return id;
+    }
+
+    private JsonNode awaitState(String path, String key, String... states) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (true) {
+            JsonNode json = json(get(path, key));
+            for (String state : states) {
+                if (state.equals(json.path("state").asString())) {
+                    return json;
+                }
+            }
+            assertThat(Instant.now()).as("%s still %s", path, json).isBefore(deadline);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private JsonNode train(String key, String body) {
+        HttpResponse<String> started = post("/v1/training/runs", key, body);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        assertThat(json(started).path("state").asString()).isEqualTo("queued");
+        return awaitState("/v1/training/runs/" + json(started).path("id").asString(), key, "completed", "failed", "cancelled");
+    }
+
+    @Test
+    void aPrivateRunLearnsThePreferenceAndIsRecordedWithItsLineage() {
+        String key = createKey("ws-train");
+        String dataset = preferenceDataset(key, 40);
+        JsonNode run = train(key, """
+                {"dataset_id":"%s","model":"helpful-v1","steps":120,"sample_rate":0.25,"seed":5,
+                 "privacy":{"epsilon":8,"delta":1e-5}}""".formatted(dataset));
+        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("completed");
+        assertThat(run.path("progress").path("step").asInt()).isEqualTo(120);
+        JsonNode privacy = run.path("settings").path("privacy");
+        assertThat(privacy.path("epsilon").asDouble()).isBetween(7.9, 8.0);
+        assertThat(privacy.path("noise_multiplier").asDouble()).isPositive();
+        assertThat(run.path("metrics").path("train_accuracy").asDouble()).isGreaterThan(0.8);
+
+        JsonNode entry = json(get("/v1/audit/entries/" + run.path("record_log_index").asLong(), ADMIN_KEY)).path("entry");
+        assertThat(entry.path("type").asString()).isEqualTo("training.completed");
+        JsonNode data = entry.path("data");
+        JsonNode described = json(get("/v1/datasets/" + dataset, key));
+        assertThat(data.path("dataset").path("id").asString()).isEqualTo(dataset);
+        assertThat(data.path("dataset").path("rows_root").asString()).isEqualTo(described.path("manifest").path("rows_root").asString());
+        assertThat(data.path("dataset").path("pairs").asInt()).isEqualTo(40);
+        assertThat(data.path("training").path("seed").asLong()).isEqualTo(5);
+        assertThat(data.path("privacy").path("epsilon").asDouble()).isEqualTo(privacy.path("epsilon").asDouble());
+        assertThat(data.path("model").path("sha256").asString()).hasSize(64);
+
+        HttpResponse<String> card = get("/v1/training/runs/" + run.path("id").asString() + "/model-card", key);
+        assertThat(card.statusCode()).isEqualTo(200);
+        assertThat(card.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(card.body()).startsWith("---\nlibrary_name: cairn\n")
+                .contains("  - differential-privacy", "model_sha256: " + data.path("model").path("sha256").asString(),
+                        "dataset_rows_root: ", "# helpful-v1", "record_log_index: " + run.path("record_log_index").asLong(),
+                        "**noise multiplier**: ", "**seed**: 5");
+    }
+
+    @Test
+    void theSameSeedTrainsTheSameModelAndTheRecordSaysSo() {
+        String key = createKey("ws-train-seed");
+        String dataset = preferenceDataset(key, 20);
+        String body = """
+                {"dataset_id":"%s","model":"%s","steps":40,"seed":9,"privacy":{"noise_multiplier":1.1,"delta":1e-5}}""";
+        JsonNode first = train(key, body.formatted(dataset, "seeded-a"));
+        JsonNode second = train(key, body.formatted(dataset, "seeded-b"));
+        String firstHash = json(get("/v1/audit/entries/" + first.path("record_log_index").asLong(), ADMIN_KEY))
+                .path("entry").path("data").path("model").path("sha256").asString();
+        String secondHash = json(get("/v1/audit/entries/" + second.path("record_log_index").asLong(), ADMIN_KEY))
+                .path("entry").path("data").path("model").path("sha256").asString();
+        assertThat(secondHash).isEqualTo(firstHash);
+        assertThat(first.path("settings").path("privacy").path("noise_multiplier").asDouble()).isEqualTo(1.1);
+
+        HttpResponse<String> again = post("/v1/training/runs", key, body.formatted(dataset, "seeded-a"));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(json(again).path("error").path("code").asString()).isEqualTo("model_exists");
+
+        HttpResponse<String> cancelled = post("/v1/training/runs/" + first.path("id").asString() + "/cancel", key, "");
+        assertThat(cancelled.statusCode()).isEqualTo(409);
+        assertThat(json(cancelled).path("error").path("code").asString()).isEqualTo("run_finished");
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsStored() {
+        String key = createKey("ws-train-bad");
+        String dataset = preferenceDataset(key, 4);
+        String[][] cases = {
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"privacy\":{\"noise_multiplier\":0,\"delta\":1e-5}}", "privacy.noise_multiplier"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"privacy\":{\"noise_multiplier\":-1,\"delta\":1e-5}}", "privacy.noise_multiplier"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"sample_rate\":0}", "sample_rate"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"sample_rate\":1.5}", "sample_rate"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"steps\":\"ten\"}", "steps"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"privacy\":{\"epsilon\":8}}", "privacy.delta"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"privacy\":{\"epsilon\":8,\"noise_multiplier\":1,\"delta\":1e-5}}", "privacy"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"no spaces\"}", "model"},
+                {"{\"dataset_id\":\"%s\",\"model\":\"m\",\"bogus\":1}", "bogus"},
+        };
+        for (String[] bad : cases) {
+            HttpResponse<String> refused = post("/v1/training/runs", key, bad[0].formatted(dataset));
+            assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);
+            assertThat(json(refused).path("error").path("param").asString()).as(bad[0]).isEqualTo(bad[1]);
+        }
+        assertThat(post("/v1/training/runs", key, "{not json").statusCode()).isEqualTo(400);
+
+        // Another workspace's dataset is the same 404 as one that does not exist.
+        String other = createKey("ws-train-other");
+        HttpResponse<String> foreign = post("/v1/training/runs", other, "{\"dataset_id\":\"%s\",\"model\":\"m\"}".formatted(dataset));
+        HttpResponse<String> missing = post("/v1/training/runs", other, "{\"dataset_id\":\"ds_nope\",\"model\":\"m\"}");
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(foreign).path("error").path("code").asString()).isEqualTo(json(missing).path("error").path("code").asString());
+
+        // A version without preferences: interactions only.
+        String plain = createKey("ws-train-plain");
+        assertThat(post("/v1/chat/completions", plain, """
+                {"model":"cairn/echo","messages":[{"role":"user","content":"no preference here"}]}""").statusCode()).isEqualTo(200);
+        String noPairs = builtDataset(plain);
+        HttpResponse<String> empty = post("/v1/training/runs", plain, "{\"dataset_id\":\"%s\",\"model\":\"m\"}".formatted(noPairs));
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(json(empty).path("error").path("code").asString()).isEqualTo("no_preferences");
+
+        assertThat(get("/v1/training/runs/trn_nope", key).statusCode()).isEqualTo(404);
+        assertThat(json(get("/v1/training/runs", key)).path("data").isEmpty()).as("nothing was stored").isTrue();
+    }
+}
