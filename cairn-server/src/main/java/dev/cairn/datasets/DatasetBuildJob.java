@@ -27,6 +27,9 @@ class DatasetBuildJob implements JobHandler {
     DatasetBuildJob(DatasetRepository datasets, DatasetBuilder builder, JobsProperties jobs) {
         this.datasets = datasets;
         this.builder = builder;
+        // The queue keeps each job's own max_attempts from when it was queued; should the setting change
+        // between, a version the queue gave up on without this saying so is failed when next read
+        // (build_abandoned, DatasetController), and one failed early is simply not built again.
         this.maxAttempts = jobs.maxAttempts();
     }
 
