@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -20,10 +21,11 @@ import dev.cairn.audit.EntryFilter;
 import dev.cairn.audit.EntryStore;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
-import dev.cairn.feedback.FeedbackSources;
+import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.CompactRange;
 import dev.cairn.ledger.Hashes;
-import dev.cairn.platform.Ids;
+import dev.cairn.ledger.SignedNote;
+import dev.cairn.ledger.VerificationException;
 import dev.cairn.platform.JsonBodies;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -31,15 +33,18 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Builds a dataset version: cuts it at a freshly signed checkpoint, walks the workspace's logged chat
- * interactions below it, materialises each one's unsealed content and feedback into a canonical-JSON
- * row, and records the manifest (checkpoint, counts, the rows' Merkle root) as a {@code dataset.built}
- * audit entry. Rows are written in batches and hashed as they go, so memory does not grow with the set.
+ * Builds a dataset version: {@link #cut} fixes it at a freshly signed checkpoint, then {@link #build}
+ * (run by {@link DatasetBuildJob}) walks the workspace's logged chat interactions below it, materialises
+ * each one's unsealed content and feedback into a canonical-JSON row, and records the manifest
+ * (checkpoint, counts, the rows' Merkle root) as a {@code dataset.built} audit entry. Rows are written a
+ * page at a time together with how far the scan got, and hashed as they go, so memory does not grow with
+ * the set and an interrupted build resumes after its last committed page.
  */
 @Service
 class DatasetBuilder {
 
     static final String INTERACTION_TYPE = "gateway.chat.completions";
+    /** Interactions read, and rows committed with their progress, at a time. */
     private static final int SCAN_PAGE = 1000;
 
     private final AuditRepository log;
@@ -47,17 +52,17 @@ class DatasetBuilder {
     private final SealedContent sealed;
     private final AuditLog auditLog;
     private final CheckpointPublisher checkpoints;
-    private final FeedbackSources feedbackSources;
+    private final FeedbackIndex feedbackIndex;
     private final DatasetRepository repository;
 
     DatasetBuilder(AuditRepository log, EntryStore entries, SealedContent sealed, AuditLog auditLog,
-                   CheckpointPublisher checkpoints, FeedbackSources feedbackSources, DatasetRepository repository) {
+                   CheckpointPublisher checkpoints, FeedbackIndex feedbackIndex, DatasetRepository repository) {
         this.log = log;
         this.entries = entries;
         this.sealed = sealed;
         this.auditLog = auditLog;
         this.checkpoints = checkpoints;
-        this.feedbackSources = feedbackSources;
+        this.feedbackIndex = feedbackIndex;
         this.repository = repository;
     }
 
@@ -65,78 +70,75 @@ class DatasetBuilder {
     private record Read(StoredEntry stored, JsonNode entry, SealedContent.Opened opened) {
     }
 
-    Dataset build(Principal principal, DatasetFilter filter) {
-        // Cut first: every source is below this signed size, so a proof against it exists for each.
-        CheckpointPublisher.Signed cut = checkpoints.publish();
-        long size = cut.checkpoint().size();
-        String filterJson = new String(CanonicalJson.bytes(filter.write(JsonBodies.JSON.createObjectNode())),
-                StandardCharsets.UTF_8);
-        Dataset dataset = new Dataset(Ids.newId("ds"), principal.workspace(), principal.keyId(), filterJson, "building",
-                0, 0, 0, size, cut.note(), null, null, Instant.now());
-        repository.create(dataset);
-        try {
-            return freeze(dataset, filter, cut, size);
-        } catch (RuntimeException e) {
-            repository.discard(dataset.id());
-            throw e;
-        }
+    /** A scanned interaction that passed the filter's model and status, parsed once. */
+    private record Candidate(StoredEntry stored, JsonNode entry) {
     }
 
-    private Dataset freeze(Dataset dataset, DatasetFilter filter, CheckpointPublisher.Signed cut, long size) {
-        CompactRange tree = CompactRange.empty();
-        List<DatasetRepository.Row> batch = new ArrayList<>();
-        long rows = 0;
-        long skipped = 0;
-        long feedbackCount = 0;
-        long first = -1;
-        long last = -1;
-        EntryFilter scan = new EntryFilter(filter.since(), filter.until(), INTERACTION_TYPE, dataset.workspace(), null, null);
-        long after = -1;
-        scanning:
-        while (true) {
-            List<StoredEntry> page = log.list(scan, after, SCAN_PAGE);
-            for (StoredEntry stored : page) {
-                after = stored.index();
-                if (stored.index() >= size) {
-                    break scanning;
-                }
-                JsonNode entry = JsonBodies.JSON.readTree(entries.data(stored));
-                JsonNode data = entry.path("data");
-                if (filter.model() != null && !filter.model().equals(data.path("model").asString(""))) {
-                    continue;
-                }
-                if (data.path("status").asInt(0) != 200) {
-                    continue; // a failed request has no answer to learn from
-                }
-                List<Read> feedback = feedback(dataset.workspace(), stored.eventId(), size);
-                if (!matches(filter, feedback)) {
-                    continue;
-                }
-                SealedContent.Opened opened = sealed.open(stored, entry);
-                if (!"available".equals(opened.state()) || opened.content() == null) {
-                    skipped++;
-                    continue;
-                }
-                Materialised row = row(stored, entry, opened.content(), feedback);
-                byte[] bytes = CanonicalJson.bytes(row.json());
-                tree.append(Hashes.leafHash(bytes));
-                batch.add(new DatasetRepository.Row(rows, stored.index(), stored.subjectId(), bytes, row.otherSubjects()));
-                rows++;
-                feedbackCount += feedback.size();
-                first = first < 0 ? stored.index() : first;
-                last = stored.index();
-                if (batch.size() == DatasetRepository.PAGE) {
-                    repository.addRows(dataset.id(), batch);
-                    batch.clear();
-                }
+    /**
+     * A new version of {@code filter}, {@code building}, cut at a checkpoint signed now: every source is
+     * below this signed size, so a proof against it exists for each. Not stored yet, nor its job queued.
+     */
+    Dataset cut(String id, Principal principal, DatasetFilter filter) {
+        CheckpointPublisher.Signed cut = checkpoints.publish();
+        String filterJson = new String(CanonicalJson.bytes(filter.write(JsonBodies.JSON.createObjectNode())),
+                StandardCharsets.UTF_8);
+        return new Dataset(id, principal.workspace(), principal.keyId(), filterJson, Dataset.BUILDING, 0, 0, 0,
+                cut.checkpoint().size(), cut.note(), null, null, Instant.now(), Dataset.Progress.NONE, null);
+    }
+
+    /**
+     * Builds {@code dataset}, which is {@code building}, from where its stored progress says, and freezes
+     * it. Repeating it after any interruption gives the same version: the rows already committed are
+     * hashed again rather than rebuilt, and a manifest an earlier run logged is taken as it is.
+     */
+    Dataset build(Dataset dataset) {
+        Optional<StoredEntry> logged = log.findByEventId(dataset.id()).filter(e -> "dataset.built".equals(e.type()));
+        if (logged.isPresent()) {
+            return frozen(dataset, logged.get()); // the earlier run stopped between logging its manifest and saying so
+        }
+        DatasetFilter filter = DatasetFilter.read(JsonBodies.JSON.readTree(dataset.filter()));
+        CheckpointPublisher.Signed cut = signedCut(dataset);
+        long size = cut.checkpoint().size();
+        Tally tally = Tally.of(dataset, repository);
+        // The scan walks the log by index and checks workspace and time here rather than in SQL: given
+        // the workspace (or a time) as a condition, SQLite reads through that index and sorts all the
+        // later entries for every page, which made a million-interaction build quadratic. The filter's
+        // times become an index range first, so a narrow window does not read the whole log.
+        EntryFilter scan = new EntryFilter(null, null, INTERACTION_TYPE, null, null, null);
+        long after = dataset.progress().scannedThrough();
+        long end = size;
+        if (filter.since() != null || filter.until() != null) {
+            Optional<long[]> range = log.indexRange(filter.since() == null ? Instant.EPOCH : filter.since(),
+                    filter.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : filter.until());
+            after = Math.max(after, range.map(r -> r[0] - 1).orElse(size));
+            end = Math.min(end, range.map(r -> r[1] + 1).orElse(size));
+        }
+        long scanned = dataset.progress().scanned();
+        while (after + 1 < end) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("build of " + dataset.id() + " interrupted after log index " + after
+                        + "; it resumes from there");
             }
-            if (page.size() < SCAN_PAGE) {
+            List<StoredEntry> page = log.list(scan, after, SCAN_PAGE);
+            long stop = end;
+            List<StoredEntry> below = page.stream().takeWhile(stored -> stored.index() < stop).toList();
+            if (below.isEmpty()) {
                 break;
             }
+            List<StoredEntry> ours = below.stream()
+                    .filter(stored -> dataset.workspace().equals(stored.workspace()) && within(filter, stored.createdAt()))
+                    .toList();
+            List<DatasetRepository.Row> batch = scanPage(dataset, filter, size, ours, tally);
+            long from = after;
+            after = below.getLast().index();
+            scanned += ours.size();
+            repository.addRows(dataset.id(), from, batch, tally.rows, tally.skipped, tally.feedback, scanned, after);
+            if (below.size() < SCAN_PAGE) {
+                break; // the log ended, or the cut or the filter's time range did
+            }
         }
-        repository.addRows(dataset.id(), batch);
-        String root = Base64.getEncoder().encodeToString(tree.rootHash());
-        ObjectNode manifest = manifest(dataset, cut, rows, skipped, feedbackCount, root, first, last);
+        String root = Base64.getEncoder().encodeToString(tally.tree.rootHash());
+        ObjectNode manifest = manifest(dataset, cut, tally.rows, tally.skipped, tally.feedback, root, tally.first, tally.last);
         long manifestIndex;
         try {
             manifestIndex = auditLog.append(new AuditEvent("dataset.built", dataset.id(), Instant.now(), dataset.workspace(),
@@ -144,9 +146,116 @@ class DatasetBuilder {
         } catch (CompletionException e) {
             throw DatasetException.auditUnavailable();
         }
-        Dataset built = dataset.built(rows, skipped, feedbackCount, root, manifestIndex);
+        Dataset built = dataset.built(tally.rows, tally.skipped, tally.feedback, root, manifestIndex);
         repository.built(built);
         return built;
+    }
+
+    /**
+     * The running counts of a build and the Merkle tree of its rows so far. Resuming, it is rebuilt from
+     * the rows already committed (an erased one by the leaf hash kept for it), a page at a time.
+     */
+    private static final class Tally {
+        final CompactRange tree = CompactRange.empty();
+        long rows;
+        long skipped;
+        long feedback;
+        long first = -1;
+        long last = -1;
+
+        static Tally of(Dataset dataset, DatasetRepository repository) {
+            Tally tally = new Tally();
+            tally.skipped = dataset.skipped();
+            tally.feedback = dataset.feedback();
+            long after = -1;
+            List<DatasetRepository.Row> page;
+            do {
+                page = repository.rows(dataset.id(), after);
+                for (DatasetRepository.Row row : page) {
+                    after = row.ordinal();
+                    tally.add(row.erased() ? row.erasedLeaf() : Hashes.leafHash(row.data()), row.interactionIndex());
+                }
+            } while (page.size() == DatasetRepository.PAGE);
+            if (tally.rows != dataset.rows()) {
+                throw new IllegalStateException("dataset " + dataset.id() + " has " + tally.rows + " rows stored but its "
+                        + "progress says " + dataset.rows());
+            }
+            return tally;
+        }
+
+        void add(byte[] leafHash, long interactionIndex) {
+            tree.append(leafHash);
+            rows++;
+            first = first < 0 ? interactionIndex : first;
+            last = interactionIndex;
+        }
+    }
+
+    /** The rows of one page of scanned interactions, the feedback of all of them found in one query. */
+    private List<DatasetRepository.Row> scanPage(Dataset dataset, DatasetFilter filter, long size, List<StoredEntry> page,
+                                                 Tally tally) {
+        List<Candidate> candidates = new ArrayList<>(page.size());
+        for (StoredEntry stored : page) {
+            JsonNode entry = JsonBodies.JSON.readTree(entries.data(stored));
+            JsonNode data = entry.path("data");
+            if (filter.model() != null && !filter.model().equals(data.path("model").asString(""))) {
+                continue;
+            }
+            if (data.path("status").asInt(0) != 200) {
+                continue; // a failed request has no answer to learn from
+            }
+            candidates.add(new Candidate(stored, entry));
+        }
+        Map<String, List<Long>> cited = feedbackIndex.logIndexes(dataset.workspace(),
+                candidates.stream().map(c -> c.stored().eventId()).toList(), size);
+        List<DatasetRepository.Row> batch = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            StoredEntry stored = candidate.stored();
+            List<Read> feedback = new ArrayList<>();
+            for (long index : cited.getOrDefault(stored.eventId(), List.of())) {
+                read(index).ifPresent(feedback::add);
+            }
+            if (!matches(filter, feedback)) {
+                continue;
+            }
+            SealedContent.Opened opened = sealed.open(stored, candidate.entry());
+            if (!"available".equals(opened.state()) || opened.content() == null) {
+                tally.skipped++;
+                continue;
+            }
+            Materialised row = row(stored, candidate.entry(), opened.content(), feedback);
+            byte[] bytes = CanonicalJson.bytes(row.json());
+            batch.add(new DatasetRepository.Row(tally.rows, stored.index(), stored.subjectId(), bytes, row.otherSubjects()));
+            tally.add(Hashes.leafHash(bytes), stored.index());
+            tally.feedback += feedback.size();
+        }
+        return batch;
+    }
+
+    /** Whether an entry recorded at {@code at} is within the filter's {@code since} and {@code until}. */
+    private static boolean within(DatasetFilter filter, Instant at) {
+        long millis = at.toEpochMilli(); // as the log keeps times, and as the index range above compared them
+        return (filter.since() == null || millis >= filter.since().toEpochMilli())
+                && (filter.until() == null || millis < filter.until().toEpochMilli());
+    }
+
+    /** Marks built a version whose manifest an earlier run logged, with that manifest's figures. */
+    private Dataset frozen(Dataset dataset, StoredEntry manifestEntry) {
+        JsonNode data = JsonBodies.JSON.readTree(entries.data(manifestEntry)).path("data");
+        Dataset built = dataset.built(data.path("rows").asLong(), data.path("skipped").asLong(),
+                data.path("sources").path("feedback").asLong(), data.path("rows_root").asString(), manifestEntry.index());
+        repository.built(built);
+        return built;
+    }
+
+    /** The checkpoint a version was cut at, read back from the signed note this log stored. */
+    private static CheckpointPublisher.Signed signedCut(Dataset dataset) {
+        try {
+            return new CheckpointPublisher.Signed(
+                    Checkpoint.parse(SignedNote.parse(dataset.checkpointNote()).text()), dataset.checkpointNote());
+        } catch (VerificationException e) {
+            throw new IllegalStateException("dataset " + dataset.id() + " has an unreadable cut checkpoint: " + e.getMessage(), e);
+        }
     }
 
     /** The manifest as the {@code dataset.built} entry records it; docs/datasets.md describes it. */
@@ -170,18 +279,6 @@ class DatasetBuilder {
             sources.put("last_index", last);
         }
         return manifest;
-    }
-
-    /** The feedback about a request that was logged before the cut, oldest first. */
-    private List<Read> feedback(String workspace, String requestId, long size) {
-        List<Read> out = new ArrayList<>();
-        for (long index : feedbackSources.logIndexes(workspace, requestId)) {
-            if (index >= size) {
-                continue;
-            }
-            read(index).ifPresent(out::add);
-        }
-        return out;
     }
 
     private Optional<Read> read(long index) {

@@ -64,8 +64,12 @@ public final class DatasetBundleWriter {
     }
 
     public Summary write(String datasetId, Path out, String vkey) throws IOException {
-        Dataset dataset = datasets.find(datasetId).filter(Dataset::isBuilt)
-                .orElseThrow(() -> new IllegalArgumentException("no built dataset '" + datasetId + "'"));
+        Dataset dataset = datasets.find(datasetId)
+                .orElseThrow(() -> new IllegalArgumentException("no dataset '" + datasetId + "'"));
+        if (!dataset.isBuilt()) {
+            throw new IllegalArgumentException("dataset '" + datasetId + "' is " + dataset.state()
+                    + "; only a built version can be exported (GET /v1/datasets/" + datasetId + " shows its state)");
+        }
         if (datasets.owesErasureEntry(datasetId)) {
             // Its erased rows could not be proven: the entry with their leaf hashes is not logged yet.
             throw new IllegalStateException("dataset '" + datasetId + "' has rows erased whose dataset.rows_erased entry "

@@ -20,6 +20,19 @@ public class DatasetException extends CairnException {
         return new DatasetException(ApiError.invalidRequest(code, param, message));
     }
 
+    /** An export (or anything that needs the rows) of a version that is not built: still building, or failed. */
+    static DatasetException notBuilt(Dataset dataset) {
+        if (dataset.failure() != null) {
+            return new DatasetException(new ApiError(409, "invalid_request_error", "dataset_build_failed", "id",
+                    "Dataset '" + dataset.id() + "' failed to build (" + dataset.failure().code() + "): "
+                            + dataset.failure().message() + "; build a new version"));
+        }
+        return new DatasetException(new ApiError(409, "invalid_request_error", "dataset_not_ready", "id",
+                "Dataset '" + dataset.id() + "' is still building (" + dataset.progress().scanned() + " interactions scanned, "
+                        + dataset.rows() + " rows written); poll GET /v1/datasets/" + dataset.id()
+                        + " until its state is built, then export it"));
+    }
+
     static DatasetException auditUnavailable() {
         return new DatasetException(new ApiError(503, "server_error", "audit_unavailable", null,
                 "The audit log could not record this dataset's manifest; retry later"));

@@ -1,5 +1,7 @@
 package dev.cairn.datasets;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,18 +62,32 @@ class DatasetRepository {
 
     void create(Dataset dataset) {
         jdbc.sql("INSERT INTO datasets (id, workspace, key_id, filter, state, row_count, skipped, feedback_count, "
-                        + "checkpoint_size, checkpoint_note, rows_root, manifest_index, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + "checkpoint_size, checkpoint_note, rows_root, manifest_index, created_at, scanned, scanned_through, "
+                        + "build_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(dataset.id(), dataset.workspace(), dataset.keyId(), dataset.filter(), dataset.state(),
                         dataset.rows(), dataset.skipped(), dataset.feedback(), dataset.checkpointSize(),
                         dataset.checkpointNote(), dataset.rowsRoot(), dataset.manifestIndex(),
-                        dataset.createdAt().toEpochMilli())
+                        dataset.createdAt().toEpochMilli(), dataset.progress().scanned(),
+                        dataset.progress().scannedThrough(), dataset.progress().buildJob())
                 .update();
     }
 
-    /** Adds a batch of rows to a version still being built, in one transaction. */
-    void addRows(String datasetId, List<Row> rows) {
+    /**
+     * Adds a batch of rows to a version being built together with the counts and scan position they
+     * bring it to, in one transaction, so that a build interrupted at any point resumes exactly after
+     * what was committed. {@code from} is the scan position the batch starts after: a second run of the
+     * same build that got there first makes this one fail rather than write its rows twice.
+     */
+    void addRows(String datasetId, long from, List<Row> rows, long rowCount, long skipped, long feedback,
+                 long scanned, long scannedThrough) {
         transactions.executeWithoutResult(status -> {
+            int moved = jdbc.sql("UPDATE datasets SET row_count = ?, skipped = ?, feedback_count = ?, scanned = ?, "
+                            + "scanned_through = ? WHERE id = ? AND state = 'building' AND scanned_through = ?")
+                    .params(rowCount, skipped, feedback, scanned, scannedThrough, datasetId, from).update();
+            if (moved != 1) {
+                throw new IllegalStateException("dataset " + datasetId + " is no longer building from log index " + from
+                        + ": another run of its build moved it on, or it was failed");
+            }
             for (Row row : rows) {
                 jdbc.sql("INSERT INTO dataset_rows (dataset_id, ordinal, interaction_index, subject_id, data) VALUES (?, ?, ?, ?, ?)")
                         .params(datasetId, row.ordinal(), row.interactionIndex(), row.subjectId(), row.data()).update();
@@ -92,30 +108,52 @@ class DatasetRepository {
                 .update();
     }
 
-    /** Drops a version whose build failed, rows and all. */
-    void discard(String datasetId) {
+    /**
+     * Gives up on a version still building: it is kept, {@code failed} with why, so that whoever waits
+     * for it learns what happened; its rows go, since a failed version is never exported.
+     */
+    void failed(String datasetId, Dataset.Failure failure) {
         transactions.executeWithoutResult(status -> {
-            jdbc.sql("DELETE FROM dataset_rows WHERE dataset_id = ?").param(datasetId).update();
-            jdbc.sql("DELETE FROM dataset_row_subjects WHERE dataset_id = ?").param(datasetId).update();
-            jdbc.sql("DELETE FROM dataset_erasures WHERE dataset_id = ?").param(datasetId).update();
-            jdbc.sql("DELETE FROM datasets WHERE id = ?").param(datasetId).update();
+            int changed = jdbc.sql("UPDATE datasets SET state = 'failed', error_code = ?, error = ? WHERE id = ? AND state = 'building'")
+                    .params(failure.code(), failure.message(), datasetId).update();
+            if (changed == 1) {
+                jdbc.sql("DELETE FROM dataset_rows WHERE dataset_id = ?").param(datasetId).update();
+                jdbc.sql("DELETE FROM dataset_row_subjects WHERE dataset_id = ?").param(datasetId).update();
+            }
         });
     }
 
     Optional<Dataset> find(String id) {
         return jdbc.sql("SELECT id, workspace, key_id, filter, state, row_count, skipped, feedback_count, checkpoint_size, "
-                        + "checkpoint_note, rows_root, manifest_index, created_at FROM datasets WHERE id = ?")
+                        + "checkpoint_note, rows_root, manifest_index, created_at, scanned, scanned_through, build_job, "
+                        + "error_code, error FROM datasets WHERE id = ?")
                 .param(id)
                 .query((rs, n) -> new Dataset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10),
-                        rs.getString(11), (Long) rs.getObject(12, Long.class), Instant.ofEpochMilli(rs.getLong(13))))
+                        rs.getString(11), nullableLong(rs, 12), Instant.ofEpochMilli(rs.getLong(13)),
+                        new Dataset.Progress(rs.getLong(14), rs.getLong(15), rs.getString(16)),
+                        rs.getString(17) == null ? null : new Dataset.Failure(rs.getString(17), rs.getString(18))))
                 .optional();
     }
 
-    /** A built dataset of {@code workspace}; one that does not exist and one of another workspace get the same 404. */
+    /** A column that is null until the version is built (sqlite-jdbc refuses {@code getObject(i, Long.class)} on null). */
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** A dataset of {@code workspace} in any state; one that does not exist and one of another workspace get the same 404. */
+    Dataset in(String id, String workspace) {
+        return find(id).filter(d -> d.workspace().equals(workspace)).orElseThrow(() -> DatasetException.notFound(id));
+    }
+
+    /** A built dataset of {@code workspace}: 404 as {@link #in}, 409 while it is building or when its build failed. */
     Dataset builtIn(String id, String workspace) {
-        return find(id).filter(d -> d.workspace().equals(workspace) && d.isBuilt())
-                .orElseThrow(() -> DatasetException.notFound(id));
+        Dataset dataset = in(id, workspace);
+        if (!dataset.isBuilt()) {
+            throw DatasetException.notBuilt(dataset);
+        }
+        return dataset;
     }
 
     /** Up to {@link #PAGE} rows after {@code afterOrdinal}, in order. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code cairn export dataset} beside a running server, and {@code cairn verify --dataset} on what it
@@ -50,9 +51,9 @@ class DatasetCliTest extends CairnServerTest {
                   {"request_id":"%1$s","chosen_choice":1,"rejected_choice":0,"rationale":"better"},
                   {"chosen_request_id":"%2$s","rejected_request_id":"%1$s"}]}""".formatted(first, second));
         assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
-        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
-        assertThat(built.statusCode()).as(built.body()).isEqualTo(200);
-        String id = json(built).path("id").asString();
+        JsonNode built = buildDataset(key, "{}");
+        assertThat(built.path("state").asString()).as(built.toString()).isEqualTo("built");
+        String id = built.path("id").asString();
         chat(key, "after the cut"); // the log grows past the cut before the export
 
         Path bundle = dir.resolve("bundle");

@@ -46,9 +46,9 @@ class DatasetEndToEndTest extends CairnServerTest {
     }
 
     private JsonNode build(String key, String filter) {
-        HttpResponse<String> response = post("/v1/datasets", key, "{\"filter\":" + filter + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json(response);
+        JsonNode built = buildDataset(key, filter);
+        assertThat(built.path("state").asString()).as(built.toString()).isEqualTo("built");
+        return built;
     }
 
     private HttpResponse<byte[]> export(String key, String id, String format) {

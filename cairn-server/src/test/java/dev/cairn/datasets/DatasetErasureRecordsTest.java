@@ -47,9 +47,9 @@ class DatasetErasureRecordsTest extends CairnServerTest {
                     {"model":"cairn/echo","user":"%s","messages":[{"role":"user","content":"%s speaks"}]}""".formatted(user, user));
             assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         }
-        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
-        assertThat(built.statusCode()).as(built.body()).isEqualTo(200);
-        String id = json(built).path("id").asString();
+        JsonNode built = buildDataset(key, "{}");
+        assertThat(built.path("state").asString()).as(built.toString()).isEqualTo("built");
+        String id = built.path("id").asString();
 
         doReturn(CompletableFuture.failedFuture(new IllegalStateException("disk full")))
                 .when(auditLog).append(argThat(event -> event != null && "dataset.rows_erased".equals(event.type())));

@@ -52,9 +52,9 @@ class DatasetErasureTest extends CairnServerTest {
     }
 
     private JsonNode build(String key) {
-        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
-        assertThat(built.statusCode()).as(built.body()).isEqualTo(200);
-        return json(built);
+        JsonNode built = buildDataset(key, "{}");
+        assertThat(built.path("state").asString()).as(built.toString()).isEqualTo("built");
+        return built;
     }
 
     private List<byte[]> exported(String key, String id) {

@@ -125,6 +125,32 @@ public abstract class CairnServerTest {
         return send(request.build());
     }
 
+    /**
+     * Builds a dataset version as a client does: {@code POST /v1/datasets} answers 202 with the version
+     * {@code building}, then {@code GET /v1/datasets/{id}} is polled until its state is no longer that.
+     * Answers the last description, built or failed.
+     */
+    protected JsonNode buildDataset(String key, String filterJson) {
+        HttpResponse<String> started = post("/v1/datasets", key, "{\"filter\":" + filterJson + "}");
+        if (started.statusCode() != 202) {
+            throw new IllegalStateException("dataset build not accepted: " + started.statusCode() + " " + started.body());
+        }
+        String id = json(started).path("id").asString();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode dataset = json(get("/v1/datasets/" + id, key));
+            if (!"building".equals(dataset.path("state").asString()) || System.nanoTime() > deadline) {
+                return dataset;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     protected static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -106,6 +106,17 @@ public class JobQueue implements SmartLifecycle {
         return ids;
     }
 
+    /**
+     * Whether job {@code id} may still run: queued (due now or later), or running under a lease. False
+     * once it succeeded or gave up, and for an unknown id; lets a feature tell work that is on its way
+     * from work whose job ended without doing it (the process of its last attempt died).
+     */
+    public boolean pending(String id) {
+        return id != null && repository.find(id)
+                .map(job -> job.state() == StoredJob.State.QUEUED || job.state() == StoredJob.State.RUNNING)
+                .orElse(false);
+    }
+
     @Override
     public void start() {
         abandoning = false;
