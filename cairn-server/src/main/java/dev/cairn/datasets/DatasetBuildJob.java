@@ -38,6 +38,11 @@ class DatasetBuildJob implements JobHandler {
         return KIND;
     }
 
+    @Override
+    public boolean isLong() {
+        return true;
+    }
+
     /** The job's payload: only the version's id, no personal content. */
     static String payload(String datasetId) {
         return JsonBodies.JSON.writeValueAsString(JsonBodies.JSON.createObjectNode().put("dataset_id", datasetId));

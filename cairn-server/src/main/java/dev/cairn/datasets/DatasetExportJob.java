@@ -44,6 +44,11 @@ class DatasetExportJob implements JobHandler {
         return KIND;
     }
 
+    @Override
+    public boolean isLong() {
+        return true;
+    }
+
     /** Where a finished export's file is. */
     Path file(String exportId) {
         return directory.resolve(exportId + ".jsonl");

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * pairs are held out for validation: by a hash of the prompt, so the same prompt is never on both
  * sides and the split does not depend on order or on a random draw.
  */
-final class PairText {
+public final class PairText {
 
     private PairText() {
     }
@@ -54,7 +54,7 @@ final class PairText {
     }
 
     /** Whether the pair of this prompt is held out when {@code fraction} of all are. */
-    static boolean heldOut(String prompt, double fraction) {
+    public static boolean heldOut(String prompt, double fraction) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
             long top = 0;

@@ -54,6 +54,11 @@ class TrainingJob implements JobHandler {
     }
 
     @Override
+    public boolean isLong() {
+        return true;
+    }
+
+    @Override
     public void run(Job job) throws InterruptedException {
         String id = JsonBodies.JSON.readTree(job.payload()).path("run_id").asString();
         Optional<TrainingRun> found = runs.find(id);

@@ -14,5 +14,14 @@ public interface JobHandler {
     /** The kind of job this handler runs, such as {@code memory.embed}. */
     String kind();
 
+    /**
+     * Whether a job of this kind may run for minutes (a dataset build, a training run). Such kinds get
+     * workers of their own ({@code cairn.jobs.long-workers}), so that they never hold up short jobs
+     * that users wait on, such as memory's embeddings.
+     */
+    default boolean isLong() {
+        return false;
+    }
+
     void run(Job job) throws Exception;
 }

@@ -124,15 +124,12 @@ public class JobQueue implements SmartLifecycle {
         running = true;
         Duration every = config.lease().dividedBy(3);
         keeper = PeriodicTask.start("cairn-jobs-keeper", every, every, this::keep);
-        if (handlers.isEmpty() || config.workers() == 0) {
-            log.info("Job queue open without workers ({} handlers, cairn.jobs.workers={}): jobs are only enqueued here",
-                    handlers.size(), config.workers());
-            return;
-        }
-        for (int i = 1; i <= config.workers(); i++) {
-            workers.add(Thread.ofPlatform().name("cairn-jobs-" + i).daemon().start(this::work));
-        }
-        log.info("Job queue open with {} workers for kinds {}", config.workers(), handlers.keySet());
+        List<String> shortKinds = handlers.values().stream().filter(h -> !h.isLong()).map(JobHandler::kind).sorted().toList();
+        List<String> longKinds = handlers.values().stream().filter(JobHandler::isLong).map(JobHandler::kind).sorted().toList();
+        startWorkers("cairn-jobs-", shortKinds, config.workers());
+        startWorkers("cairn-jobs-long-", longKinds, config.longWorkers());
+        log.info("Job queue open with {} workers for kinds {} and {} for long kinds {}", shortKinds.isEmpty() ? 0 : config.workers(),
+                shortKinds, longKinds.isEmpty() ? 0 : config.longWorkers(), longKinds);
     }
 
     /**
@@ -178,8 +175,16 @@ public class JobQueue implements SmartLifecycle {
         return 3;
     }
 
-    private void work() {
-        List<String> kinds = List.copyOf(handlers.keySet());
+    private void startWorkers(String name, List<String> kinds, int count) {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        for (int i = 1; i <= count; i++) {
+            workers.add(Thread.ofPlatform().name(name + i).daemon().start(() -> work(kinds)));
+        }
+    }
+
+    private void work(List<String> kinds) {
         while (running) {
             long seen = signalCount();
             JobRepository.Claim claim;

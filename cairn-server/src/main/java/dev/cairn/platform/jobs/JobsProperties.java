@@ -8,13 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The background job queue ({@code cairn.jobs}): {@code workers} threads per process (0: this
- * process only enqueues) claim due jobs. A failed job runs again after {@code backoff}, doubled at
+ * process only enqueues) claim due jobs of short kinds, and {@code long-workers} threads those of
+ * long kinds ({@link JobHandler#isLong()}), so a long job never holds up a short one. A failed job runs again after {@code backoff}, doubled at
  * each failure up to {@code max-backoff}, until it has run {@code max-attempts} times. A claim holds
  * a job for {@code lease}, renewed while it runs, so a job of a process that died is claimed again
  * once its lease has expired. At shutdown running jobs get {@code shutdown-timeout} to finish.
  */
 @ConfigurationProperties("cairn.jobs")
 public record JobsProperties(@DefaultValue("1") int workers,
+                             @DefaultValue("1") int longWorkers,
                              @DefaultValue("250ms") Duration pollInterval,
                              @DefaultValue("1s") Duration backoff,
                              @DefaultValue("5m") Duration maxBackoff,
@@ -24,6 +26,7 @@ public record JobsProperties(@DefaultValue("1") int workers,
 
     public JobsProperties {
         Settings.atLeast("cairn.jobs.workers", workers, 0);
+        Settings.atLeast("cairn.jobs.long-workers", longWorkers, 0);
         Settings.atLeast("cairn.jobs.max-attempts", maxAttempts, 1);
         millisecond("cairn.jobs.poll-interval", pollInterval);
         millisecond("cairn.jobs.backoff", backoff);

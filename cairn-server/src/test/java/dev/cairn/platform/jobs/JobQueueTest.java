@@ -43,7 +43,7 @@ class JobQueueTest {
 
     /** Workers poll often and retry soon, so the tests take milliseconds, not the production seconds. */
     private static JobsProperties config(int workers, int maxAttempts, Duration backoff) {
-        return new JobsProperties(workers, Duration.ofMillis(20), backoff, Duration.ofSeconds(2), maxAttempts,
+        return new JobsProperties(workers, workers, Duration.ofMillis(20), backoff, Duration.ofSeconds(2), maxAttempts,
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
@@ -256,7 +256,7 @@ class JobQueueTest {
         try (db; Queues queues = new Queues()) {
             List<Job> seen = new CopyOnWriteArrayList<>();
             // Polling once a minute: only the wake-up on enqueue can get the job run within the test.
-            JobsProperties slowPolling = new JobsProperties(1, Duration.ofMinutes(1), Duration.ofMillis(10),
+            JobsProperties slowPolling = new JobsProperties(1, 1, Duration.ofMinutes(1), Duration.ofMillis(10),
                     Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofSeconds(5));
             JobQueue queue = queues.start(db.source(), slowPolling, handler("test.echo", seen::add));
             Thread.sleep(100); // let the worker find nothing and go idle
@@ -295,7 +295,7 @@ class JobQueueTest {
     void shutdownQueuesAgainAJobThatOutlivesTheTimeout(TestDatabase db) throws Exception {
         try (db; Queues queues = new Queues()) {
             CountDownLatch running = new CountDownLatch(1);
-            JobsProperties impatient = new JobsProperties(1, Duration.ofMillis(20), Duration.ofMillis(10),
+            JobsProperties impatient = new JobsProperties(1, 1, Duration.ofMillis(20), Duration.ofMillis(10),
                     Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofMillis(100));
             JobQueue queue = queues.start(db.source(), impatient, handler("test.endless", job -> {
                 running.countDown();
