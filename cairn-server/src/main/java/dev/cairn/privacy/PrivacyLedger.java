@@ -3,6 +3,7 @@ package dev.cairn.privacy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.cairn.platform.JsonBodies;
 import tools.jackson.core.JacksonException;
@@ -50,9 +51,14 @@ public record PrivacyLedger(List<GaussianRun> runs) {
 
     /** The composed RDP of every run at each order: their sum, in the order the runs were added. */
     public double[] rdp() {
+        return rdp(GaussianRun::rdp);
+    }
+
+    /** The same, with each run's RDP from {@code rdpOf}: a cache for the many ledgers one charge shares a run with. */
+    double[] rdp(Function<GaussianRun, double[]> rdpOf) {
         double[] total = new double[SampledGaussianRdp.orderCount()];
         for (GaussianRun run : runs) {
-            double[] rdp = run.rdp();
+            double[] rdp = rdpOf.apply(run);
             for (int k = 0; k < total.length; k++) {
                 total[k] += rdp[k];
             }
@@ -62,11 +68,16 @@ public record PrivacyLedger(List<GaussianRun> runs) {
 
     /** The (ε, δ) spent for this δ in (0, 1): ε 0 when no step has run. */
     public PrivacySpent spent(double delta) {
+        return spent(delta, GaussianRun::rdp);
+    }
+
+    /** The same, with each run's RDP from {@code rdpOf}, which must answer what {@link GaussianRun#rdp} does. */
+    PrivacySpent spent(double delta, Function<GaussianRun, double[]> rdpOf) {
         checkDelta(delta);
         if (runs.stream().allMatch(run -> run.steps() == 0)) {
             return new PrivacySpent(0, Double.NaN, delta);
         }
-        return RdpConversion.epsilon(SampledGaussianRdp.orders(), rdp(), delta);
+        return RdpConversion.epsilon(SampledGaussianRdp.orders(), rdp(rdpOf), delta);
     }
 
     static void checkDelta(double delta) {

@@ -1,6 +1,7 @@
 package dev.cairn.rewards;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.cairn.access.Principal;
@@ -10,8 +11,11 @@ import dev.cairn.datasets.DatasetPreferences;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.JobQueue;
+import dev.cairn.privacy.BudgetCharges;
+import dev.cairn.privacy.BudgetHolder;
 import dev.cairn.privacy.GaussianRun;
 import dev.cairn.privacy.NoiseCalibration;
+import dev.cairn.privacy.PrivacyBudgets;
 import dev.cairn.privacy.PrivacyLedger;
 import dev.cairn.privacy.PrivacySpent;
 import org.springframework.stereotype.Service;
@@ -21,8 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Starts, reads and cancels training runs. Starting checks everything that can be checked before any
  * work: the dataset version (the caller's, built, with preference pairs), the model name (free), and
- * for a private run the noise multiplier and the ε it will spend; only then is the run stored and
- * queued, so a refused run leaves nothing behind.
+ * for a private run the noise multiplier and the ε it will spend. A private run is then charged to the
+ * privacy budgets of its dataset version and of every annotator whose preferences it holds; only once
+ * the charge is recorded is the run stored and queued, so a refused run leaves nothing behind.
  */
 @Service
 class TrainingRuns {
@@ -33,18 +38,27 @@ class TrainingRuns {
     private final JobQueue jobs;
     private final AuditRepository log;
     private final EntryStore entries;
+    private final PrivacyBudgets budgets;
+    private final BudgetCharges charges;
 
     TrainingRuns(TrainingRunRepository runs, RewardModelRepository models, DatasetPreferences preferences, JobQueue jobs,
-                 AuditRepository log, EntryStore entries) {
+                 AuditRepository log, EntryStore entries, PrivacyBudgets budgets, BudgetCharges charges) {
         this.runs = runs;
         this.models = models;
         this.preferences = preferences;
         this.jobs = jobs;
         this.log = log;
         this.entries = entries;
+        this.budgets = budgets;
+        this.charges = charges;
     }
 
     TrainingRun start(Principal principal, TrainingRequest request) {
+        if (!request.isPrivate() && budgets.requirePrivateTraining()) {
+            throw RewardException.conflict("private_training_required", "privacy", "This Cairn trains only with "
+                    + "differential privacy (cairn.privacy.require-private-training): give privacy.epsilon or "
+                    + "privacy.noise_multiplier, with privacy.delta");
+        }
         DatasetPreferences.Version dataset = preferences.of(principal.workspace(), request.datasetId());
         if (dataset.pairs().isEmpty()) {
             throw RewardException.invalid("no_preferences", "dataset_id", "Dataset " + request.datasetId()
@@ -56,6 +70,9 @@ class TrainingRuns {
         }
         ObjectNode settings = settingsJson(request, dataset.pairs().size());
         String id = Ids.newId("trn");
+        if (request.isPrivate()) {
+            charge(principal, id, dataset, settings.path("privacy"));
+        }
         TrainingRun run = new TrainingRun(id, principal.workspace(), principal.keyId(), dataset.id(), request.model(),
                 JsonBodies.JSON.writeValueAsString(settings), "queued", 0, request.steps(), null,
                 settings.path("privacy").isObject() ? settings.path("privacy").path("epsilon").asDouble() : null,
@@ -63,6 +80,20 @@ class TrainingRuns {
         runs.create(run);
         jobs.enqueue(TrainingJob.KIND, principal.workspace(), JsonBodies.JSON.createObjectNode().put("run_id", id).toString());
         return run;
+    }
+
+    /**
+     * Charges the run to its dataset version and to every annotator of it, or refuses it (409 naming
+     * whose budget it would overspend). A run that fails to be stored after this stays charged: its
+     * data may not have been used, but a budget that counts too much errs on the side it should.
+     */
+    private void charge(Principal principal, String runId, DatasetPreferences.Version dataset, JsonNode privacy) {
+        List<BudgetHolder> holders = new ArrayList<>();
+        holders.add(BudgetHolder.dataset(dataset.id()));
+        dataset.annotators().forEach(key -> holders.add(BudgetHolder.annotator(key)));
+        GaussianRun run = new GaussianRun(privacy.path("noise_multiplier").asDouble(), privacy.path("sample_rate").asDouble(),
+                privacy.path("steps").asLong());
+        charges.charge(new BudgetCharges.Charge(principal.workspace(), principal.keyId(), runId, holders, run));
     }
 
     /**

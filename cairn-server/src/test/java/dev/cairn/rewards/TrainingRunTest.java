@@ -260,4 +260,41 @@ class TrainingRunTest extends CairnServerTest {
         assertThat(get("/v1/training/runs/trn_nope", key).statusCode()).isEqualTo(404);
         assertThat(json(get("/v1/training/runs", key)).path("data").isEmpty()).as("nothing was stored").isTrue();
     }
+
+    @Test
+    void aPrivateRunIsChargedToItsDatasetAndAnnotatorAndOneThatWouldOverspendIsRefusedBeforeItIsStored() {
+        JsonNode created = json(post("/admin/keys", ADMIN_KEY, "{\"workspace\":\"ws-train-budget\",\"name\":\"annotator\"}"));
+        String keyId = created.path("id").asString();
+        String key = created.path("secret").asString();
+        String dataset = preferenceDataset(key, 4);
+        String budget = "/admin/privacy/budgets/ws-train-budget/annotator/" + keyId;
+        assertThat(send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url(budget)))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"epsilon\":2,\"delta\":1e-5}")).build())
+                .statusCode()).isEqualTo(200);
+
+        String body = """
+                {"dataset_id":"%s","model":"%s","steps":20,"privacy":{"epsilon":%s,"delta":1e-5}}""";
+        HttpResponse<String> refused = post("/v1/training/runs", key, body.formatted(dataset, "too-costly", "3"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        JsonNode error = json(refused).path("error");
+        assertThat(error.path("code").asString()).isEqualTo("privacy_budget_exceeded");
+        assertThat(error.path("param").asString()).isEqualTo("annotator " + keyId);
+        assertThat(error.path("message").asString()).contains("annotator " + keyId, "over its budget of ε = 2.0");
+        assertThat(json(get("/v1/training/runs", key)).path("data").isEmpty()).as("nothing was stored").isTrue();
+        assertThat(json(get("/v1/privacy/budgets/dataset/" + dataset, key)).path("charges").asLong()).isZero();
+
+        JsonNode run = train(key, body.formatted(dataset, "affordable", "1.5"));
+        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("completed");
+        JsonNode budgets = json(get("/v1/privacy/budgets", key)).path("data");
+        assertThat(budgets).hasSize(2);
+        assertThat(budgets.get(0).path("kind").asString()).isEqualTo("dataset");
+        assertThat(budgets.get(0).path("id").asString()).isEqualTo(dataset);
+        assertThat(budgets.get(1).path("id").asString()).isEqualTo(keyId);
+        for (JsonNode holder : budgets) {
+            assertThat(holder.path("charges").asLong()).isEqualTo(1);
+            assertThat(holder.path("spent_epsilon").asDouble()).isBetween(1.4, 1.5);
+        }
+        assertThat(budgets.get(1).path("left_epsilon").asDouble()).isBetween(0.5, 0.6);
+    }
 }

@@ -1,0 +1,45 @@
+package dev.cairn.privacy;
+
+import dev.cairn.access.ApiKeyRepository;
+import dev.cairn.datasets.DatasetPreferences;
+import dev.cairn.platform.CairnException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether a holder named in a path is the workspace's: an annotator is a key of the workspace, a
+ * dataset a built version of it. Another workspace's is the same 404 as one that does not exist.
+ */
+@Component
+class BudgetHolders {
+
+    private final ApiKeyRepository keys;
+    private final DatasetPreferences datasets;
+
+    BudgetHolders(ApiKeyRepository keys, DatasetPreferences datasets) {
+        this.keys = keys;
+        this.datasets = datasets;
+    }
+
+    void requireIn(String workspace, BudgetHolder holder) {
+        boolean found = switch (holder.kind()) {
+            case ANNOTATOR -> keys.findById(holder.id()).filter(key -> key.workspace().equals(workspace)).isPresent();
+            case DATASET -> datasetIn(workspace, holder.id());
+        };
+        if (!found) {
+            throw PrivacyException.holderNotFound(holder);
+        }
+    }
+
+    /** Only built versions are charged (training reads nothing else), so only they are holders. */
+    private boolean datasetIn(String workspace, String id) {
+        try {
+            datasets.of(workspace, id);
+            return true;
+        } catch (CairnException e) {
+            if (e.error().status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}
