@@ -165,7 +165,7 @@ class TrainingRunTest extends CairnServerTest {
         String key = createKey("ws-train-resume");
         String dataset = preferenceDataset(key, 12);
         String body = """
-                {"dataset_id":"%s","model":"%s","steps":30000,"sample_rate":0.5,"seed":3,"privacy":{"noise_multiplier":1.0,"delta":1e-5}}""";
+                {"dataset_id":"%s","model":"%s","steps":30000,"sample_rate":0.5,"seed":3}""";
         JsonNode straight = train(key, body.formatted(dataset, "resume-straight"));
         assertThat(straight.path("metrics").path("resumed_at_step").asInt()).isZero();
 
