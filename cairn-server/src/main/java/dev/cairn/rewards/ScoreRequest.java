@@ -17,7 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 record ScoreRequest(String model, List<RewardScorer.Candidate> candidates) {
 
-    /** Each pair is embedded on the request's thread: a batch this size takes about a second on two cores. */
+    /**
+     * Each text is embedded on the request's thread, some 20 to 35 ms a pair on two cores whatever the
+     * batch (BENCHMARKS.md): a call this size holds a core for seconds, and a larger one belongs in a job.
+     */
     static final int MAX_PAIRS = 256;
     private static final Set<String> FIELDS = Set.of("model", "input");
     private static final Set<String> PAIR_FIELDS = Set.of("prompt", "answer");

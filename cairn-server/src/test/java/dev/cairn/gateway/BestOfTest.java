@@ -100,6 +100,10 @@ class BestOfTest extends RewardModelServerTest {
         assertThat(candidates.get(0).path("message").path("content").asString()).isEqualTo(CURT.formatted(PROMPT));
         assertThat(candidates.get(2).path("message").path("content").asString()).isEqualTo(HELPFUL.formatted(PROMPT));
 
+        HttpResponse<String> preference = post("/v1/feedback", key, """
+                {"request_id":"%s","chosen_choice":2,"rejected_choice":0}""".formatted(requestId));
+        assertThat(preference.statusCode()).as("the candidates are a pair to prefer between: " + preference.body()).isEqualTo(200);
+
         JsonNode usage = json(get("/v1/usage?group_by=key", key)).path("data");
         assertThat(usage.valueStream()).as(usage.toString())
                 .anyMatch(row -> row.path("requests").asInt() == 1 && row.path("completion_tokens").asInt() == 45);
