@@ -18,13 +18,15 @@ import tools.jackson.databind.node.ObjectNode;
  * the provider's to judge.
  *
  * @param maxAnswerTokens {@code max_completion_tokens}, else {@code max_tokens}; null when neither is set
- * @param choices         {@code n}, 1 when absent
+ * @param choices         how many choices the upstream is asked for: {@code n} (1 when absent), or the
+ *                        candidates of {@code Cairn-Best-Of}
+ * @param bestOf          the candidates of {@code Cairn-Best-Of}; 0 when the request does not ask for best-of-n
  * @param user            the end user ({@code user}) when it is a non-empty string, else null
  * @param fallbacks       the models to fall back to, in order, as the request named them
  *                        ({@code Cairn-Fallbacks}, else OpenAI-style {@code models}); null when it named none
  */
 public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messages, boolean stream,
-                          boolean clientWantsUsage, String user, Integer maxAnswerTokens, int choices,
+                          boolean clientWantsUsage, String user, Integer maxAnswerTokens, int choices, int bestOf,
                           CairnHeaders headers, List<String> fallbacks) {
 
     /** OpenAI's own limit on {@code n}: every choice is held, screened and audited in full. */
@@ -69,9 +71,10 @@ public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messa
         Integer maxCompletionTokens = RequestFields.optionalPositiveInt(body, "max_completion_tokens");
         RequestFields.optionalNumber(body, "temperature");
         RequestFields.optionalNumber(body, "top_p");
+        int bestOf = BestOf.candidates(headers.bestOf(), stream, n);
         return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage, RequestFields.nonEmptyString(body, "user"),
-                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, n == null ? 1 : n, headers,
-                fallbacks(body, model, headers));
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, bestOf > 0 ? bestOf : n == null ? 1 : n, bestOf,
+                headers, fallbacks(body, model, headers));
     }
 
     /**

@@ -71,6 +71,10 @@ class Comparison {
 
     /** Runs the comparison for a request whose body has been read; the answer goes through {@code reply}, or is thrown. */
     void chatCompletion(Caller caller, CairnHeaders headers, byte[] body, Ask ask, Reply reply) {
+        if (headers.bestOf() != null) {
+            throw RequestException.invalid("invalid_value", BestOf.HEADER,
+                    "'" + HEADER + "' and '" + BestOf.HEADER + "' each choose what the caller gets; send one of them");
+        }
         ObjectNode request = JsonBodies.parseObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isString() || !model.stringValue().equals(ask.first())) {

@@ -133,6 +133,10 @@ class ExchangeAudit {
             memory.put("injected_tokens", recollection.injectedTokens());
             memory.put("injected_sha256", recollection.injectedSha256());
         }
+        if (trail.bestOf() != null) {
+            // The candidates are the entry's sealed choices, in this order: a score names one by its position.
+            data.set("best_of", trail.bestOf().entry());
+        }
         if (trail.caller().auditData() != null) {
             data.setAll(trail.caller().auditData());
         }

@@ -46,6 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>plan the route: the model name to its group (a configured group, or one
  *       {@code <provider>/<model>} or alias) and the fallbacks the request names, each checked
  *       against the key's allow-list;</li>
+ *   <li>best-of-n, only when {@code Cairn-Best-Of} asks: the reward model that will judge the
+ *       candidates, looked up before any is paid for;</li>
  *   <li>rate-limit: the key's, workspace's, end user's and address's buckets and the budgets admit
  *       the request or end it with 429 (x-ratelimit-* headers either way);</li>
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
@@ -54,7 +56,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>call: {@link Routing} chooses a deployment, retries and falls back as the failures call for;
  *       each attempt sends the body built from all of the above for its deployment's model
  *       ({@link UpstreamBody}), streaming chunk by chunk when asked (a stream is not moved to
- *       another deployment once its first event has gone on);</li>
+ *       another deployment once its first event has gone on); for best-of-n, every candidate;</li>
+ *   <li>choose, for best-of-n: the candidates scored, the best one the answer;</li>
  *   <li>guard output: the answer scanned under the workspace's policy as it passes (a stream
  *       holds back only what may be a finding still arriving); blocked answers become a 400 or a
  *       stream's last error event, redacted values placeholders, the caller's own values restored
@@ -90,9 +93,11 @@ public class GatewayPipeline {
     private final ExchangeAudit audit;
     private final ExchangeRecorder recorder;
     private final PriceTable prices;
+    private final BestOf bestOf;
 
     public GatewayPipeline(Routing routing, InputGuard guard, OutputGuard outputGuard, Limiter limits, TokenEstimate tokens,
-                           ConversationMemory memory, ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices) {
+                           ConversationMemory memory, ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices,
+                           BestOf bestOf) {
         this.routing = routing;
         this.guard = guard;
         this.outputGuard = outputGuard;
@@ -102,6 +107,7 @@ public class GatewayPipeline {
         this.audit = audit;
         this.recorder = recorder;
         this.prices = prices;
+        this.bestOf = bestOf;
     }
 
     /** Reads the request's body, once; a body over the limit is a 413 before it is all read. */
@@ -134,6 +140,8 @@ public class GatewayPipeline {
             Plan plan = routing.plan(chat.model(), chat.fallbacks(), caller.principal());
             trail = trail.routed(direct(plan));
 
+            BestOf.Judge judge = bestOf.judge(workspace, chat);
+
             LongSupplier promptTokens = once(() -> tokens.prompt(chat));
             Admission admission = limits.admit(new Limiter.Request(caller.principal(), caller.peer(), chat.user(),
                     () -> tokens.admitted(chat, promptTokens.getAsLong())));
@@ -158,12 +166,22 @@ public class GatewayPipeline {
                 routeHeaders(reply, deployment, number);
                 ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, deployment.route());
                 return chain != null ? stream(deployment.route(), upstream, call, chain)
+                        : judge != null ? candidates(judge, deployment.route(), upstream, call)
                         : call(() -> deployment.route().provider().chat(upstream, call));
             });
             trail = onto(trail, routed);
             throwIfFailed(routed, reply);
             if (trail.answer() instanceof Answer.Whole whole) {
-                answer = output == null ? whole.result().body() : ScreenedAnswer.screen(whole.result(), output, trail.requestId());
+                ProviderResult given = whole.result();
+                if (judge != null) {
+                    BestOf.Picked picked = bestOf.pick(judge, chat.body().get("messages"), given);
+                    trail = trail.picked(picked);
+                    reply.header(BestOf.SCORES_HEADER, picked.scoresHeader());
+                    reply.header(BestOf.CHOSEN_HEADER, Integer.toString(picked.chosen()));
+                    given = picked.answer();
+                }
+                // Only the answer the caller gets is screened: a candidate it never sees cannot leak.
+                answer = output == null ? given.body() : ScreenedAnswer.screen(given, output, trail.requestId());
             }
         } catch (ClientGoneException | IOException e) {
             // The client's connection failed while we read its body or streamed the answer.
@@ -237,6 +255,15 @@ public class GatewayPipeline {
             long took = System.nanoTime() - start;
             return new Called(took, took, null, e, false);
         }
+    }
+
+    /** Gathers one attempt's best-of candidates, timed; what came before a failure is kept with it, since it was paid for. */
+    private Called candidates(BestOf.Judge judge, Route route, ObjectNode upstream, UpstreamCall call) {
+        long start = System.nanoTime();
+        BestOf.Gathered gathered = bestOf.gather(judge, route.provider(), upstream, call);
+        long took = System.nanoTime() - start;
+        return new Called(took, took, gathered.candidates() == null ? null : new Answer.Whole(gathered.candidates()),
+                gathered.failure(), false);
     }
 
     /**
@@ -390,10 +417,13 @@ public class GatewayPipeline {
         }
     }
 
-    /** The first choice's content as the client got it: screened when the answer's guard ran. */
+    /** The first choice's content as the client got it: screened when the answer's guard ran; the chosen candidate's for best-of-n. */
     static String answerText(Trail trail) {
         if (trail.output() != null) {
             return trail.output().screenedText(0);
+        }
+        if (trail.bestOf() != null) {
+            return trail.bestOf().content();
         }
         return trail.answer() == null ? null : trail.answer().content();
     }

@@ -18,6 +18,14 @@ public interface ProviderClient {
 
     ProviderResult chat(ObjectNode request, UpstreamCall call);
 
+    /**
+     * Whether one call can ask for several choices ({@code n}). Best-of-n asks those that can once,
+     * and the others once per candidate.
+     */
+    default boolean choosesMany() {
+        return true;
+    }
+
     /** Streams the answer chunk by chunk into {@code sink}, each as soon as the upstream sends it. */
     void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink);
 

@@ -29,11 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
  * @param output       the answer's guard; null when the workspace's policy leaves answers alone
  * @param answer       what the upstream answered; null when it did not
  * @param failure      why the call failed; null while it has not
+ * @param bestOf       the candidates' scores and the one chosen, for {@code Cairn-Best-Of}; null otherwise
  */
 record Trail(String route, Caller caller, String requestId, long startNanos, ObjectNode request, boolean stream,
              String subject, InputScreening screening, Route target, Admission admission, Recollection recollection,
              OutputScreen output, List<RouteAttempt> attempts, List<String> skipped, long upstreamNanos, Answer answer,
-             Failure failure) {
+             Failure failure, BestOf.Picked bestOf) {
 
     /** Recorded as nginx's 499 "client closed request": nobody was left to answer. */
     static final ApiError CLIENT_GONE = new ApiError(499, null, "client_disconnected", null, null);
@@ -51,42 +52,47 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
 
     static Trail start(String route, Caller caller) {
         return new Trail(route, caller, Ids.newId("req"), System.nanoTime(), null, false, null, InputScreening.NONE, null,
-                Admission.NONE, Recollection.NONE, null, List.of(), List.of(), 0, null, null);
+                Admission.NONE, Recollection.NONE, null, List.of(), List.of(), 0, null, null, null);
     }
 
     Trail read(ObjectNode request, boolean stream, String subject) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail screened(InputScreening screening) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail routed(Route target) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail admitted(Admission admission) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail recalled(Recollection recollection) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail guarded(OutputScreen output) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail called(Route target, List<RouteAttempt> attempts, List<String> skipped, long upstreamNanos, Answer answer) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
+    }
+
+    Trail picked(BestOf.Picked bestOf) {
+        return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     Trail failed(RuntimeException e) {
@@ -95,7 +101,7 @@ record Trail(String route, Caller caller, String requestId, long startNanos, Obj
 
     Trail failed(Failure failure) {
         return new Trail(route, caller, requestId, startNanos, request, stream, subject, screening, target, admission,
-                recollection, output, attempts, skipped, upstreamNanos, answer, failure);
+                recollection, output, attempts, skipped, upstreamNanos, answer, failure, bestOf);
     }
 
     /** The client left before the end: nobody is told, and the record says so. */

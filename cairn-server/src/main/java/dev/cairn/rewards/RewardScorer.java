@@ -6,6 +6,7 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Scores (prompt, answer) pairs with a workspace's named reward model: what {@code /v1/rewards/score}
@@ -16,6 +17,14 @@ public class RewardScorer {
 
     /** One answer to score against its prompt. */
     public record Candidate(String prompt, String answer) {
+
+        /**
+         * A chat's messages and one answer message, rendered as a dataset's pairs are for training
+         * ({@link PairText}), so a model scores served answers as it learnt them.
+         */
+        public static Candidate ofChat(JsonNode messages, JsonNode answer) {
+            return new Candidate(PairText.prompt(messages), PairText.answer(answer));
+        }
     }
 
     private final RewardModelRepository models;

@@ -52,6 +52,12 @@ public final class AnthropicProvider implements ProviderClient, AutoCloseable {
         return models;
     }
 
+    /** The Messages API makes one answer per request. */
+    @Override
+    public boolean choosesMany() {
+        return false;
+    }
+
     @Override
     public ProviderResult chat(ObjectNode request, UpstreamCall call) {
         ObjectNode messages = AnthropicRequest.translate(request, defaultMaxTokens);
