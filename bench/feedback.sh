@@ -7,8 +7,10 @@
 #
 # Starts Cairn on :9185 with a fresh data dir and one float metric, makes one chat request through
 # the built-in cairn/echo model, then POSTs feedback on it in closed loops: batches of BATCH items
-# (default 100) at 8 connections, and single items at 16 connections; WARMUP s unmeasured, then
-# WINDOW s measured. Prints requests/s, feedback/s and p50/p99 of each loop.
+# (default 100) at 8 connections, and single items at each of SINGLE_CONNECTIONS (default 16 and
+# 64: a gateway's clients are many, and a closed loop of 16 measures their latency as much as
+# Cairn's rate); WARMUP s unmeasured, then WINDOW s measured. Prints requests/s, feedback/s and
+# p50/p99 of each loop.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +22,7 @@ PORT=${PORT:-9185}
 BATCH=${BATCH:-100}
 WARMUP=${WARMUP:-10}
 WINDOW=${WINDOW:-20}
+SINGLE_CONNECTIONS=${SINGLE_CONNECTIONS:-16 64}
 work="$(mktemp -d /tmp/cairn-feedback.XXXXXX)"
 cairn_pid=
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -60,4 +63,6 @@ run() {   # NAME BODY CONNECTIONS ITEMS_PER_REQUEST
     "$1" "$3" "$4" "$rps" "$(echo "$rps * $4" | bc -l)" "$(jq .latency_ms.p50 <<< "$line")" "$(jq .latency_ms.p99 <<< "$line")"
 }
 run batches batch.json 8 "$BATCH"
-run singles single.json 16 1
+for connections in $SINGLE_CONNECTIONS; do
+  run singles single.json "$connections" 1
+done

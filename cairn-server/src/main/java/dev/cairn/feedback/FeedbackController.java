@@ -37,11 +37,14 @@ public class FeedbackController {
 
     private final FeedbackService service;
     private final FeedbackRepository repository;
+    private final FeedbackIndexWriter index;
     private final long maxBodyBytes;
 
-    public FeedbackController(FeedbackService service, FeedbackRepository repository, PlatformProperties platform) {
+    FeedbackController(FeedbackService service, FeedbackRepository repository, FeedbackIndexWriter index,
+                       PlatformProperties platform) {
         this.service = service;
         this.repository = repository;
+        this.index = index;
         this.maxBodyBytes = platform.gateway().maxBodySize().toBytes();
     }
 
@@ -94,7 +97,8 @@ public class FeedbackController {
             item.put("log_index", row.logIndex());
         }
         byte[] response = JsonBodies.JSON.writeValueAsBytes(json);
-        repository.recorded(rows, principal.workspace(), key, new String(response, StandardCharsets.UTF_8));
+        index.record(new FeedbackRepository.Recorded(rows, principal.workspace(), key,
+                key == null ? null : new String(response, StandardCharsets.UTF_8)));
         return response;
     }
 

@@ -21,14 +21,16 @@ public class FeedbackRecorder {
 
     private final FeedbackService service;
     private final FeedbackRepository repository;
+    private final FeedbackIndexWriter index;
     private final FeedbackMetrics metrics;
     private final AuditRepository log;
     private final EntryStore entries;
 
-    FeedbackRecorder(FeedbackService service, FeedbackRepository repository, FeedbackMetrics metrics,
-                     AuditRepository log, EntryStore entries) {
+    FeedbackRecorder(FeedbackService service, FeedbackRepository repository, FeedbackIndexWriter index,
+                     FeedbackMetrics metrics, AuditRepository log, EntryStore entries) {
         this.service = service;
         this.repository = repository;
+        this.index = index;
         this.metrics = metrics;
         this.log = log;
         this.entries = entries;
@@ -42,7 +44,7 @@ public class FeedbackRecorder {
     public List<Long> record(Principal principal, List<Item> items) {
         List<FeedbackItem> parsed = items.stream().map(item -> FeedbackItem.read(item.body(), item.param())).toList();
         List<FeedbackRepository.Row> rows = service.prepareAndAppend(principal, parsed);
-        repository.recorded(rows, principal.workspace(), null, null);
+        index.record(new FeedbackRepository.Recorded(rows, principal.workspace(), null, null));
         return rows.stream().map(FeedbackRepository.Row::logIndex).toList();
     }
 

@@ -1,10 +1,12 @@
 package dev.cairn.feedback;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import dev.cairn.platform.JsonBodies;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -19,10 +21,13 @@ import tools.jackson.databind.node.ObjectNode;
 class FeedbackRepository {
 
     private final JdbcClient jdbc;
+    /** For statements run once per row of a batch. */
+    private final JdbcTemplate batch;
     private final TransactionTemplate transactions;
 
-    FeedbackRepository(JdbcClient jdbc, TransactionTemplate transactions) {
+    FeedbackRepository(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.transactions = transactions;
     }
 
@@ -54,19 +59,28 @@ class FeedbackRepository {
                 .params(workspace, key).update();
     }
 
-    /** Stores the rows and, with a key, the response it answers from now on: both or neither. */
-    void recorded(List<Row> rows, String workspace, String key, String response) {
-        transactions.executeWithoutResult(status -> {
-            for (Row row : rows) {
-                jdbc.sql("INSERT INTO feedback (id, workspace, request_id, rejected_request_id, kind, interaction_index, "
-                                + "log_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(row.id(), row.workspace(), row.requestId(), row.rejectedRequestId(), row.kind(),
-                                row.interactionIndex(), row.logIndex(), row.createdAt().toEpochMilli())
-                        .update();
+    /** One request's rows and, with its {@code Idempotency-Key}, the response it answers from now on. */
+    record Recorded(List<Row> rows, String workspace, String key, String response) {
+    }
+
+    /** Stores the rows of every request and the responses of those with a key, in one transaction: all or none. */
+    void record(List<Recorded> requests) {
+        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> responses = new ArrayList<>();
+        for (Recorded request : requests) {
+            for (Row row : request.rows()) {
+                rows.add(new Object[] {row.id(), row.workspace(), row.requestId(), row.rejectedRequestId(), row.kind(),
+                        row.interactionIndex(), row.logIndex(), row.createdAt().toEpochMilli()});
             }
-            if (key != null) {
-                jdbc.sql("UPDATE feedback_idempotency SET response = ? WHERE workspace = ? AND idem_key = ?")
-                        .params(response, workspace, key).update();
+            if (request.key() != null) {
+                responses.add(new Object[] {request.response(), request.workspace(), request.key()});
+            }
+        }
+        transactions.executeWithoutResult(status -> {
+            batch.batchUpdate("INSERT INTO feedback (id, workspace, request_id, rejected_request_id, kind, interaction_index, "
+                    + "log_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            if (!responses.isEmpty()) {
+                batch.batchUpdate("UPDATE feedback_idempotency SET response = ? WHERE workspace = ? AND idem_key = ?", responses);
             }
         });
     }

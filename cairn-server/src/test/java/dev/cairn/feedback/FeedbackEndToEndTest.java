@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import dev.cairn.support.CairnServerTest;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,41 @@ class FeedbackEndToEndTest extends CairnServerTest {
                 {"request_id":"%s","comment":"only once"}""".formatted(otherRequest), "retry-1");
         assertThat(elsewhere.statusCode()).isEqualTo(200);
         assertThat(elsewhere.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void concurrentSingleItemsAreEachReadableOnceAnsweredAndReplayTheirOwnResponse() throws Exception {
+        String key = createKey("ws-fb-concurrent");
+        String request = chat(key, "rated by many");
+        int clients = 24;
+        String[] bodies = new String[clients];
+        HttpResponse<?>[] answers = new HttpResponse<?>[clients];
+        boolean[] listedOnceAnswered = new boolean[clients];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int n = i;
+            bodies[n] = """
+                    {"request_id":"%s","metric":"score","value":%s}""".formatted(request, n / 100.0);
+            threads.add(Thread.ofVirtual().start(() -> {
+                HttpResponse<String> answer = feedback(key, bodies[n], "many-" + n);
+                answers[n] = answer;
+                // Read your writes: once answered, the item is listed.
+                listedOnceAnswered[n] = answer.statusCode() == 200
+                        && json(get("/v1/feedback?request_id=" + request, key)).path("data").findValuesAsString("id")
+                                .contains(json(answer).path("data").get(0).path("id").asString());
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        for (int n = 0; n < clients; n++) {
+            assertThat(answers[n].statusCode()).as(String.valueOf(answers[n].body())).isEqualTo(200);
+            assertThat(listedOnceAnswered[n]).as("item %d listed once answered", n).isTrue();
+            assertThat(feedback(key, bodies[n], "many-" + n).body()).as("a replay gets its own first answer")
+                    .isEqualTo(answers[n].body());
+        }
+        assertThat(json(get("/v1/feedback?request_id=" + request, key)).path("data").size()).isEqualTo(clients);
     }
 
     @Test
