@@ -75,8 +75,19 @@ class JobRepository {
      * is running under a new lease, its attempt counted, before any other worker can see it queued.
      */
     Optional<Claim> claim(Collection<String> kinds, long now, long leaseUntil) {
-        String lease = Ids.newId("lease");
         String placeholders = String.join(", ", Collections.nCopies(kinds.size(), "?"));
+        // Most polls find nothing. An UPDATE takes SQLite's write lock even when it changes no row,
+        // and every idle worker's poll would then make the audit log's writer wait its turn; a read
+        // first costs nothing of the sort (WAL readers do not block the writer).
+        var due = jdbc.sql("SELECT 1 FROM jobs WHERE state = 'queued' AND run_after <= ? AND kind IN (" + placeholders
+                + ") LIMIT 1").param(now);
+        for (String kind : kinds) {
+            due = due.param(kind);
+        }
+        if (due.query(Integer.class).optional().isEmpty()) {
+            return Optional.empty();
+        }
+        String lease = Ids.newId("lease");
         String sql = "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?,"
                 + " updated_at = ? WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?"
                 + " AND kind IN (" + placeholders + ") ORDER BY run_after LIMIT 1"
