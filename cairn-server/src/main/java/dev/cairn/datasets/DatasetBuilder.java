@@ -21,6 +21,7 @@ import dev.cairn.audit.EntryFilter;
 import dev.cairn.audit.EntryStore;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
+import dev.cairn.feedback.FeedbackSources;
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.CompactRange;
 import dev.cairn.ledger.Hashes;
@@ -52,17 +53,17 @@ class DatasetBuilder {
     private final SealedContent sealed;
     private final AuditLog auditLog;
     private final CheckpointPublisher checkpoints;
-    private final FeedbackIndex feedbackIndex;
+    private final FeedbackSources feedbackSources;
     private final DatasetRepository repository;
 
     DatasetBuilder(AuditRepository log, EntryStore entries, SealedContent sealed, AuditLog auditLog,
-                   CheckpointPublisher checkpoints, FeedbackIndex feedbackIndex, DatasetRepository repository) {
+                   CheckpointPublisher checkpoints, FeedbackSources feedbackSources, DatasetRepository repository) {
         this.log = log;
         this.entries = entries;
         this.sealed = sealed;
         this.auditLog = auditLog;
         this.checkpoints = checkpoints;
-        this.feedbackIndex = feedbackIndex;
+        this.feedbackSources = feedbackSources;
         this.repository = repository;
     }
 
@@ -206,7 +207,7 @@ class DatasetBuilder {
             }
             candidates.add(new Candidate(stored, entry));
         }
-        Map<String, List<Long>> cited = feedbackIndex.logIndexes(dataset.workspace(),
+        Map<String, List<Long>> cited = feedbackSources.logIndexes(dataset.workspace(),
                 candidates.stream().map(c -> c.stored().eventId()).toList(), size);
         List<DatasetRepository.Row> batch = new ArrayList<>();
         for (Candidate candidate : candidates) {

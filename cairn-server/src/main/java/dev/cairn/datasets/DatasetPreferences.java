@@ -36,6 +36,11 @@ public class DatasetPreferences {
         this.repository = repository;
     }
 
+    /** Whether {@code datasetId} is a built version of the workspace, without reading its rows. */
+    public boolean isBuiltIn(String workspace, String datasetId) {
+        return repository.find(datasetId).filter(d -> d.workspace().equals(workspace) && d.isBuilt()).isPresent();
+    }
+
     /** The pairs of a built version of the workspace; an unknown version or another workspace's is a 404. */
     public Version of(String workspace, String datasetId) {
         Dataset dataset = repository.builtIn(datasetId, workspace);

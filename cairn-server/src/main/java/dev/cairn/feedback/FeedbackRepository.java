@@ -2,6 +2,8 @@ package dev.cairn.feedback;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,6 +95,25 @@ class FeedbackRepository {
                 .params(workspace, requestId, requestId)
                 .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getLong(6), rs.getLong(7), Instant.ofEpochMilli(rs.getLong(8))))
+                .list();
+    }
+
+    /** Where a feedback is in the log and which requests it names (the rejected one null but for a preference). */
+    record Citation(String requestId, String rejectedRequestId, long logIndex) {
+    }
+
+    /** The feedback below log index {@code below} naming any of {@code requestIds} on either side, oldest first. */
+    List<Citation> citing(String workspace, Collection<String> requestIds, long below) {
+        String marks = String.join(", ", Collections.nCopies(requestIds.size(), "?"));
+        List<Object> params = new ArrayList<>(2 * requestIds.size() + 2);
+        params.add(workspace);
+        params.add(below);
+        params.addAll(requestIds);
+        params.addAll(requestIds);
+        return jdbc.sql("SELECT request_id, rejected_request_id, log_index FROM feedback WHERE workspace = ? AND log_index < ? "
+                        + "AND (request_id IN (" + marks + ") OR rejected_request_id IN (" + marks + ")) ORDER BY log_index")
+                .params(params)
+                .query((rs, n) -> new Citation(rs.getString(1), rs.getString(2), rs.getLong(3)))
                 .list();
     }
 

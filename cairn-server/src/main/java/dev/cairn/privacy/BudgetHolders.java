@@ -2,7 +2,6 @@ package dev.cairn.privacy;
 
 import dev.cairn.access.ApiKeyRepository;
 import dev.cairn.datasets.DatasetPreferences;
-import dev.cairn.platform.CairnException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,23 +22,10 @@ class BudgetHolders {
     void requireIn(String workspace, BudgetHolder holder) {
         boolean found = switch (holder.kind()) {
             case ANNOTATOR -> keys.findById(holder.id()).filter(key -> key.workspace().equals(workspace)).isPresent();
-            case DATASET -> datasetIn(workspace, holder.id());
+            case DATASET -> datasets.isBuiltIn(workspace, holder.id()); // only built versions are charged
         };
         if (!found) {
             throw PrivacyException.holderNotFound(holder);
-        }
-    }
-
-    /** Only built versions are charged (training reads nothing else), so only they are holders. */
-    private boolean datasetIn(String workspace, String id) {
-        try {
-            datasets.of(workspace, id);
-            return true;
-        } catch (CairnException e) {
-            if (e.error().status() == 404) {
-                return false;
-            }
-            throw e;
         }
     }
 }
