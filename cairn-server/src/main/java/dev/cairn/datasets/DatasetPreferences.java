@@ -41,13 +41,17 @@ public class DatasetPreferences {
         return repository.find(datasetId).filter(d -> d.workspace().equals(workspace) && d.isBuilt()).isPresent();
     }
 
-    /** The pairs of a built version of the workspace; an unknown version or another workspace's is a 404. */
-    public Version of(String workspace, String datasetId) {
+    /**
+     * The pairs of a built version of the workspace; an unknown version or another workspace's is a
+     * 404. Reading stops once it holds more than {@code limit} pairs, so that a caller that takes at
+     * most that many can refuse a huge version without holding all of it.
+     */
+    public Version of(String workspace, String datasetId, int limit) {
         Dataset dataset = repository.builtIn(datasetId, workspace);
         List<Pair> pairs = new ArrayList<>();
         Set<String> annotators = new TreeSet<>();
         long after = -1;
-        while (true) {
+        while (pairs.size() <= limit) {
             List<DatasetRepository.Row> page = repository.rows(dataset.id(), after);
             for (DatasetRepository.Row row : page) {
                 after = row.ordinal();

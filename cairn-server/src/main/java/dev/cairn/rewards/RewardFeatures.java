@@ -26,6 +26,8 @@ public final class RewardFeatures {
      * answered.
      */
     static final int PROMPT_TAIL_CHARS = 1000;
+    /** Pairs embedded per call of {@link #differences}. */
+    private static final int CHUNK = 256;
     /** The embedding model, recorded in every model file: features from any other would be meaningless to it. */
     static final String EMBEDDING = LocalEmbedder.MODEL;
     /** The layout of {@link #combine}, recorded in every model file for the same reason. */
@@ -60,29 +62,33 @@ public final class RewardFeatures {
 
     /**
      * Each pair's chosen features minus its rejected ones: all a Bradley-Terry head needs, since
-     * P(chosen ≻ rejected) = sigmoid(w · (x_chosen − x_rejected)).
+     * P(chosen ≻ rejected) = sigmoid(w · (x_chosen − x_rejected)). Embedded a chunk of pairs at a
+     * time, so that only the differences, not both sides' features, are ever held for all of them.
      */
     public List<double[]> differences(List<PreferencePair> pairs) {
-        List<String> prompts = new ArrayList<>(pairs.size() * 2);
-        List<String> answers = new ArrayList<>(pairs.size() * 2);
-        for (PreferencePair pair : pairs) {
-            prompts.add(pair.prompt());
-            answers.add(pair.chosen());
-        }
-        for (PreferencePair pair : pairs) {
-            prompts.add(pair.prompt());
-            answers.add(pair.rejected());
-        }
-        List<double[]> features = of(prompts, answers);
         List<double[]> differences = new ArrayList<>(pairs.size());
-        for (int i = 0; i < pairs.size(); i++) {
-            double[] chosen = features.get(i);
-            double[] rejected = features.get(pairs.size() + i);
-            double[] difference = new double[chosen.length];
-            for (int j = 0; j < chosen.length; j++) {
-                difference[j] = chosen[j] - rejected[j];
+        for (int from = 0; from < pairs.size(); from += CHUNK) {
+            List<PreferencePair> chunk = pairs.subList(from, Math.min(pairs.size(), from + CHUNK));
+            List<String> prompts = new ArrayList<>(chunk.size() * 2);
+            List<String> answers = new ArrayList<>(chunk.size() * 2);
+            for (PreferencePair pair : chunk) {
+                prompts.add(pair.prompt());
+                answers.add(pair.chosen());
             }
-            differences.add(difference);
+            for (PreferencePair pair : chunk) {
+                prompts.add(pair.prompt());
+                answers.add(pair.rejected());
+            }
+            List<double[]> features = of(prompts, answers);
+            for (int i = 0; i < chunk.size(); i++) {
+                double[] chosen = features.get(i);
+                double[] rejected = features.get(chunk.size() + i);
+                double[] difference = new double[chosen.length];
+                for (int j = 0; j < chosen.length; j++) {
+                    difference[j] = chosen[j] - rejected[j];
+                }
+                differences.add(difference);
+            }
         }
         return differences;
     }

@@ -77,7 +77,7 @@ class TrainingJob implements JobHandler {
         long started = System.nanoTime();
         JsonNode settings = JsonBodies.JSON.readTree(run.settings());
         TrainingSettings training = TrainingRuns.settings(settings);
-        DatasetPreferences.Version dataset = preferences.of(run.workspace(), run.datasetId());
+        DatasetPreferences.Version dataset = preferences.of(run.workspace(), run.datasetId(), TrainingRuns.MAX_PAIRS);
         if (dataset.pairs().size() != settings.path("pairs").asInt()) {
             // An erasure took pairs out since the run started: its checkpoint was trained on them.
             throw RewardException.conflict("dataset_changed", "dataset_id", "Dataset " + run.datasetId() + " had "

@@ -32,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 class TrainingRuns {
 
+    /** The most pairs a run trains on: their feature differences, 768 doubles each, take about 60 MB at that. */
+    static final int MAX_PAIRS = 10_000;
+
     private final TrainingRunRepository runs;
     private final RewardModelRepository models;
     private final DatasetPreferences preferences;
@@ -59,7 +62,12 @@ class TrainingRuns {
                     + "differential privacy (cairn.privacy.require-private-training): give privacy.epsilon or "
                     + "privacy.noise_multiplier, with privacy.delta");
         }
-        DatasetPreferences.Version dataset = preferences.of(principal.workspace(), request.datasetId());
+        DatasetPreferences.Version dataset = preferences.of(principal.workspace(), request.datasetId(), MAX_PAIRS);
+        if (dataset.pairs().size() > MAX_PAIRS) {
+            throw RewardException.invalid("too_many_pairs", "dataset_id", "Dataset " + request.datasetId() + " holds more than "
+                    + MAX_PAIRS + " preference pairs, the most one training run takes (their features are held in memory); "
+                    + "build a version with a narrower filter");
+        }
         if (dataset.pairs().isEmpty()) {
             throw RewardException.invalid("no_preferences", "dataset_id", "Dataset " + request.datasetId()
                     + " holds no preference pairs to train a reward model on");
