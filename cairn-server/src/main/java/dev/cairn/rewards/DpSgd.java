@@ -2,7 +2,6 @@ package dev.cairn.rewards;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Trains a linear Bradley-Terry reward head, w · x, on preference pairs given as feature differences
@@ -10,8 +9,9 @@ import java.util.SplittableRandom;
  * DP-SGD (Abadi et al. 2016): per-pair gradients clipped, Gaussian noise on their sum, Poisson
  * sampling, so that the accountant's sampled Gaussian mechanism describes every step exactly.
  *
- * <p>Each step's randomness (which pairs it samples, its noise) comes from the seed and the step's
- * number alone, so a run resumed from any saved {@link State} continues exactly as it would have.
+ * <p>Each step's randomness (which pairs it samples, its noise) comes from the run's {@link StepRandom}
+ * source and the step's number alone, so a run resumed from any saved {@link State} continues exactly
+ * as it would have.
  * Adam is post-processing of the noisy gradients and costs no privacy.
  */
 public final class DpSgd {
@@ -56,10 +56,22 @@ public final class DpSgd {
     private final List<double[]> differences;
     private final double[] norms;
     private final TrainingSettings settings;
+    private final StepRandom.Source randomness;
 
+    /** Randomness from {@code settings.seed()}: repeatable, for runs without privacy and for benchmarks. */
     public DpSgd(List<double[]> differences, TrainingSettings settings) {
+        this(differences, settings, StepRandom.seeded(settings.seed()));
+    }
+
+    /** Randomness from a 32-byte secret, as a private run draws it (see {@link StepRandom}). */
+    public static DpSgd withSecret(List<double[]> differences, TrainingSettings settings, byte[] secret) {
+        return new DpSgd(differences, settings, StepRandom.secret(secret));
+    }
+
+    DpSgd(List<double[]> differences, TrainingSettings settings, StepRandom.Source randomness) {
         this.differences = differences;
         this.settings = settings;
+        this.randomness = randomness;
         this.norms = new double[differences.size()];
         for (int i = 0; i < norms.length; i++) {
             norms[i] = Math.sqrt(dot(differences.get(i), differences.get(i)));
@@ -70,7 +82,7 @@ public final class DpSgd {
     public State step(State state) {
         int dimensions = state.weights().length;
         double[] weights = state.weights();
-        SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + state.step());
+        StepRandom random = randomness.at(state.step());
         double[] sum = new double[dimensions];
         int sampled = 0;
         for (int i = 0; i < differences.size(); i++) {

@@ -13,6 +13,8 @@ import dev.cairn.datasets.DatasetPreferences;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class TrainingJob implements JobHandler {
+
+    private static final Logger logger = LoggerFactory.getLogger(TrainingJob.class);
 
     static final String KIND = "rewards.train";
     /** Steps between checkpoints: each is a database write of three vectors, cheap next to the steps. */
@@ -68,8 +72,11 @@ class TrainingJob implements JobHandler {
         TrainingRun run = found.get();
         try {
             train(run);
-        } catch (RewardException e) {
-            runs.failed(id, e.getMessage());
+        } catch (RuntimeException e) {
+            // Training is deterministic: what failed once would fail again, so the run ends here and
+            // says why, rather than sit "running" while its job is retried to exhaustion.
+            logger.warn("Training run {} failed", id, e);
+            runs.failed(id, e instanceof RewardException ? e.getMessage() : "training failed: " + e);
         }
     }
 
@@ -77,13 +84,7 @@ class TrainingJob implements JobHandler {
         long started = System.nanoTime();
         JsonNode settings = JsonBodies.JSON.readTree(run.settings());
         TrainingSettings training = TrainingRuns.settings(settings);
-        DatasetPreferences.Version dataset = preferences.of(run.workspace(), run.datasetId(), TrainingRuns.MAX_PAIRS);
-        if (dataset.pairs().size() != settings.path("pairs").asInt()) {
-            // An erasure took pairs out since the run started: its checkpoint was trained on them.
-            throw RewardException.conflict("dataset_changed", "dataset_id", "Dataset " + run.datasetId() + " had "
-                    + settings.path("pairs").asInt() + " pairs when the run started and has " + dataset.pairs().size()
-                    + " now (an erasure); start a new run");
-        }
+        DatasetPreferences.Version dataset = unchanged(run, settings);
         double validation = settings.path("validation_fraction").asDouble();
         List<PreferencePair> trainPairs = new ArrayList<>();
         List<PreferencePair> validationPairs = new ArrayList<>();
@@ -99,7 +100,11 @@ class TrainingJob implements JobHandler {
         List<double[]> validationSet = features.differences(validationPairs);
         double embedSeconds = (System.nanoTime() - started) / 1e9;
 
-        DpSgd sgd = new DpSgd(trainSet, training);
+        // A private run's sampling and noise come from its secret, never from the published seed.
+        DpSgd sgd = training.isPrivate()
+                ? DpSgd.withSecret(trainSet, training, runs.noiseSecret(run.id()).orElseThrow(
+                        () -> new IllegalStateException("private run " + run.id() + " has no noise secret")))
+                : new DpSgd(trainSet, training);
         DpSgd.State state = runs.checkpoint(run.id()).map(DpSgd.State::read)
                 .orElseGet(() -> DpSgd.State.start(trainSet.getFirst().length));
         int resumedAt = state.step();
@@ -115,12 +120,27 @@ class TrainingJob implements JobHandler {
             }
         }
         double trainSeconds = (System.nanoTime() - trainStarted) / 1e9;
+        for (double weight : state.weights()) {
+            if (!Double.isFinite(weight)) {
+                throw RewardException.invalid("training_diverged", "learning_rate", "Training diverged (a weight is not a "
+                        + "finite number); lower learning_rate, or the noise for clip_norm and sample_rate");
+            }
+        }
+        // Cancelled in its last steps, or an erasure took pairs out meanwhile: nothing is stored or recorded.
+        if (!runs.isRunning(run.id())) {
+            return;
+        }
+        unchanged(run, settings);
         RewardModel model = new RewardModel(run.workspace(), run.modelName(), run.id(), state.weights());
         ObjectNode metrics = JsonBodies.JSON.createObjectNode();
         metrics.put("train_pairs", trainSet.size());
         metrics.put("validation_pairs", validationSet.size());
-        metrics.put("train_accuracy", DpSgd.accuracy(state.weights(), trainSet));
-        metrics.put("train_loss", DpSgd.loss(state.weights(), trainSet));
+        if (!training.isPrivate()) {
+            // Exact figures over the training pairs are not covered by DP-SGD's guarantee (one pair's
+            // loss could be read off the sum): a private run publishes none.
+            metrics.put("train_accuracy", DpSgd.accuracy(state.weights(), trainSet));
+            metrics.put("train_loss", DpSgd.loss(state.weights(), trainSet));
+        }
         if (!validationSet.isEmpty()) {
             metrics.put("validation_accuracy", DpSgd.accuracy(state.weights(), validationSet));
             metrics.put("validation_loss", DpSgd.loss(state.weights(), validationSet));
@@ -136,6 +156,20 @@ class TrainingJob implements JobHandler {
         }
         runs.completed(run.id(), state.step(), JsonBodies.JSON.writeValueAsString(metrics),
                 privacy.isObject() ? privacy.path("epsilon").asDouble() : null, index);
+    }
+
+    /**
+     * The run's dataset version, as it was when the run started: an erasure that took pairs out
+     * since then fails the run, whose checkpoints (or model) were trained on them.
+     */
+    private DatasetPreferences.Version unchanged(TrainingRun run, JsonNode settings) {
+        DatasetPreferences.Version dataset = preferences.of(run.workspace(), run.datasetId(), TrainingRuns.MAX_PAIRS);
+        if (dataset.pairs().size() != settings.path("pairs").asInt()) {
+            throw RewardException.conflict("dataset_changed", "dataset_id", "Dataset " + run.datasetId() + " had "
+                    + settings.path("pairs").asInt() + " pairs when the run started and has " + dataset.pairs().size()
+                    + " now (an erasure); start a new run");
+        }
+        return dataset;
     }
 
     /** Appends the run's record once: a retry after a crash finds the entry by the run's id. */

@@ -22,7 +22,12 @@ record TrainingRequest(String datasetId, String model, int steps, double learnin
                        double clipNorm, double weightDecay, long seed, double validationFraction,
                        Double epsilon, Double delta, Double noiseMultiplier) {
 
-    static final int MAX_STEPS = 1_000_000;
+    /**
+     * Bounds on what one request may ask of the shared worker for long jobs: a run's steps, and a
+     * target ε (past 100 no guarantee means anything, and calibrating noise for it costs the most).
+     */
+    static final int MAX_STEPS = 100_000;
+    static final double MAX_EPSILON = 100;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> FIELDS = Set.of("dataset_id", "model", "steps", "learning_rate", "sample_rate",
             "clip_norm", "weight_decay", "seed", "validation_fraction", "privacy");
@@ -70,12 +75,12 @@ record TrainingRequest(String datasetId, String model, int steps, double learnin
         if (Double.isNaN(delta) || delta >= 1) {
             throw RewardException.invalid("invalid_value", "privacy.delta", "privacy.delta is required, above 0 and below 1");
         }
-        boolean hasEpsilon = fields.has("epsilon");
-        if (hasEpsilon == fields.has("noise_multiplier")) {
+        boolean hasEpsilon = fields.hasNonNull("epsilon");
+        if (hasEpsilon == fields.hasNonNull("noise_multiplier")) {
             throw RewardException.invalid("invalid_value", "privacy",
                     "Give privacy.epsilon (a target) or privacy.noise_multiplier, one of them");
         }
-        Double epsilon = hasEpsilon ? number(fields, "epsilon", 0, 0, false, 1e6, "privacy.epsilon") : null;
+        Double epsilon = hasEpsilon ? number(fields, "epsilon", 0, 0, false, MAX_EPSILON, "privacy.epsilon") : null;
         Double sigma = hasEpsilon ? null : number(fields, "noise_multiplier", 0, 0, false, 1e6, "privacy.noise_multiplier");
         return new TrainingRequest(dataset, model, steps, learningRate, sampleRate, clipNorm, weightDecay, seed,
                 validation, epsilon, delta, sigma);

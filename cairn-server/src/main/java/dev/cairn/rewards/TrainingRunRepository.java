@@ -22,12 +22,28 @@ class TrainingRunRepository {
         this.jdbc = jdbc;
     }
 
-    void create(TrainingRun run) {
-        jdbc.sql("INSERT INTO training_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    /**
+     * Stores a new run with a private run's noise secret; false when the workspace has a run in
+     * progress or completed for the same model name (the unique index that reserves names).
+     */
+    boolean create(TrainingRun run, byte[] noiseSecret) {
+        return jdbc.sql("INSERT INTO training_runs (" + COLUMNS + ", noise_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING")
                 .params(run.id(), run.workspace(), run.keyId(), run.datasetId(), run.modelName(), run.settings(), run.state(),
                         run.step(), run.steps(), run.metrics(), run.epsilon(), run.delta(), run.recordIndex(), run.error(),
-                        run.createdAt().toEpochMilli(), null)
-                .update();
+                        run.createdAt().toEpochMilli(), null, noiseSecret)
+                .update() == 1;
+    }
+
+    /** Drops a run refused after it was stored (its budget charge failed), freeing its name. */
+    void discard(String id) {
+        jdbc.sql("DELETE FROM training_runs WHERE id = ?").param(id).update();
+    }
+
+    /** A private run's noise secret while it runs. */
+    Optional<byte[]> noiseSecret(String id) {
+        return jdbc.sql("SELECT noise_secret FROM training_runs WHERE id = ? AND noise_secret IS NOT NULL").param(id)
+                .query(byte[].class).optional();
     }
 
     Optional<TrainingRun> find(String id) {
@@ -52,6 +68,12 @@ class TrainingRunRepository {
                 .query(byte[].class).optional();
     }
 
+    /** Whether the run is still running: not cancelled, failed or completed meanwhile. */
+    boolean isRunning(String id) {
+        return jdbc.sql("SELECT COUNT(*) FROM training_runs WHERE id = ? AND state = 'running'").param(id)
+                .query(Long.class).single() > 0;
+    }
+
     /** Moves a queued or running run to running; false when it has finished (cancelled meanwhile). */
     boolean running(String id) {
         return jdbc.sql("UPDATE training_runs SET state = 'running' WHERE id = ? AND state IN ('queued', 'running')")
@@ -66,19 +88,19 @@ class TrainingRunRepository {
 
     boolean completed(String id, int step, String metrics, Double epsilon, long recordIndex) {
         return jdbc.sql("UPDATE training_runs SET state = 'completed', step = ?, metrics = ?, epsilon = ?, record_index = ?, "
-                        + "checkpoint = NULL, finished_at = ? WHERE id = ? AND state = 'running'")
+                        + "checkpoint = NULL, noise_secret = NULL, finished_at = ? WHERE id = ? AND state = 'running'")
                 .params(step, metrics, epsilon, recordIndex, Instant.now().toEpochMilli(), id).update() == 1;
     }
 
     void failed(String id, String error) {
-        jdbc.sql("UPDATE training_runs SET state = 'failed', error = ?, checkpoint = NULL, finished_at = ? "
+        jdbc.sql("UPDATE training_runs SET state = 'failed', error = ?, checkpoint = NULL, noise_secret = NULL, finished_at = ? "
                         + "WHERE id = ? AND state IN ('queued', 'running')")
                 .params(error, Instant.now().toEpochMilli(), id).update();
     }
 
     /** Cancels a run that has not finished; false when it had. */
     boolean cancel(String id) {
-        return jdbc.sql("UPDATE training_runs SET state = 'cancelled', checkpoint = NULL, finished_at = ? "
+        return jdbc.sql("UPDATE training_runs SET state = 'cancelled', checkpoint = NULL, noise_secret = NULL, finished_at = ? "
                         + "WHERE id = ? AND state IN ('queued', 'running')")
                 .params(Instant.now().toEpochMilli(), id).update() == 1;
     }

@@ -1,5 +1,6 @@
 package dev.cairn.rewards;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ class TrainingRuns {
 
     /** The most pairs a run trains on: their feature differences, 768 doubles each, take about 60 MB at that. */
     static final int MAX_PAIRS = 10_000;
+    private static final SecureRandom SECURE = new SecureRandom();
 
     private final TrainingRunRepository runs;
     private final RewardModelRepository models;
@@ -73,21 +75,40 @@ class TrainingRuns {
                     + " holds no preference pairs to train a reward model on");
         }
         if (models.exists(principal.workspace(), request.model())) {
-            throw RewardException.conflict("model_exists", "model", "A reward model named '" + request.model()
-                    + "' exists in this workspace; models are immutable, choose another name");
+            throw modelExists(request.model());
         }
         ObjectNode settings = settingsJson(request, dataset.pairs().size());
         String id = Ids.newId("trn");
-        if (request.isPrivate()) {
-            charge(principal, id, dataset, settings.path("privacy"));
-        }
         TrainingRun run = new TrainingRun(id, principal.workspace(), principal.keyId(), dataset.id(), request.model(),
                 JsonBodies.JSON.writeValueAsString(settings), "queued", 0, request.steps(), null,
                 settings.path("privacy").isObject() ? settings.path("privacy").path("epsilon").asDouble() : null,
                 request.delta(), null, null, Instant.now(), null);
-        runs.create(run);
+        // The row reserves the model's name (a unique index), before anything is charged for it.
+        if (!runs.create(run, request.isPrivate() ? newSecret() : null)) {
+            throw modelExists(request.model());
+        }
+        if (request.isPrivate()) {
+            try {
+                charge(principal, id, dataset, settings.path("privacy"));
+            } catch (RuntimeException e) {
+                runs.discard(id);
+                throw e;
+            }
+        }
         jobs.enqueue(TrainingJob.KIND, principal.workspace(), JsonBodies.JSON.createObjectNode().put("run_id", id).toString());
         return run;
+    }
+
+    private static RewardException modelExists(String name) {
+        return RewardException.conflict("model_exists", "model", "A reward model named '" + name + "' exists in this "
+                + "workspace, or a run is training one; models are immutable, choose another name");
+    }
+
+    /** A private run's source of sampling and noise: 32 bytes nobody outside the database ever sees. */
+    private static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        SECURE.nextBytes(secret);
+        return secret;
     }
 
     /**

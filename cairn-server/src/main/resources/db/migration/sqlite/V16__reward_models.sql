@@ -12,7 +12,9 @@ CREATE TABLE reward_models (
 );
 -- One row per training run: its request (settings JSON), state queued, running, completed, failed or
 -- cancelled, progress (step of steps), the last checkpoint (DpSgd state) a restart resumes from,
--- metrics JSON, the privacy spent, and the log index of its training.completed entry.
+-- metrics JSON, the privacy spent, and the log index of its training.completed entry. noise_secret is
+-- a private run's 32-byte source of sampling and noise (DP-SGD's guarantee rests on nobody knowing
+-- it): it is never returned, logged or recorded, and is dropped when the run ends.
 CREATE TABLE training_runs (
     id            TEXT    PRIMARY KEY,
     workspace     TEXT    NOT NULL,
@@ -24,6 +26,7 @@ CREATE TABLE training_runs (
     step          INTEGER NOT NULL,
     steps         INTEGER NOT NULL,
     checkpoint    BLOB,
+    noise_secret  BLOB,
     metrics       TEXT,
     epsilon       REAL,
     delta         REAL,
@@ -33,3 +36,7 @@ CREATE TABLE training_runs (
     finished_at   INTEGER
 );
 CREATE INDEX training_runs_by_workspace ON training_runs (workspace, created_at);
+-- A model name is reserved from the moment its run is accepted until the run fails or is cancelled,
+-- so that two runs cannot both be charged and trained for one name.
+CREATE UNIQUE INDEX training_runs_model_name ON training_runs (workspace, model_name)
+    WHERE state NOT IN ('failed', 'cancelled');
