@@ -55,7 +55,7 @@ public class InputGuard {
         boolean changed = false;
         int index = 0;
         for (JsonNode message : messages) {
-            InputSource source = source(message.path("role").asString(""), index, documents.get(index));
+            InputSource source = source(message.path("role").asString(""), index, documents != null && documents.get(index));
             JsonNode content = message.get("content");
             JsonNode newContent = source == null ? content : screenContent(screen, source, content);
             if (newContent != content) {
@@ -99,12 +99,12 @@ public class InputGuard {
         };
     }
 
-    /** The message indexes {@value #DOCUMENTS_HEADER} names; each must be a message of this request. */
+    /** The message indexes {@value #DOCUMENTS_HEADER} names (null: none); each must be a message of this request. */
     static BitSet documents(String header, int messages) {
-        BitSet documents = new BitSet();
         if (header == null || header.isBlank()) {
-            return documents;
+            return null;
         }
+        BitSet documents = new BitSet();
         String[] entries = header.split(",", -1);
         if (entries.length > MAX_DOCUMENTS) {
             throw RequestException.invalid("invalid_value", DOCUMENTS_HEADER,
