@@ -8,6 +8,7 @@ import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.gateway.routing.RouteAttempt;
+import dev.cairn.guard.InputSource;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
 import dev.cairn.memory.Recollection;
@@ -119,7 +120,8 @@ class ExchangeAudit {
             // Every verdict, with its span in the message or answer it was found in: which text was
             // flagged, redacted or blocked can be seen in the sealed content by whoever may unseal it.
             ArrayNode verdicts = data.putArray("guard");
-            trail.screening().verdicts().forEach(v -> putVerdict(verdicts.addObject().put("direction", "input"), v));
+            trail.screening().verdicts().forEach(located -> putVerdict(putSource(verdicts.addObject().put("direction", "input"),
+                    located.source()), located.verdict()));
             outputVerdicts.forEach(located -> putVerdict(verdicts.addObject().put("direction", "output")
                     .put("choice", located.part().choice()).put("field", located.part().path()), located.verdict()));
         }
@@ -218,6 +220,18 @@ class ExchangeAudit {
             ArrayNode skipped = routing.putArray("skipped");
             trail.skipped().forEach(skipped::add);
         }
+    }
+
+    /**
+     * Where an input verdict was found: {@code source} ({@code user}, {@code tool}, {@code document},
+     * {@code memory}) and, for a message, its index, role and content part (-1: the whole content).
+     */
+    private static ObjectNode putSource(ObjectNode into, InputSource source) {
+        into.put("source", source.kind().wireName());
+        if (source.kind() != InputSource.Kind.MEMORY) {
+            into.put("message", source.message()).put("role", source.role()).put("part", source.part());
+        }
+        return into;
     }
 
     private static void putVerdict(ObjectNode into, Verdict v) {

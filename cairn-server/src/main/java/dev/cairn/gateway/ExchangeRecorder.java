@@ -35,8 +35,8 @@ class ExchangeRecorder {
                 usage.promptTokens(), usage.completionTokens(), costNanoUsd, elapsed / 1e6, trail.upstreamNanos() / 1e6,
                 trail.caller().trace().traceId()));
         metrics.request(trail.route(), model, trail.status(), elapsed);
-        trail.screening().verdicts().forEach(v -> metrics.guardVerdict("input", v.finding().scanner(), v.finding().category(),
-                v.action().wireName()));
+        trail.screening().verdicts().forEach(located -> metrics.guardVerdict("input", located.verdict().finding().scanner(),
+                located.verdict().finding().category(), located.verdict().action().wireName()));
         if (trail.output() != null) {
             trail.output().verdicts().forEach(located -> metrics.guardVerdict("output", located.verdict().finding().scanner(),
                     located.verdict().finding().category(), located.verdict().action().wireName()));

@@ -41,8 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       principal in the {@link Caller};</li>
  *   <li>read: the body (size-limited) parsed once into a {@link ChatRequest}, the fields Cairn
  *       interprets checked;</li>
- *   <li>guard input: users' and tools' messages scanned under the workspace's policy; a blocked
- *       request ends here with 400 {@code content_blocked}; redacted text is for the provider;</li>
+ *   <li>guard input: users' messages scanned under the workspace's policy, tools' results and
+ *       documents as indirect sources under its {@code indirect} rule; a blocked request ends here
+ *       with 400 {@code content_blocked}; redacted text is for the provider;</li>
  *   <li>plan the route: the model name to its group (a configured group, or one
  *       {@code <provider>/<model>} or alias) and the fallbacks the request names, each checked
  *       against the key's allow-list;</li>
@@ -53,6 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>recall memory: for a request that names a thread, with recall on, one system message of
  *       recalled memory for the prompt;</li>
  *   <li>open the answer's guard, with its canary when the workspace wants one;</li>
+ *   <li>guard memory: the recalled memory scanned as an indirect source (memory poisoning), only
+ *       when there is some; a block ends the request like the input guard's;</li>
  *   <li>call: {@link Routing} chooses a deployment, retries and falls back as the failures call for;
  *       each attempt sends the body built from all of the above for its deployment's model
  *       ({@link UpstreamBody}), streaming chunk by chunk when asked (a stream is not moved to
@@ -131,11 +134,9 @@ public class GatewayPipeline {
             trail = trail.read(chat.body(), chat.stream(), subject(headers, chat.user()));
             String workspace = caller.principal().workspace();
 
-            InputScreening screening = guard.screen(workspace, chat.body().get("messages"));
+            InputScreening screening = guard.screen(workspace, chat.body().get("messages"), headers.documents());
             trail = trail.screened(screening);
-            if (screening.blocked()) {
-                throw GuardException.blocked(screening.blockingCategory(), trail.requestId());
-            }
+            verdicts(screening, trail.requestId(), reply);
 
             Plan plan = routing.plan(chat.model(), chat.fallbacks(), caller.principal());
             trail = trail.routed(direct(plan));
@@ -158,13 +159,21 @@ public class GatewayPipeline {
                 reply.header(MEMORY_ITEMS_HEADER, String.join(",", recollection.injectedIds()));
             }
 
+            // Opened before the memory is screened: what the caller gets back restored is its own prompt's values, not memory's.
             OutputScreen output = outputGuard.open(workspace, screening, restore);
             trail = trail.guarded(output);
 
+            if (recollection.message() != null) {
+                screening = guard.screenMemory(workspace, screening, recollection.message());
+                trail = trail.screened(screening);
+            verdicts(screening, trail.requestId(), reply);
+            }
+
+            InputScreening screened = screening;
             StreamChain chain = chat.stream() ? StreamChain.of(trail, chat, audit.enabled(), reply.events()) : null;
             Routed<Called> routed = routing.run(plan, caller.trace(), (deployment, call, number) -> {
                 routeHeaders(reply, deployment, number);
-                ObjectNode upstream = UpstreamBody.chat(chat, screening, recollection, output, deployment.route());
+                ObjectNode upstream = UpstreamBody.chat(chat, screened, recollection, output, deployment.route());
                 return chain != null ? stream(deployment.route(), upstream, call, chain)
                         : judge != null ? candidates(judge, deployment.route(), upstream, call)
                         : call(() -> deployment.route().provider().chat(upstream, call));
@@ -192,6 +201,22 @@ public class GatewayPipeline {
         trail = conclude(trail);
         respond(trail, answer, reply);
         return trail;
+    }
+
+    /**
+     * Tells the client what the input guard did and where, in a header (verdicts that did more than
+     * allow), and ends a blocked request, naming where the blocking finding was. The trail already
+     * holds the screening, so the audit entry has every verdict either way.
+     */
+    private static void verdicts(InputScreening screening, String requestId, Reply reply) {
+        String verdicts = screening.header();
+        if (verdicts != null) {
+            reply.header(InputScreening.VERDICTS_HEADER, verdicts);
+        }
+        InputScreening.Located blocking = screening.blocking();
+        if (blocking != null) {
+            throw GuardException.blocked(blocking.verdict().finding().category(), blocking.source(), requestId);
+        }
     }
 
     /**

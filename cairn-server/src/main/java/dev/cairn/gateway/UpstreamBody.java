@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The body a provider gets, built in one place from the request as the client sent it and what the
  * steps before the call returned: the guard's redacted messages, the memory recalled into the
- * prompt, the answer guard's canary, the upstream's own model name and, for a stream, the request
+ * prompt (redacted when the guard redacted it), the answer guard's canary, the upstream's own model name and, for a stream, the request
  * for a usage chunk; without {@code models}, the fallbacks Cairn itself tries. A new top-level object; the client's body and every node shared with it stay
  * as they were, so the audit entry records the request as it came.
  */
@@ -26,7 +26,7 @@ final class UpstreamBody {
         ArrayNode messages = screening.redactedMessages() != null ? screening.redactedMessages()
                 : (ArrayNode) chat.body().get("messages");
         if (recollection.message() != null) {
-            messages = withSystemMessage(messages, recollection.message());
+            messages = withSystemMessage(messages, screening.redactedMemory() != null ? screening.redactedMemory() : recollection.message());
         }
         if (output != null && output.canary() != null) {
             messages = output.canary().plantedIn(messages);

@@ -61,7 +61,15 @@ public class Guard {
     }
 
     public GuardResult scan(String workspace, String text, Scanner.Direction direction, Redactor redactor) {
-        List<Verdict> verdicts = judge(workspace, text, direction);
+        return scan(workspace, text, direction, redactor, false);
+    }
+
+    /**
+     * The same for a text from an indirect source (a tool result, a document, recalled memory): its
+     * injection findings get the policy's {@value GuardPolicies#INDIRECT} rule, every other finding its scanner's.
+     */
+    public GuardResult scan(String workspace, String text, Scanner.Direction direction, Redactor redactor, boolean indirect) {
+        List<Verdict> verdicts = judge(workspace, text, direction, indirect);
         Action overall = Action.ALLOW;
         for (Verdict verdict : verdicts) {
             overall = overall.atLeast(verdict.action());
@@ -72,10 +80,14 @@ public class Guard {
 
     /** Every finding in the text with the action the workspace's policy gives it, in text order; nothing is changed. */
     public List<Verdict> judge(String workspace, String text, Scanner.Direction direction) {
+        return judge(workspace, text, direction, false);
+    }
+
+    private List<Verdict> judge(String workspace, String text, Scanner.Direction direction, boolean indirect) {
         Map<String, PolicyRule> policy = policies.forWorkspace(workspace);
         List<Verdict> verdicts = new ArrayList<>();
         for (Scanner scanner : direction == Scanner.Direction.INPUT ? input : output) {
-            PolicyRule rule = policy.get(scanner.name());
+            PolicyRule rule = policy.get(indirect && scanner.name().equals(InjectionScanner.NAME) ? GuardPolicies.INDIRECT : scanner.name());
             for (Finding finding : scanner.scan(text, direction)) {
                 verdicts.add(new Verdict(finding, rule.actionFor(finding)));
             }

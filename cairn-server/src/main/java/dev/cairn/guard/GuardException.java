@@ -10,9 +10,16 @@ public final class GuardException extends CairnException {
         super(error);
     }
 
-    public static GuardException blocked(String category, String requestId) {
-        return new GuardException(new ApiError(400, "invalid_request_error", "content_blocked", "messages",
-                "The guard blocked this request: " + category + " (request " + requestId + ")"));
+    /**
+     * A request blocked for what was found in {@code source}: the message names the category and where
+     * it was found ({@code messages[3] (tool)}, {@code memory recalled by Cairn}), and {@code param}
+     * points at the message (none for memory, which the client did not send).
+     */
+    public static GuardException blocked(String category, InputSource source, String requestId) {
+        String param = source.kind() == InputSource.Kind.MEMORY ? null
+                : "messages[" + source.message() + "]" + (source.part() < 0 ? "" : ".content[" + source.part() + "]");
+        return new GuardException(new ApiError(400, "invalid_request_error", "content_blocked", param,
+                "The guard blocked this request: " + category + " in " + source.where() + " (request " + requestId + ")"));
     }
 
     /** The answer the model gave was blocked: the same error, so that clients handle one shape. */

@@ -1,5 +1,6 @@
 package dev.cairn.guard;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,11 @@ import org.springframework.stereotype.Component;
  * by {@code cairn.guard.workspaces.<name>}, then by the rules an admin set through the API
  * ({@link PolicyOverrides}), scanner by scanner. The configuration is checked at start, so a typo in
  * an action or a threshold outside [0, 1] stops Cairn rather than weakening a policy quietly.
+ *
+ * <p>Beside the scanners' rules a policy has the {@value #INDIRECT} rule: the action and threshold
+ * for injection findings in indirect sources (tool results, documents, recalled memory), layered the
+ * same way. A field of it that no layer sets follows the workspace's {@code injection} rule, so a
+ * policy written before the rule existed judges tool results as it always did.
  */
 @Component
 public class GuardPolicies {
@@ -32,8 +38,23 @@ public class GuardPolicies {
             PiiScanner.NAME, new PolicyRule(Action.FLAG, 0.8),
             UnicodeScanner.NAME, new PolicyRule(Action.FLAG, 0.7));
 
+    /** The rule for injection findings in indirect sources; not a scanner, so not in {@link #DEFAULTS}. */
+    public static final String INDIRECT = "indirect";
+
+    /** Every rule a policy has, by name: the scanners' and {@value #INDIRECT}. */
+    static final SortedSet<String> RULES;
+
+    static {
+        SortedSet<String> names = new TreeSet<>(DEFAULTS.keySet());
+        names.add(INDIRECT);
+        RULES = Collections.unmodifiableSortedSet(names);
+    }
+
     private final Map<String, PolicyRule> base;
     private final Map<String, Map<String, PolicyRule>> byWorkspace = new LinkedHashMap<>();
+    /** What the configuration sets of the {@value #INDIRECT} rule, for the base and each configured workspace. */
+    private final RuleOverride baseIndirect;
+    private final Map<String, RuleOverride> indirectByWorkspace = new HashMap<>();
     private final GuardProperties config;
     private final PolicyOverrides overrides;
     /** The admin layer merged over the configured policies for one snapshot; redone when the snapshot changes. */
@@ -51,9 +72,15 @@ public class GuardPolicies {
     public GuardPolicies(GuardProperties config, PolicyOverrides overrides) {
         this.config = config;
         this.overrides = overrides;
-        this.base = merge(DEFAULTS, config.policy(), "cairn.guard.policy");
-        config.workspaces().forEach((workspace, rules) ->
-                byWorkspace.put(workspace, merge(base, rules, "cairn.guard.workspaces." + workspace)));
+        this.baseIndirect = indirect(config.policy(), "cairn.guard.policy");
+        Map<String, PolicyRule> scanners = merge(DEFAULTS, config.policy(), "cairn.guard.policy");
+        this.base = withIndirect(scanners, baseIndirect);
+        config.workspaces().forEach((workspace, rules) -> {
+            String where = "cairn.guard.workspaces." + workspace;
+            RuleOverride indirect = baseIndirect.then(indirect(rules, where));
+            indirectByWorkspace.put(workspace, indirect);
+            byWorkspace.put(workspace, withIndirect(merge(scanners, rules, where), indirect));
+        });
     }
 
     /** The rule of each scanner for this workspace; on the hot path, so it reads memory only. */
@@ -71,12 +98,12 @@ public class GuardPolicies {
     EffectivePolicy describe(String workspace, PolicyOverrides.Workspace admin) {
         Map<String, GuardProperties.GuardRule> own = config.workspaces().getOrDefault(workspace, Map.of());
         Map<String, EffectivePolicy.Rule> rules = new HashMap<>();
-        configured(workspace).forEach((scanner, rule) -> {
-            RuleOverride override = admin == null ? null : admin.rules().get(scanner);
-            EffectivePolicy.Source source = override != null ? EffectivePolicy.Source.ADMIN
+        withAdmin(workspace, admin).forEach((scanner, rule) -> {
+            boolean byAdmin = admin != null && admin.rules().containsKey(scanner);
+            EffectivePolicy.Source source = byAdmin ? EffectivePolicy.Source.ADMIN
                     : own.containsKey(scanner) || config.policy().containsKey(scanner) ? EffectivePolicy.Source.CONFIG
                     : EffectivePolicy.Source.DEFAULT;
-            rules.put(scanner, new EffectivePolicy.Rule(override == null ? rule : override.over(rule), source));
+            rules.put(scanner, new EffectivePolicy.Rule(rule, source));
         });
         return new EffectivePolicy(workspace, rules, admin);
     }
@@ -107,25 +134,57 @@ public class GuardPolicies {
             return current;
         }
         Map<String, Map<String, PolicyRule>> rules = new HashMap<>();
-        snapshot.workspaces().forEach((workspace, admin) -> {
-            Map<String, PolicyRule> policy = new HashMap<>(configured(workspace));
-            // A stored rule for a scanner this version lacks (one was renamed or removed) has nothing to apply to.
-            admin.rules().forEach((scanner, override) -> policy.computeIfPresent(scanner, (name, rule) -> override.over(rule)));
-            rules.put(workspace, Map.copyOf(policy));
-        });
+        snapshot.workspaces().forEach((workspace, admin) -> rules.put(workspace, withAdmin(workspace, admin)));
         // Two threads may merge the same snapshot at once; both results are equal, either may stay.
         Merged next = new Merged(snapshot, Map.copyOf(rules));
         merged = next;
         return next;
     }
 
+    /** The workspace's configured rules with these admin rules (null: none) on top. */
+    private Map<String, PolicyRule> withAdmin(String workspace, PolicyOverrides.Workspace admin) {
+        if (admin == null) {
+            return configured(workspace);
+        }
+        Map<String, PolicyRule> policy = new HashMap<>(configured(workspace));
+        // A stored rule for a scanner this version lacks (one was renamed or removed) has nothing to apply to.
+        admin.rules().forEach((scanner, override) -> policy.computeIfPresent(scanner, (name, rule) -> override.over(rule)));
+        // Resolved again, not overridden: a field of it no layer sets follows the injection rule as the admin left it.
+        RuleOverride indirect = indirectByWorkspace.getOrDefault(workspace, baseIndirect)
+                .then(admin.rules().getOrDefault(INDIRECT, RuleOverride.NONE));
+        return withIndirect(policy, indirect);
+    }
+
+    /** The scanners' rules and the {@value #INDIRECT} rule, whose unset fields are the injection rule's. */
+    private static Map<String, PolicyRule> withIndirect(Map<String, PolicyRule> scanners, RuleOverride indirect) {
+        Map<String, PolicyRule> rules = new HashMap<>(scanners);
+        rules.put(INDIRECT, indirect.over(scanners.get(InjectionScanner.NAME)));
+        return Map.copyOf(rules);
+    }
+
+    /** What one configuration layer sets of the {@value #INDIRECT} rule, checked like a scanner's rule. */
+    private static RuleOverride indirect(Map<String, GuardProperties.GuardRule> layer, String where) {
+        GuardProperties.GuardRule rule = layer.get(INDIRECT);
+        if (rule == null) {
+            return RuleOverride.NONE;
+        }
+        Action action = rule.action() == null ? null : Action.parse(rule.action(), where + "." + INDIRECT + ".action");
+        if (rule.threshold() != null && (rule.threshold() < 0 || rule.threshold() > 1)) {
+            throw new InvalidConfigurationException(where + "." + INDIRECT + ".threshold must be within [0, 1], not " + rule.threshold());
+        }
+        return new RuleOverride(action, rule.threshold());
+    }
+
     private static Map<String, PolicyRule> merge(Map<String, PolicyRule> under, Map<String, GuardProperties.GuardRule> over,
                                                  String where) {
         Map<String, PolicyRule> merged = new LinkedHashMap<>(under);
         over.forEach((scanner, rule) -> {
+            if (scanner.equals(INDIRECT)) {
+                return; // resolved by withIndirect, over the injection rule this merge produces
+            }
             PolicyRule current = under.get(scanner);
             if (current == null) {
-                throw new InvalidConfigurationException(where + "." + scanner + ": no such scanner; use " + String.join(", ", DEFAULTS.keySet()));
+                throw new InvalidConfigurationException(where + "." + scanner + ": no such scanner; use " + String.join(", ", RULES));
             }
             Action action = rule.action() == null ? current.action() : Action.parse(rule.action(), where + "." + scanner + ".action");
             double threshold = rule.threshold() == null ? current.threshold() : rule.threshold();

@@ -3,7 +3,6 @@ package dev.cairn.guard;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
@@ -46,7 +45,8 @@ final class PolicyJson {
     }
 
     /**
-     * The admin rules of a PUT body, {@code {"rules":{"injection":{"action":"flag","threshold":0.8}}}}.
+     * The admin rules of a PUT body, {@code {"rules":{"injection":{"action":"flag","threshold":0.8}}}}:
+     * the scanners' and {@code indirect}, for injections in tool results, documents and recalled memory.
      * Each rule needs an action, a threshold or both; a field left out keeps its configured value.
      */
     static Map<String, RuleOverride> parseRules(ObjectNode body) {
@@ -64,9 +64,9 @@ final class PolicyJson {
         for (Map.Entry<String, JsonNode> entry : rules.properties()) {
             String scanner = entry.getKey();
             String param = "rules." + scanner;
-            if (!GuardPolicies.DEFAULTS.containsKey(scanner)) {
+            if (!GuardPolicies.RULES.contains(scanner)) {
                 throw RequestException.invalid("invalid_value", param, "No scanner named '" + scanner + "'; use "
-                        + String.join(", ", new TreeSet<>(GuardPolicies.DEFAULTS.keySet())));
+                        + String.join(", ", GuardPolicies.RULES));
             }
             parsed.put(scanner, rule(entry.getValue(), param));
         }

@@ -6,7 +6,19 @@ package dev.cairn.guard;
  */
 public record RuleOverride(Action action, Double threshold) {
 
+    /** Sets nothing: every field keeps the value under it. */
+    static final RuleOverride NONE = new RuleOverride(null, null);
+
     PolicyRule over(PolicyRule under) {
         return new PolicyRule(action == null ? under.action() : action, threshold == null ? under.threshold() : threshold);
+    }
+
+    /** This layer with {@code over} on top, field by field, still partial. */
+    RuleOverride then(RuleOverride over) {
+        return new RuleOverride(over.action() != null ? over.action() : action, over.threshold() != null ? over.threshold() : threshold);
+    }
+
+    boolean setsAnything() {
+        return action != null || threshold != null;
     }
 }

@@ -195,7 +195,7 @@ class ExchangeAuditTest {
         JsonNode data = audit.entry(trail.requestId()).get("data");
         String user = "Mail me at bob@example.org please";
         assertThat(data.get("guard")).isEqualTo(json("""
-                {"v":[{"direction":"input","scanner":"pii","category":"email","score":0.9,"action":"redact","start":%d,"end":%d},
+                {"v":[{"direction":"input","source":"user","message":0,"role":"user","part":-1,"scanner":"pii","category":"email","score":0.9,"action":"redact","start":%d,"end":%d},
                       {"direction":"output","choice":0,"field":"content","scanner":"pii","category":"email","score":0.9,
                        "action":"redact","start":%d,"end":%d}]}""".formatted(user.indexOf("bob"), user.indexOf(" please"),
                 answer.indexOf("ops"), answer.length())).get("v"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class GuardPolicyLayersTest {
         assertThat(described.rules().get("secrets").source()).isEqualTo(EffectivePolicy.Source.ADMIN);
         assertThat(described.rules().get("pii").source()).isEqualTo(EffectivePolicy.Source.CONFIG);
         assertThat(described.rules().get("unicode").source()).isEqualTo(EffectivePolicy.Source.DEFAULT);
-        assertThat(described.rules().keySet()).containsExactlyElementsOf(new TreeSet<>(GuardPolicies.DEFAULTS.keySet()));
+        assertThat(described.rules().keySet()).containsExactlyElementsOf(GuardPolicies.RULES);
         assertThat(policies.describeBase().rules().get("pii").source()).isEqualTo(EffectivePolicy.Source.CONFIG);
         assertThat(policies.describeBase().rules().get("injection").source()).isEqualTo(EffectivePolicy.Source.DEFAULT);
         assertThat(policies.workspacesWithRules()).containsExactly("lab");
