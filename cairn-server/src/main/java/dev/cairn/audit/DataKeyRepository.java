@@ -1,7 +1,11 @@
 package dev.cairn.audit;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -38,6 +42,17 @@ class DataKeyRepository {
     }
 
     /** Destroys every key of the subject; returns how many were live. */
+    /** Those of {@code subjectIds} that have an erased key. */
+    Set<String> erasedAmong(Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            return Set.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(subjectIds.size(), "?"));
+        return Set.copyOf(jdbc.sql("SELECT DISTINCT subject_id FROM audit_data_keys WHERE erased_at IS NOT NULL AND subject_id IN ("
+                        + marks + ")")
+                .params(List.copyOf(subjectIds)).query(String.class).list());
+    }
+
     int erase(String subjectId, Instant at) {
         return jdbc.sql("UPDATE audit_data_keys SET wrapped_key = NULL, erased_at = ? "
                         + "WHERE subject_id = ? AND erased_at IS NULL")

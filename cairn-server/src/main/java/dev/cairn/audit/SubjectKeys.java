@@ -2,7 +2,9 @@ package dev.cairn.audit;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -66,6 +68,14 @@ public class SubjectKeys {
             return Optional.of(cached);
         }
         return repository.findById(keyId).filter(row -> row.wrapped() != null).map(this::unwrap);
+    }
+
+    /**
+     * Those of {@code subjectIds} erased so far: for a feature that copied a subject's content out of
+     * the log and must not keep it if the erasure came while it was copying (dataset builds).
+     */
+    public Set<String> erasedAmong(Collection<String> subjectIds) {
+        return repository.erasedAmong(subjectIds);
     }
 
     /** Destroys the subject's keys; returns how many there were. */

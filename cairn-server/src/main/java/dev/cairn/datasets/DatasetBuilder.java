@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +56,11 @@ class DatasetBuilder {
     private final CheckpointPublisher checkpoints;
     private final FeedbackSources feedbackSources;
     private final DatasetRepository repository;
+    private final ErasureFence fence;
 
     DatasetBuilder(AuditRepository log, EntryStore entries, SealedContent sealed, AuditLog auditLog,
-                   CheckpointPublisher checkpoints, FeedbackSources feedbackSources, DatasetRepository repository) {
+                   CheckpointPublisher checkpoints, FeedbackSources feedbackSources, DatasetRepository repository,
+                   ErasureFence fence) {
         this.log = log;
         this.entries = entries;
         this.sealed = sealed;
@@ -65,6 +68,7 @@ class DatasetBuilder {
         this.checkpoints = checkpoints;
         this.feedbackSources = feedbackSources;
         this.repository = repository;
+        this.fence = fence;
     }
 
     /** An entry read back from the log, with its sealed content opened if it still can be. */
@@ -133,7 +137,10 @@ class DatasetBuilder {
             long from = after;
             after = below.getLast().index();
             scanned += ours.size();
-            repository.addRows(dataset.id(), from, batch, tally.rows, tally.skipped, tally.feedback, scanned, after);
+            long scannedSoFar = scanned;
+            long through = after;
+            fence.commitPage(dataset.id(), subjects(batch), () -> repository.addRows(dataset.id(), from, batch, tally.rows,
+                    tally.skipped, tally.feedback, scannedSoFar, through));
             if (below.size() < SCAN_PAGE) {
                 break; // the log ended, or the cut or the filter's time range did
             }
@@ -257,6 +264,17 @@ class DatasetBuilder {
         } catch (VerificationException e) {
             throw new IllegalStateException("dataset " + dataset.id() + " has an unreadable cut checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    private static Set<String> subjects(List<DatasetRepository.Row> rows) {
+        Set<String> subjects = new HashSet<>();
+        for (DatasetRepository.Row row : rows) {
+            if (row.subjectId() != null) {
+                subjects.add(row.subjectId());
+            }
+            subjects.addAll(row.otherSubjects());
+        }
+        return subjects;
     }
 
     /** The manifest as the {@code dataset.built} entry records it; docs/datasets.md describes it. */

@@ -18,10 +18,12 @@ class DatasetErasure implements ErasureParticipant {
 
     private final DatasetRepository repository;
     private final ErasureRecords records;
+    private final ErasureFence fence;
 
-    DatasetErasure(DatasetRepository repository, ErasureRecords records) {
+    DatasetErasure(DatasetRepository repository, ErasureRecords records, ErasureFence fence) {
         this.repository = repository;
         this.records = records;
+        this.fence = fence;
     }
 
     @Override
@@ -33,7 +35,7 @@ class DatasetErasure implements ErasureParticipant {
     public List<Holding> erase(Erasure erasure) {
         // The rows are gone once this returns, whatever happens to the entries: a failed append is
         // owed in the database and retried, rather than failing an erasure that has already happened.
-        List<Holding> held = repository.erase(erasure, Hashes::leafHash);
+        List<Holding> held = fence.erasing(() -> repository.erase(erasure, Hashes::leafHash));
         records.payOwed();
         return held;
     }
