@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 class InjectionModelTest {
 
+    private static final Path SOURCES = Path.of("../training/guard-train");
     private static final Path CORPUS = Path.of("../training/guard");
     private static final InjectionModel SHIPPED = InjectionModel.shipped();
 
     @Test
     void theShippedModelIsWhatTheCorpusTrainsTo() throws Exception {
-        assertThat(CORPUS.resolve("README.md")).exists();
-        InjectionModel retrained = InjectionTrainer.train(Corpus.load(CORPUS));
+        assertThat(SOURCES.resolve("SOURCES.md")).exists();
+        InjectionModel retrained = InjectionTrainer.train(Corpus.load(SOURCES, CORPUS));
         ByteArrayOutputStream shipped = new ByteArrayOutputStream();
         SHIPPED.write(shipped);
         ByteArrayOutputStream again = new ByteArrayOutputStream();
