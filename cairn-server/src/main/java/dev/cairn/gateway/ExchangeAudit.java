@@ -238,5 +238,10 @@ class ExchangeAudit {
         into.put("scanner", v.finding().scanner()).put("category", v.finding().category())
                 .put("score", v.finding().score()).put("action", v.action().wireName())
                 .put("start", v.finding().span().start()).put("end", v.finding().span().end());
+        if (!v.finding().evidence().isEmpty()) {
+            // The learned scorer's span is the whole text; what weighed most is what an auditor reads.
+            ArrayNode evidence = into.putArray("evidence");
+            v.finding().evidence().forEach(evidence::add);
+        }
     }
 }

@@ -59,6 +59,10 @@ public class GuardController {
             v.put("score", finding.score());
             v.put("action", verdict.action().wireName());
             v.putObject("span").put("start", finding.span().start()).put("end", finding.span().end());
+            if (!finding.evidence().isEmpty()) {
+                ArrayNode evidence = v.putArray("evidence");
+                finding.evidence().forEach(evidence::add);
+            }
         }
         if (result.action() == Action.REDACT) {
             json.put("redacted_text", result.redactedText());

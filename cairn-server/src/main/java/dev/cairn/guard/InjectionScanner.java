@@ -23,9 +23,10 @@ import dev.cairn.guard.learned.TextFeatures;
  * <p>The rules come from the published attack families (OWASP LLM01, the DAN prompts, chat
  * template tokens), not from any evaluation set: they are the floor the issue asks for, and what
  * they miss is measured, not patched row by row. Above them, an {@link InjectionModel} trained on
- * Cairn's own corpus ({@code training/guard}) scores the whole text, and a {@link SemanticStage}
- * gives a second opinion on the texts it finds suspicious; the finding has the category
- * {@value #LEARNED} and the probability as its score.
+ * a public corpus and Cairn's own templates ({@code training/guard-train}, {@code training/guard})
+ * scores the whole text, and a {@link SemanticStage} (opt-in) gives a second opinion on the texts
+ * it finds suspicious; the finding has the category {@value #LEARNED}, the calibrated probability
+ * as its score and, as evidence, the words and word pairs that weighed most.
  */
 public final class InjectionScanner implements Scanner {
 
@@ -113,6 +114,8 @@ public final class InjectionScanner implements Scanner {
     static final double LEARNED_FLOOR = 0.5;
     /** Texts of fewer words are left to the rules: one or two words say too little for the model to judge. */
     static final int LEARNED_MIN_WORDS = 5;
+    /** How many of the words and word pairs that weighed most a learned finding names. */
+    static final int LEARNED_EVIDENCE = 5;
     /** How much of the end of a text too long for the model's features is scored on its own. */
     static final int LEARNED_TAIL = 16 * 1024;
 
@@ -150,16 +153,23 @@ public final class InjectionScanner implements Scanner {
             // flagged harmless paragraphs of longer documents.
             TextFeatures features = TextFeatures.of(view.text);
             double p = features.words() < LEARNED_MIN_WORDS ? 0 : model.probability(features);
+            String scored = view.text;
             if (features.words() >= TextFeatures.MAX_WORDS) {
                 // The features stop at the first 4,096 words: an injection at the end of a long
                 // document would go unseen, so its last 16 KB are scored too.
-                p = Math.max(p, model.probability(view.text.substring(view.text.length() - LEARNED_TAIL)));
+                String tail = view.text.substring(view.text.length() - LEARNED_TAIL);
+                double pTail = model.probability(tail);
+                if (pTail > p) {
+                    p = pTail;
+                    scored = tail;
+                }
             }
             if (semantic != null) {
                 p = semantic.rescore(text, p); // texts too short for the word model scored 0 and are not staged
             }
             if (p >= LEARNED_FLOOR) {
-                findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));
+                // Explained only when reported: naming the words costs strings, scoring does not.
+                findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length()), model.explain(scored, LEARNED_EVIDENCE)));
             }
         }
         return findings;

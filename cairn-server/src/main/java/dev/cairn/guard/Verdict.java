@@ -9,8 +9,7 @@ public record Verdict(Finding finding, Action action) {
     /** The same verdict for a finding {@code by} characters further on: a piece's finding placed in its whole text. */
     Verdict shifted(int by) {
         Span span = finding.span();
-        return new Verdict(new Finding(finding.scanner(), finding.category(), finding.score(),
-                new Span(span.start() + by, span.end() + by)), action);
+        return new Verdict(finding.at(new Span(span.start() + by, span.end() + by)), action);
     }
 
     /** The first blocking rule's category; the learned score's only when no rule blocked, since a rule says more. */

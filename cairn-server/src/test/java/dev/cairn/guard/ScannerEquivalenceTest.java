@@ -105,7 +105,11 @@ class ScannerEquivalenceTest {
     private static void assertSameFindings(String text) {
         for (Scanner[] pair : PAIRS) {
             List<Finding> expected = pair[1].scan(text, Scanner.Direction.INPUT);
-            assertThat(pair[0].scan(text, Scanner.Direction.INPUT)).as("%s on %s", pair[0].name(), quoted(text)).isEqualTo(expected);
+            // Compared without the learned finding's evidence: the references freeze how matches
+            // are found, and the evidence is the model's own (InjectionModelTest checks it).
+            List<Finding> found = pair[0].scan(text, Scanner.Direction.INPUT).stream()
+                    .map(f -> new Finding(f.scanner(), f.category(), f.score(), f.span())).toList();
+            assertThat(found).as("%s on %s", pair[0].name(), quoted(text)).isEqualTo(expected);
         }
     }
 

@@ -9,9 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The training examples, expanded from the template files in {@code training/guard}:
+ * The training examples: the rows of the public corpus in {@code training/guard-train} and the
+ * templates Cairn's contributors wrote, expanded from the files in {@code training/guard}:
  * {@code injections.txt} (label 1), {@code benign.txt} (label 0) and {@code carriers.txt}, whose
  * carriers take injections (label 1) and harmless fillers (label 0) as payloads. A template's
  * {@code {a|b}} picks one choice; each template gives up to {@link #VARIANTS} distinct texts,
@@ -32,6 +37,7 @@ public final class Corpus {
     private record Line(String text, String family) {
     }
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     static final int VARIANTS = 8;
     private static final int PER_CARRIER = 24;
 
@@ -40,6 +46,57 @@ public final class Corpus {
 
     /** The template files' lines, by role, each with its family. */
     private record Templates(List<Line> injections, List<Line> benign, List<Line> carriers, List<String> fillers) {
+    }
+
+    /** The family of every example read from the corpus of public sources: the source's file name after this. */
+    public static final String SOURCES = "guard-train/";
+
+    /**
+     * The training examples as the shipped model learns them: every row of the public corpus
+     * ({@code training/guard-train}, one JSONL file per source, family {@code guard-train/<file>})
+     * followed by the templates Cairn's contributors wrote ({@code training/guard}).
+     */
+    public static List<Example> load(Path sources, Path templates) throws IOException {
+        List<Example> examples = new ArrayList<>(rows(sources));
+        examples.addAll(load(templates));
+        return examples;
+    }
+
+    /**
+     * The rows of the public corpus: each {@code *.jsonl} file of {@code dir} in name order, one
+     * {@code {"text","label","source","category"}} object a line, label 1 an attack. The family is
+     * the file, which names the source repository, so that a source can be held out as a whole.
+     */
+    public static List<Example> rows(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no *.jsonl files in " + dir);
+        }
+        List<Example> examples = new ArrayList<>();
+        for (Path file : files) {
+            String family = SOURCES + file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode row = JSON.readTree(line);
+                examples.add(new Example(row.get("text").asString(), row.get("label").asInt() == 1, -1, family, -1));
+            }
+        }
+        return examples;
+    }
+
+    /**
+     * Whether an example belongs to the held-out split (about one in five), on which the model is
+     * calibrated and measured and never trained. Decided by the text alone, so the split is the
+     * same on every machine and a text keeps its side however the corpus grows.
+     */
+    public static boolean heldOut(String text) {
+        int h = text.hashCode() * 0x9e3779b1;
+        return Math.floorMod(h ^ (h >>> 16), 5) == 0;
     }
 
     public static List<Example> load(Path dir) throws IOException {

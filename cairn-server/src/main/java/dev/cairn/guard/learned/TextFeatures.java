@@ -1,6 +1,10 @@
 package dev.cairn.guard.learned;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A text as the learned injection model sees it: the set of its words and word pairs (lower case;
@@ -51,6 +55,45 @@ public record TextFeatures(int[] slots, float value, int words) {
         }
         int[] unique = slots.distinct();
         return new TextFeatures(unique, unique.length == 0 ? 0f : (float) (1 / Math.sqrt(unique.length)), count);
+    }
+
+    /**
+     * The text's features as readable n-grams, each with its slot: what an explanation names. Read
+     * exactly as {@link #of} reads (same words, same hashes), but it builds strings, so it is for
+     * the few texts whose score is explained, not for every scan.
+     */
+    public static Map<Integer, String> grams(CharSequence text) {
+        List<String> words = new ArrayList<>();
+        List<Integer> hashes = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        int hash = 0;
+        for (int i = 0; i <= text.length() && hashes.size() < MAX_WORDS; i++) {
+            char c = i < text.length() ? text.charAt(i) : ' ';
+            if (c < 0x80 ? isAsciiLetterOrDigit(c) : Character.isLetterOrDigit(c)) {
+                char lower = c < 0x80 ? lowerAscii(c) : Character.toLowerCase(c);
+                hash = mix(hash, lower);
+                word.append(lower);
+                continue;
+            }
+            if (!word.isEmpty()) {
+                words.add(word.toString());
+                hashes.add(hash);
+                hash = 0;
+                word.setLength(0);
+            }
+            if (isMark(c) && hashes.size() < MAX_WORDS) {
+                words.add(String.valueOf(c));
+                hashes.add(mix(0x5bd1e995, c));
+            }
+        }
+        Map<Integer, String> grams = new LinkedHashMap<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            grams.putIfAbsent(slot(hashes.get(i)), words.get(i));
+            if (i + 1 < hashes.size()) {
+                grams.putIfAbsent(slot(mix(hashes.get(i) * 31 + 0x9e3779b9, hashes.get(i + 1))), words.get(i) + " " + words.get(i + 1));
+            }
+        }
+        return grams;
     }
 
     private static boolean isAsciiLetterOrDigit(char c) {
