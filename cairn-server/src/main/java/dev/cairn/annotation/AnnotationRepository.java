@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
@@ -119,12 +120,16 @@ class AnnotationRepository {
      * yet; with {@code items}, the queue's items, its leases among them, are replaced by those.
      * Returns why it did not, or empty when it did.
      */
-    Optional<Refusal> update(AnnotationQueue changed, boolean specChanged, LogScan.Result items) {
+    Optional<Refusal> update(AnnotationQueue queue, UnaryOperator<AnnotationQueue> change, boolean specChanged,
+                             LogScan.Result items) {
         return transactions.execute(status -> {
-            Cursor now = lockedCursor(changed.id());
+            Cursor now = lockedCursor(queue.id());
             if (now.state() == AnnotationQueue.State.ARCHIVED) {
                 return Optional.of(Refusal.ARCHIVED);
             }
+            // Applied to the queue as it is now, under its lock: a PATCH racing another writes its own
+            // fields onto the other's, never the other's fields back as they were before it.
+            AnnotationQueue changed = change.apply(find(queue.workspace(), queue.id()).orElseThrow());
             if (specChanged && jdbc.sql("SELECT COUNT(*) FROM annotation_answers WHERE queue_id = ?").param(changed.id())
                     .query(Long.class).single() > 0) {
                 return Optional.of(Refusal.ANSWERED);

@@ -105,7 +105,8 @@ class AnnotationService {
         }
         LogScan.Result items = change.changesFilter()
                 ? scan.scan(queue.workspace(), changed.filter(), -1, Long.MAX_VALUE, MAX_ITEMS) : null;
-        repository.update(changed, change.changesWhatIsAsked(), items).ifPresent(refusal -> {
+        Instant now = changed.updatedAt();
+        repository.update(queue, current -> change.applyTo(current, now), change.changesWhatIsAsked(), items).ifPresent(refusal -> {
             throw switch (refusal) {
                 case ARCHIVED -> AnnotationErrors.archived(queue.id());
                 case ANSWERED -> AnnotationErrors.answered(queue.id(), repository.answered(queue.id()),
@@ -114,7 +115,7 @@ class AnnotationService {
         });
         events.publishEvent(new AdminAction("annotation.queue.updated", queue.workspace(), principal.keyId(),
                 Map.of("queue_id", queue.id(), "fields", List.copyOf(change.fields()))));
-        return changed;
+        return repository.find(queue.workspace(), queue.id()).orElse(changed);
     }
 
     /** Archives the queue; the feedback its answers were recorded as stays in the log, as every entry does. */

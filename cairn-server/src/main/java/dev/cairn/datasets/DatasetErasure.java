@@ -1,5 +1,8 @@
 package dev.cairn.datasets;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 
 import dev.cairn.audit.ErasureParticipant;
@@ -19,11 +22,16 @@ class DatasetErasure implements ErasureParticipant {
     private final DatasetRepository repository;
     private final ErasureRecords records;
     private final ErasureFence fence;
+    private final DatasetExportRepository exports;
+    private final DatasetExportJob exportFiles;
 
-    DatasetErasure(DatasetRepository repository, ErasureRecords records, ErasureFence fence) {
+    DatasetErasure(DatasetRepository repository, ErasureRecords records, ErasureFence fence,
+                   DatasetExportRepository exports, DatasetExportJob exportFiles) {
         this.repository = repository;
         this.records = records;
         this.fence = fence;
+        this.exports = exports;
+        this.exportFiles = exportFiles;
     }
 
     @Override
@@ -36,6 +44,16 @@ class DatasetErasure implements ErasureParticipant {
         // The rows are gone once this returns, whatever happens to the entries: a failed append is
         // owed in the database and retried, rather than failing an erasure that has already happened.
         List<Holding> held = fence.erasing(() -> repository.erase(erasure, Hashes::leafHash));
+        // Background export files of those versions were written with the rows: they go, and say why.
+        for (Holding holding : held) {
+            for (String export : exports.expire(holding.id(), Instant.now())) {
+                try {
+                    exportFiles.discard(export);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not delete export " + export + " of an erased subject's rows", e);
+                }
+            }
+        }
         records.payOwed();
         return held;
     }

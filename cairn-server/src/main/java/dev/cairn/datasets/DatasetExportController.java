@@ -77,6 +77,10 @@ public class DatasetExportController {
     ResponseEntity<StreamingResponseBody> content(@PathVariable String datasetId, @PathVariable String exportId,
                                                   HttpServletRequest http) {
         DatasetExport export = export(datasetId, exportId, Principal.of(http));
+        if ("expired".equals(export.state())) {
+            throw new DatasetException(new ApiError(410, "invalid_request_error", "export_expired", null,
+                    "Export '" + export.id() + "' was deleted: " + export.error()));
+        }
         if (!"done".equals(export.state()) || !Files.exists(job.file(export.id()))) {
             throw new DatasetException(new ApiError(409, "invalid_request_error", "export_not_ready", null,
                     "Export '" + export.id() + "' is " + export.state() + "; its content is there once it is done"));

@@ -49,6 +49,12 @@ class DatasetExportJob implements JobHandler {
         return true;
     }
 
+    /** Deletes an export's file, finished or not. */
+    void discard(String exportId) throws IOException {
+        Files.deleteIfExists(file(exportId));
+        Files.deleteIfExists(directory.resolve(exportId + ".jsonl.part"));
+    }
+
     /** Where a finished export's file is. */
     Path file(String exportId) {
         return directory.resolve(exportId + ".jsonl");
@@ -58,12 +64,14 @@ class DatasetExportJob implements JobHandler {
     public void run(Job job) throws IOException {
         String id = JsonBodies.JSON.readTree(job.payload()).path("export_id").asString();
         DatasetExport export = exports.find(id).orElse(null);
-        if (export == null || "done".equals(export.state())) {
-            return; // gone, or done by an earlier run whose completion the queue did not hear of
+        if (export == null || "done".equals(export.state()) || "expired".equals(export.state())) {
+            return; // gone, done by an earlier run whose completion the queue did not hear of, or expired by an erasure
         }
         try {
             Dataset dataset = datasets.builtIn(export.datasetId(), export.workspace());
-            exports.running(id);
+            if (!exports.running(id)) {
+                return; // expired by an erasure before it started
+            }
             Files.createDirectories(directory);
             Path part = directory.resolve(id + ".jsonl.part");
             DatasetExporter.Written written;
@@ -72,7 +80,9 @@ class DatasetExportJob implements JobHandler {
                         (rows, lines, bytes) -> exports.progress(id, rows, lines, bytes));
             }
             Files.move(part, file(id), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            exports.done(id, written, Instant.now());
+            if (!exports.done(id, written, Instant.now())) {
+                discard(id); // an erasure expired it while it was written: the file may hold erased rows
+            }
         } catch (IOException | RuntimeException e) {
             String message = String.valueOf(e.getMessage());
             exports.failed(id, message.length() > MAX_ERROR_CHARS ? message.substring(0, MAX_ERROR_CHARS) : message, Instant.now());

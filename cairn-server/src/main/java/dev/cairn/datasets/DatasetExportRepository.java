@@ -1,6 +1,7 @@
 package dev.cairn.datasets;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,9 +40,10 @@ class DatasetExportRepository {
     }
 
     /** Started, or started again after a failed attempt: the file is written from the beginning. */
-    void running(String id) {
-        jdbc.sql("UPDATE dataset_exports SET state = 'running', rows_done = 0, lines = 0, bytes = 0, error = NULL WHERE id = ?")
-                .param(id).update();
+    boolean running(String id) {
+        return jdbc.sql("UPDATE dataset_exports SET state = 'running', rows_done = 0, lines = 0, bytes = 0, error = NULL "
+                        + "WHERE id = ? AND state <> 'expired'")
+                .param(id).update() == 1;
     }
 
     void progress(String id, long rows, long lines, long bytes) {
@@ -49,9 +51,27 @@ class DatasetExportRepository {
                 .params(rows, lines, bytes, id).update();
     }
 
-    void done(String id, DatasetExporter.Written written, Instant at) {
-        jdbc.sql("UPDATE dataset_exports SET state = 'done', rows_done = ?, lines = ?, bytes = ?, finished_at = ? WHERE id = ?")
-                .params(written.rows(), written.lines(), written.bytes(), at.toEpochMilli(), id).update();
+    /** Finishes a running export; false when an erasure expired it meanwhile, so that its file is not kept. */
+    boolean done(String id, DatasetExporter.Written written, Instant at) {
+        return jdbc.sql("UPDATE dataset_exports SET state = 'done', rows_done = ?, lines = ?, bytes = ?, finished_at = ? "
+                        + "WHERE id = ? AND state = 'running'")
+                .params(written.rows(), written.lines(), written.bytes(), at.toEpochMilli(), id).update() == 1;
+    }
+
+    /**
+     * Expires every export of a version that is queued, running or done, since an erasure took rows
+     * out of the version after they were (or while they are being) written; their ids, whose files
+     * are to be deleted.
+     */
+    List<String> expire(String datasetId, Instant at) {
+        List<String> ids = jdbc.sql("SELECT id FROM dataset_exports WHERE dataset_id = ? AND state IN ('queued', 'running', 'done')")
+                .param(datasetId).query(String.class).list();
+        jdbc.sql("UPDATE dataset_exports SET state = 'expired', error = ?, finished_at = ? "
+                        + "WHERE dataset_id = ? AND state IN ('queued', 'running', 'done')")
+                .params("an erasure took rows out of dataset " + datasetId + " after this export was made; export it again",
+                        at.toEpochMilli(), datasetId)
+                .update();
+        return ids;
     }
 
     void failed(String id, String error, Instant at) {

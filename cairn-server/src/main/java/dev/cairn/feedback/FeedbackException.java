@@ -1,5 +1,7 @@
 package dev.cairn.feedback;
 
+import java.time.Duration;
+
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
 
@@ -11,6 +13,12 @@ public class FeedbackException extends CairnException {
     }
 
     /** The same answer for a request id that does not exist and one of another workspace. */
+    static FeedbackException indexUnavailable(Duration waited) {
+        return new FeedbackException(new ApiError(503, "server_error", "feedback_unavailable", null,
+                "The feedback index did not commit within " + waited.toSeconds() + " s; the feedback's audit entries "
+                        + "may be written already, so check GET /v1/feedback before sending it again"));
+    }
+
     static FeedbackException unknownRequest(String param, String requestId) {
         return new FeedbackException(new ApiError(404, "invalid_request_error", "request_not_found", param,
                 "No request '" + requestId + "' in this workspace's log"));

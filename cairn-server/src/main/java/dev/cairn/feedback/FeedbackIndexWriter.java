@@ -3,7 +3,9 @@ package dev.cairn.feedback;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.cairn.platform.BatchWriter;
 import dev.cairn.platform.WriteGate;
@@ -28,6 +30,9 @@ class FeedbackIndexWriter {
     private static final int MAX_REQUESTS = 128;
 
     /** One request's rows, and how its caller hears they are committed. */
+    /** How long a request waits for its rows to be committed before it is answered 503. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private record Pending(FeedbackRepository.Recorded request, CompletableFuture<Void> written) {
     }
 
@@ -47,10 +52,17 @@ class FeedbackIndexWriter {
         Pending pending = new Pending(request, new CompletableFuture<>());
         writer.submit(pending);
         try {
-            pending.written().join();
-        } catch (CompletionException e) {
+            // Bounded: a writer that stopped (shut down between the submit and the write, or killed by
+            // an Error) must not hold the request forever.
+            pending.written().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             // The caller sees what a write of its own would have thrown.
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw FeedbackException.indexUnavailable(WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw FeedbackException.indexUnavailable(WAIT);
         }
     }
 

@@ -176,6 +176,32 @@ class DatasetErasureTest extends CairnServerTest {
         assertThat(erasure.path("log_indexes").size()).isEqualTo(1);
     }
 
+    @Test
+    void anErasureDeletesTheBackgroundExportsOfTheVersionsItTouched() throws Exception {
+        String key = createKey("ws-ds-erase-exports");
+        chat(key, "gina", "gina asks");
+        chat(key, "hank", "hank asks");
+        String id = build(key).path("id").asString();
+        HttpResponse<String> started = post("/v1/datasets/" + id + "/exports", key, "{\"format\":\"jsonl\"}");
+        assertThat(started.statusCode()).as(started.body()).isIn(200, 202);
+        String export = json(started.body()).path("id").asString();
+        String path = "/v1/datasets/" + id + "/exports/" + export;
+        for (int i = 0; i < 300 && !"done".equals(json(get(path, key).body()).path("state").asString()); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(get(path + "/content", key).body()).contains("hank asks");
+
+        assertThat(post("/v1/audit/subjects/hank/erase?workspace=ws-ds-erase-exports", ADMIN_KEY, "").statusCode()).isEqualTo(200);
+        JsonNode expired = json(get(path, key).body());
+        assertThat(expired.path("state").asString()).isEqualTo("expired");
+        HttpResponse<String> content = get(path + "/content", key);
+        assertThat(content.statusCode()).isEqualTo(410);
+        assertThat(content.body()).contains("export_expired").doesNotContain("hank asks");
+        try (var files = Files.list(Path.of(dataDir, "datasets", "exports"))) {
+            assertThat(files.map(Path::toString)).noneMatch(name -> name.contains(export));
+        }
+    }
+
     private static JsonNode json(String text) {
         return tools.jackson.databind.json.JsonMapper.builder().build().readTree(text);
     }
