@@ -37,6 +37,21 @@ public abstract class RewardModelServerTest extends CairnServerTest {
 
     private String train(String workspace, String model) {
         String key = createKey(workspace);
+        String dataset = preferenceDataset(key, 24);
+        HttpResponse<String> started = post("/v1/training/runs", key, """
+                {"dataset_id":"%s","model":"%s","steps":150,"sample_rate":0.5,"learning_rate":0.05,"seed":3}"""
+                .formatted(dataset, model));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode run = awaitState("/v1/training/runs/" + json(started).path("id").asString(), key, "completed", "failed", "cancelled");
+        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("completed");
+        return key;
+    }
+
+    /**
+     * A built dataset version of {@code count} prompts answered by the fake upstream with a helpful
+     * and a curt choice (in an order set by the prompt), each with a preference for the helpful one.
+     */
+    protected String preferenceDataset(String key, int count) {
         UPSTREAM.handler((exchange, request) -> {
             String prompt = request.json().path("messages").path(0).path("content").asString();
             boolean helpfulFirst = prompt.hashCode() % 2 == 0;
@@ -48,7 +63,7 @@ public abstract class RewardModelServerTest extends CairnServerTest {
                     .formatted((helpfulFirst ? HELPFUL : CURT).formatted(prompt), (helpfulFirst ? CURT : HELPFUL).formatted(prompt)));
         });
         try {
-            for (int i = 0; i < 24; i++) {
+            for (int i = 0; i < count; i++) {
                 String prompt = "How do I get better at " + TOPICS[i % TOPICS.length] + " (question " + i + ")?";
                 HttpResponse<String> chat = post("/v1/chat/completions", key, """
                         {"model":"fake/gpt-fake","n":2,"messages":[{"role":"user","content":"%s"}]}""".formatted(prompt));
@@ -62,19 +77,17 @@ public abstract class RewardModelServerTest extends CairnServerTest {
         } finally {
             UPSTREAM.reset();
         }
-        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
-        assertThat(built.statusCode()).as(built.body()).isIn(200, 202);
-        String dataset = awaitState("/v1/datasets/" + json(built).path("id").asString(), key, "built").path("id").asString();
-        HttpResponse<String> started = post("/v1/training/runs", key, """
-                {"dataset_id":"%s","model":"%s","steps":150,"sample_rate":0.5,"learning_rate":0.05,"seed":3}"""
-                .formatted(dataset, model));
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        JsonNode run = awaitState("/v1/training/runs/" + json(started).path("id").asString(), key, "completed", "failed", "cancelled");
-        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("completed");
-        return key;
+        return builtDataset(key);
     }
 
-    private JsonNode awaitState(String path, String key, String... states) {
+    /** Builds a version of everything the key's workspace logged and waits until it is built. */
+    protected String builtDataset(String key) {
+        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
+        assertThat(built.statusCode()).as(built.body()).isIn(200, 202);
+        return awaitState("/v1/datasets/" + json(built).path("id").asString(), key, "built").path("id").asString();
+    }
+
+    protected JsonNode awaitState(String path, String key, String... states) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (true) {
             JsonNode json = json(get(path, key));

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.cairn.platform.jobs.JobQueue;
-import dev.cairn.support.CairnServerTest;
-import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * recorded in the audit log with its lineage, renders a model card from that record alone, is
  * repeatable for a seed, and bad requests are refused before anything is stored.
  */
-class TrainingRunTest extends CairnServerTest {
+class TrainingRunTest extends RewardModelServerTest {
 
     @Autowired
     JobQueue jobs;
@@ -34,70 +32,6 @@ class TrainingRunTest extends CairnServerTest {
 
     @Autowired
     RewardModelRepository models;
-
-    private static final String GOOD = "Certainly! %s is a fine question. Here is a clear, friendly and complete answer with the steps explained.";
-    private static final String BAD = "No. Figure it out yourself, I will not help with %s.";
-
-    /** A provider that answers every prompt with two choices, a helpful and a curt one, in an order set by the prompt. */
-    private static void twoAnswers() {
-        UPSTREAM.handler((exchange, request) -> {
-            String prompt = request.json().path("messages").path(0).path("content").asString();
-            boolean goodFirst = prompt.hashCode() % 2 == 0;
-            String first = (goodFirst ? GOOD : BAD).formatted(prompt);
-            String second = (goodFirst ? BAD : GOOD).formatted(prompt);
-            FakeUpstream.json(exchange, 200, """
-                    {"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-fake",
-                     "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"},
-                                {"index":1,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}],
-                     "usage":{"prompt_tokens":10,"completion_tokens":20,"total_tokens":30}}""".formatted(first, second));
-        });
-    }
-
-    /** A dataset of {@code count} prompts, each with a preference for its helpful answer. */
-    private String preferenceDataset(String key, int count) {
-        twoAnswers();
-        String[] topics = {"baking bread", "fixing a bike", "learning Spanish", "planting tomatoes", "writing a CV",
-                "saving money", "running a marathon", "painting a room", "training a puppy", "brewing coffee"};
-        for (int i = 0; i < count; i++) {
-            String prompt = "How do I get better at " + topics[i % topics.length] + " (question " + i + ")?";
-            HttpResponse<String> chat = post("/v1/chat/completions", key, """
-                    {"model":"fake/gpt-fake","n":2,"messages":[{"role":"user","content":"%s"}]}""".formatted(prompt));
-            assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
-            String id = chat.headers().firstValue("Cairn-Request-Id").orElseThrow();
-            int good = json(chat).path("choices").path(0).path("message").path("content").asString().startsWith("Certainly") ? 0 : 1;
-            HttpResponse<String> feedback = post("/v1/feedback", key, """
-                    {"request_id":"%s","chosen_choice":%d,"rejected_choice":%d}""".formatted(id, good, 1 - good));
-            assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
-        }
-        return builtDataset(key);
-    }
-
-    private String builtDataset(String key) {
-        HttpResponse<String> built = post("/v1/datasets", key, "{\"filter\":{}}");
-        assertThat(built.statusCode()).as(built.body()).isIn(200, 202);
-        String id = json(built).path("id").asString();
-        JsonNode dataset = awaitState("/v1/datasets/" + id, key, "built");
-        assertThat(dataset.path("state").asString()).isEqualTo("built");
-        return id;
-    }
-
-    private JsonNode awaitState(String path, String key, String... states) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (true) {
-            JsonNode json = json(get(path, key));
-            for (String state : states) {
-                if (state.equals(json.path("state").asString())) {
-                    return json;
-                }
-            }
-            assertThat(Instant.now()).as("%s still %s", path, json).isBefore(deadline);
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     private JsonNode train(String key, String body) {
         HttpResponse<String> started = post("/v1/training/runs", key, body);
