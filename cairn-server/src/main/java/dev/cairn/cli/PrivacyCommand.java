@@ -6,6 +6,7 @@ import dev.cairn.privacy.GaussianRun;
 import dev.cairn.privacy.NoiseCalibration;
 import dev.cairn.privacy.PrivacyLedger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,24 +20,33 @@ import picocli.CommandLine.Spec;
         subcommands = {PrivacyCommand.Epsilon.class, PrivacyCommand.Noise.class})
 class PrivacyCommand {
 
+    /** What both commands describe a run by, besides its noise or its ε. */
+    static class Run {
+        @Option(names = "--sample-rate", required = true, paramLabel = "Q", description = "Sampling rate q, in (0, 1].")
+        double sampleRate;
+        @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of steps.")
+        long steps;
+        @Option(names = "--delta", required = true, paramLabel = "D", description = "δ, in (0, 1).")
+        double delta;
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        void print(double value) {
+            spec.commandLine().getOut().println(value);
+        }
+    }
+
     @Command(name = "epsilon", mixinStandardHelpOptions = true,
             description = "Print the ε spent by a run at the given δ (Rényi DP at Opacus' orders).")
     static class Epsilon implements Callable<Integer> {
         @Option(names = "--sigma", required = true, paramLabel = "S", description = "Noise multiplier σ, > 0.")
         double sigma;
-        @Option(names = "--sample-rate", required = true, paramLabel = "Q", description = "Sampling rate q, in (0, 1].")
-        double sampleRate;
-        @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of steps, ≥ 0.")
-        long steps;
-        @Option(names = "--delta", required = true, paramLabel = "D", description = "δ, in (0, 1).")
-        double delta;
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Run run;
 
         @Override
         public Integer call() {
-            double epsilon = PrivacyLedger.of(new GaussianRun(sigma, sampleRate, steps)).spent(delta).epsilon();
-            spec.commandLine().getOut().println(epsilon);
+            run.print(PrivacyLedger.of(new GaussianRun(sigma, run.sampleRate, run.steps)).spent(run.delta).epsilon());
             return 0;
         }
     }
@@ -46,18 +56,12 @@ class PrivacyCommand {
     static class Noise implements Callable<Integer> {
         @Option(names = "--epsilon", required = true, paramLabel = "E", description = "Target ε, > 0.")
         double epsilon;
-        @Option(names = "--sample-rate", required = true, paramLabel = "Q", description = "Sampling rate q, in (0, 1].")
-        double sampleRate;
-        @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of steps, ≥ 1.")
-        long steps;
-        @Option(names = "--delta", required = true, paramLabel = "D", description = "δ, in (0, 1).")
-        double delta;
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Run run;
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(NoiseCalibration.smallestNoiseMultiplier(sampleRate, steps, delta, epsilon));
+            run.print(NoiseCalibration.smallestNoiseMultiplier(run.sampleRate, run.steps, run.delta, epsilon));
             return 0;
         }
     }

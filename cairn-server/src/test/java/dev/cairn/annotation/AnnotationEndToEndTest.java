@@ -60,15 +60,6 @@ class AnnotationEndToEndTest extends CairnServerTest {
         return post("/v1/annotation/queues/" + queue + "/items/" + item + "/submit", key, "{\"answers\":" + answers + "}");
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String param) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = json(response).path("error");
-        assertThat(error.path("code").asString()).as(response.body()).isEqualTo(code);
-        if (param != null) {
-            assertThat(error.path("param").asString()).as(response.body()).isEqualTo(param);
-        }
-    }
-
     @Test
     void annotatorsClaimSubmitAsFeedbackAndAgree() {
         String user = createKey("ws-aq-flow");
@@ -144,52 +135,52 @@ class AnnotationEndToEndTest extends CairnServerTest {
         String bob = createKeyWithRole("ws-aq-lease", "annotator");
         assertThat(claim(id, alice).statusCode()).isEqualTo(200);
         assertThat(claim(id, bob).statusCode()).as("one annotator per item, and it is held").isEqualTo(204);
-        assertError(submit(id, 1, bob, "{\"notes\":\"x\"}"), 409, "lease_not_held", "item");
+        assertRefused(submit(id, 1, bob, "{\"notes\":\"x\"}"), 409, "lease_not_held", "item");
         Thread.sleep(1300);
-        assertError(submit(id, 1, alice, "{\"notes\":\"late\"}"), 409, "lease_not_held", "item");
+        assertRefused(submit(id, 1, alice, "{\"notes\":\"late\"}"), 409, "lease_not_held", "item");
         HttpResponse<String> again = claim(id, bob);
         assertThat(again.statusCode()).as("the item went back").isEqualTo(200);
         assertThat(claim(id, alice).statusCode()).as("alice had it once").isEqualTo(204);
         assertThat(submit(id, 1, bob, "{\"notes\":\"in time\"}").statusCode()).isEqualTo(200);
-        assertError(submit(id, 1, bob, "{\"notes\":\"twice\"}"), 409, "lease_not_held", "item");
+        assertRefused(submit(id, 1, bob, "{\"notes\":\"twice\"}"), 409, "lease_not_held", "item");
     }
 
     @Test
     void badRequestsNameTheFieldAndForeignQueuesDoNotExist() {
         String user = createKey("ws-aq-bad");
         chat(user, "hello");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","questions":[{"name":"q","type":"essay"}]}"""), 400, "invalid_value", "questions[0].type");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","questions":[{"name":"q","type":"rating"}]}"""), 400, "invalid_value", "questions[0].metric");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","questions":[{"name":"q","type":"rating","metric":"tone"}]}"""), 400, "invalid_value", "questions[0].metric");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","filter":{"guard_action":"explode"},"questions":[{"name":"q","type":"text"}]}"""),
                 400, "invalid_value", "filter.guard_action");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","filter":{"since":"yesterday"},"questions":[{"name":"q","type":"text"}]}"""),
                 400, "invalid_value", "filter.since");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","questions":[{"name":"q","type":"text"}],"lease":"forever"}"""), 400, "invalid_value", "lease");
-        assertError(post("/v1/annotation/queues", user, """
+        assertRefused(post("/v1/annotation/queues", user, """
                 {"name":"x","questions":[{"name":"q","type":"text"}],"annotators_per_item":0}"""), 400, "invalid_value", "annotators_per_item");
 
         String id = queue(user, """
                 {"name":"rated","questions":[{"name":"quality","type":"rating","metric":"quality"}]}""");
         String annotator = createKeyWithRole("ws-aq-bad", "annotator");
         assertThat(claim(id, annotator).statusCode()).isEqualTo(200);
-        assertError(submit(id, 1, annotator, "{\"quality\":9}"), 400, "invalid_value", "answers.quality.value");
-        assertError(submit(id, 1, annotator, "{\"quality\":\"good\"}"), 400, "invalid_value", "answers.quality");
-        assertError(submit(id, 1, annotator, "{}"), 400, "invalid_value", "answers.quality");
+        assertRefused(submit(id, 1, annotator, "{\"quality\":9}"), 400, "invalid_value", "answers.quality.value");
+        assertRefused(submit(id, 1, annotator, "{\"quality\":\"good\"}"), 400, "invalid_value", "answers.quality");
+        assertRefused(submit(id, 1, annotator, "{}"), 400, "invalid_value", "answers.quality");
         assertThat(submit(id, 1, annotator, "{\"quality\":4}").statusCode()).as("the lease survived the refusals").isEqualTo(200);
 
         String stranger = createKey("ws-aq-other");
         String strangerAnnotator = createKeyWithRole("ws-aq-other", "annotator");
-        assertError(get("/v1/annotation/queues/" + id, stranger), 404, "queue_not_found", null);
-        assertError(claim(id, strangerAnnotator), 404, "queue_not_found", null);
-        assertError(get("/v1/annotation/queues/aq_nope", user), 404, "queue_not_found", null);
-        assertError(get("/v1/annotation/queues/" + id + "/agreement", stranger), 404, "queue_not_found", null);
+        assertRefused(get("/v1/annotation/queues/" + id, stranger), 404, "queue_not_found", null);
+        assertRefused(claim(id, strangerAnnotator), 404, "queue_not_found", null);
+        assertRefused(get("/v1/annotation/queues/aq_nope", user), 404, "queue_not_found", null);
+        assertRefused(get("/v1/annotation/queues/" + id + "/agreement", stranger), 404, "queue_not_found", null);
     }
 
     @Test
@@ -197,19 +188,19 @@ class AnnotationEndToEndTest extends CairnServerTest {
         String user = createKey("ws-aq-role");
         String request = chat(user, "hi");
         String annotator = createKeyWithRole("ws-aq-role", "annotator");
-        assertError(post("/v1/chat/completions", annotator, """
+        assertRefused(post("/v1/chat/completions", annotator, """
                 {"model":"cairn/echo","messages":[{"role":"user","content":"hi"}]}"""), 403, "user_key_required", null);
-        assertError(get("/v1/models", annotator), 403, "user_key_required", null);
-        assertError(get("/v1/audit/entries", annotator), 403, "user_key_required", null);
-        assertError(get("/v1/audit/requests/" + request, annotator), 403, "user_key_required", null);
-        assertError(get("/v1/feedback?request_id=" + request, annotator), 403, "user_key_required", null);
-        assertError(post("/v1/feedback", annotator, "{\"request_id\":\"" + request + "\",\"comment\":\"x\"}"), 403, "user_key_required", null);
-        assertError(get("/admin/keys", annotator), 403, "admin_key_required", null);
-        assertError(post("/v1/annotation/queues", annotator, """
+        assertRefused(get("/v1/models", annotator), 403, "user_key_required", null);
+        assertRefused(get("/v1/audit/entries", annotator), 403, "user_key_required", null);
+        assertRefused(get("/v1/audit/requests/" + request, annotator), 403, "user_key_required", null);
+        assertRefused(get("/v1/feedback?request_id=" + request, annotator), 403, "user_key_required", null);
+        assertRefused(post("/v1/feedback", annotator, "{\"request_id\":\"" + request + "\",\"comment\":\"x\"}"), 403, "user_key_required", null);
+        assertRefused(get("/admin/keys", annotator), 403, "admin_key_required", null);
+        assertRefused(post("/v1/annotation/queues", annotator, """
                 {"name":"x","questions":[{"name":"q","type":"text"}]}"""), 403, "user_key_required", null);
         String id = queue(user, """
                 {"name":"mine","questions":[{"name":"q","type":"text"}]}""");
-        assertError(get("/v1/annotation/queues/" + id + "/agreement", annotator), 403, "user_key_required", null);
+        assertRefused(get("/v1/annotation/queues/" + id + "/agreement", annotator), 403, "user_key_required", null);
         assertThat(get("/v1/annotation/queues/" + id, annotator).statusCode()).isEqualTo(200);
         assertThat(claim(id, annotator).statusCode()).isEqualTo(200);
         JsonNode key = json(get("/admin/keys?workspace=ws-aq-role", ADMIN_KEY)).path("data");

@@ -44,16 +44,6 @@ class AnnotationQueueManagementTest extends CairnServerTest {
         return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + key).DELETE().build());
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String param) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = json(response).path("error");
-        assertThat(error.path("code").asString()).as(response.body()).isEqualTo(code);
-        assertThat(error.path("message").asString()).isNotBlank();
-        if (param != null) {
-            assertThat(error.path("param").asString()).as(response.body()).isEqualTo(param);
-        }
-    }
-
     @Test
     void queuesListNewestFirstAPageAtATime() {
         String user = createKey("ws-aqm-list");
@@ -133,8 +123,8 @@ class AnnotationQueueManagementTest extends CairnServerTest {
         assertThat(post("/v1/annotation/queues/" + id + "/items/1/submit", annotator, "{\"answers\":{\"notes\":\"fine\"}}").statusCode())
                 .isEqualTo(200);
 
-        assertError(patch("/v1/annotation/queues/" + id, user, "{\"filter\":{\"model\":\"cairn/echo\"}}"), 409, "queue_has_answers", "filter");
-        assertError(patch("/v1/annotation/queues/" + id, user, """
+        assertRefused(patch("/v1/annotation/queues/" + id, user, "{\"filter\":{\"model\":\"cairn/echo\"}}"), 409, "queue_has_answers", "filter");
+        assertRefused(patch("/v1/annotation/queues/" + id, user, """
                 {"questions":[{"name":"other","type":"text"}]}"""), 409, "queue_has_answers", "questions");
         assertThat(json(get("/v1/annotation/queues/" + id, user)).path("questions").get(0).path("name").asString())
                 .as("nothing changed").isEqualTo("notes");
@@ -180,10 +170,10 @@ class AnnotationQueueManagementTest extends CairnServerTest {
         assertThat(json(deleted).path("deleted").asBoolean()).isTrue();
         assertThat(delete("/v1/annotation/queues/" + id, user).statusCode()).as("again: the same answer").isEqualTo(200);
 
-        assertError(claim(id, annotator), 409, "queue_archived", "id");
-        assertError(post("/v1/annotation/queues/" + id + "/items/2/submit", annotator, "{\"answers\":{\"notes\":\"late\"}}"),
+        assertRefused(claim(id, annotator), 409, "queue_archived", "id");
+        assertRefused(post("/v1/annotation/queues/" + id + "/items/2/submit", annotator, "{\"answers\":{\"notes\":\"late\"}}"),
                 409, "queue_archived", "id");
-        assertError(patch("/v1/annotation/queues/" + id, user, "{\"state\":\"active\"}"), 409, "queue_archived", "id");
+        assertRefused(patch("/v1/annotation/queues/" + id, user, "{\"state\":\"active\"}"), 409, "queue_archived", "id");
         assertThat(json(get("/v1/annotation/queues/" + id, user)).path("state").asString()).isEqualTo("archived");
         assertThat(json(get("/v1/annotation/queues", user)).path("data").findValuesAsString("id")).doesNotContain(id);
         assertThat(json(get("/v1/annotation/queues?state=archived", user)).path("data").findValuesAsString("id")).containsExactly(id);
@@ -198,45 +188,45 @@ class AnnotationQueueManagementTest extends CairnServerTest {
         String id = queue(user, """
                 {"name":"bad","questions":[{"name":"q","type":"text"}]}""");
         String path = "/v1/annotation/queues/" + id;
-        assertError(patch(path, user, "{\"colour\":\"red\"}"), 400, "invalid_value", "colour");
-        assertError(patch(path, user, "{\"name\":\"\"}"), 400, "invalid_value", "name");
-        assertError(patch(path, user, "{\"name\":null}"), 400, "invalid_value", "name");
-        assertError(patch(path, user, "{\"annotators_per_item\":0}"), 400, "invalid_value", "annotators_per_item");
-        assertError(patch(path, user, "{\"annotators_per_item\":null}"), 400, "invalid_value", "annotators_per_item");
-        assertError(patch(path, user, "{\"annotators_per_item\":\"2\"}"), 400, "invalid_value", "annotators_per_item");
-        assertError(patch(path, user, "{\"lease\":\"25h\"}"), 400, "invalid_value", "lease");
-        assertError(patch(path, user, "{\"lease\":null}"), 400, "invalid_value", "lease");
-        assertError(patch(path, user, "{\"state\":\"archived\"}"), 400, "invalid_value", "state");
-        assertError(patch(path, user, "{\"state\":1}"), 400, "invalid_value", "state");
-        assertError(patch(path, user, "{\"description\":42}"), 400, "invalid_value", "description");
-        assertError(patch(path, user, "{\"instructions\":\"" + "x".repeat(20_001) + "\"}"), 400, "invalid_value", "instructions");
-        assertError(patch(path, user, "{\"filter\":{\"guard_action\":\"explode\"}}"), 400, "invalid_value", "filter.guard_action");
-        assertError(patch(path, user, "{\"filter\":{\"missing_metric\":\"nope\"}}"), 400, "invalid_value", "filter.missing_metric");
-        assertError(patch(path, user, "{\"questions\":[]}"), 400, "invalid_value", "questions");
-        assertError(patch(path, user, "{\"name\":\"ok\",\"lease\":\"forever\"}"), 400, "invalid_value", "lease");
+        assertRefused(patch(path, user, "{\"colour\":\"red\"}"), 400, "invalid_value", "colour");
+        assertRefused(patch(path, user, "{\"name\":\"\"}"), 400, "invalid_value", "name");
+        assertRefused(patch(path, user, "{\"name\":null}"), 400, "invalid_value", "name");
+        assertRefused(patch(path, user, "{\"annotators_per_item\":0}"), 400, "invalid_value", "annotators_per_item");
+        assertRefused(patch(path, user, "{\"annotators_per_item\":null}"), 400, "invalid_value", "annotators_per_item");
+        assertRefused(patch(path, user, "{\"annotators_per_item\":\"2\"}"), 400, "invalid_value", "annotators_per_item");
+        assertRefused(patch(path, user, "{\"lease\":\"25h\"}"), 400, "invalid_value", "lease");
+        assertRefused(patch(path, user, "{\"lease\":null}"), 400, "invalid_value", "lease");
+        assertRefused(patch(path, user, "{\"state\":\"archived\"}"), 400, "invalid_value", "state");
+        assertRefused(patch(path, user, "{\"state\":1}"), 400, "invalid_value", "state");
+        assertRefused(patch(path, user, "{\"description\":42}"), 400, "invalid_value", "description");
+        assertRefused(patch(path, user, "{\"instructions\":\"" + "x".repeat(20_001) + "\"}"), 400, "invalid_value", "instructions");
+        assertRefused(patch(path, user, "{\"filter\":{\"guard_action\":\"explode\"}}"), 400, "invalid_value", "filter.guard_action");
+        assertRefused(patch(path, user, "{\"filter\":{\"missing_metric\":\"nope\"}}"), 400, "invalid_value", "filter.missing_metric");
+        assertRefused(patch(path, user, "{\"questions\":[]}"), 400, "invalid_value", "questions");
+        assertRefused(patch(path, user, "{\"name\":\"ok\",\"lease\":\"forever\"}"), 400, "invalid_value", "lease");
         assertThat(json(get(path, user)).path("name").asString()).as("a refused PATCH changes nothing").isEqualTo("bad");
-        assertError(patch(path, user, "[1]"), 400, "invalid_json", null);
-        assertError(patch(path, user, ""), 400, "invalid_json", null);
-        assertError(get("/v1/annotation/queues?limit=0", user), 400, "invalid_value", "limit");
-        assertError(get("/v1/annotation/queues?after=nope", user), 400, "invalid_value", "after");
-        assertError(get("/v1/annotation/queues?state=gone", user), 400, "invalid_value", "state");
+        assertRefused(patch(path, user, "[1]"), 400, "invalid_json", null);
+        assertRefused(patch(path, user, ""), 400, "invalid_json", null);
+        assertRefused(get("/v1/annotation/queues?limit=0", user), 400, "invalid_value", "limit");
+        assertRefused(get("/v1/annotation/queues?after=nope", user), 400, "invalid_value", "after");
+        assertRefused(get("/v1/annotation/queues?state=gone", user), 400, "invalid_value", "state");
 
         String stranger = createKey("ws-aqm-bad-other");
         HttpResponse<String> foreign = patch(path, stranger, "{\"name\":\"mine now\"}");
         HttpResponse<String> unknown = patch("/v1/annotation/queues/aq_01JZZZZZZZZZZZZZZZZZZZZZZZ", stranger, "{\"name\":\"x\"}");
-        assertError(foreign, 404, "queue_not_found", null);
-        assertError(unknown, 404, "queue_not_found", null);
+        assertRefused(foreign, 404, "queue_not_found", null);
+        assertRefused(unknown, 404, "queue_not_found", null);
         assertThat(json(foreign).path("error").path("message").asString().replace(id, "ID"))
                 .as("the same answer whether it exists elsewhere or not")
                 .isEqualTo(json(unknown).path("error").path("message").asString().replace("aq_01JZZZZZZZZZZZZZZZZZZZZZZZ", "ID"));
-        assertError(delete(path, stranger), 404, "queue_not_found", null);
-        assertError(delete("/v1/annotation/queues/nope", user), 404, "queue_not_found", null);
+        assertRefused(delete(path, stranger), 404, "queue_not_found", null);
+        assertRefused(delete("/v1/annotation/queues/nope", user), 404, "queue_not_found", null);
         assertThat(json(get(path, user)).path("state").asString()).isEqualTo("active");
 
         String annotator = createKeyWithRole("ws-aqm-bad", "annotator");
-        assertError(get("/v1/annotation/queues", annotator), 403, "user_key_required", null);
-        assertError(patch(path, annotator, "{\"state\":\"paused\"}"), 403, "user_key_required", null);
-        assertError(delete(path, annotator), 403, "user_key_required", null);
+        assertRefused(get("/v1/annotation/queues", annotator), 403, "user_key_required", null);
+        assertRefused(patch(path, annotator, "{\"state\":\"paused\"}"), 403, "user_key_required", null);
+        assertRefused(delete(path, annotator), 403, "user_key_required", null);
         assertThat(json(get(path, user)).path("state").asString()).isEqualTo("active");
     }
 }

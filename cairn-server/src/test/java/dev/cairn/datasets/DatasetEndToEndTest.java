@@ -76,15 +76,6 @@ class DatasetEndToEndTest extends CairnServerTest {
         return tools.jackson.databind.json.JsonMapper.builder().build().readTree(text);
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String param) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = json(response).path("error");
-        assertThat(error.path("code").asString()).as(response.body()).isEqualTo(code);
-        if (param != null) {
-            assertThat(error.path("param").asString()).as(response.body()).isEqualTo(param);
-        }
-    }
-
     private static void assertMessages(JsonNode messages) {
         assertThat(messages.isArray()).isTrue();
         assertThat(messages.size()).isPositive();
@@ -247,15 +238,15 @@ class DatasetEndToEndTest extends CairnServerTest {
         chat(key, "hi", "");
         String id = build(key, "{}").path("id").asString();
 
-        assertError(post("/v1/datasets", key, "{\"filter\":{\"since\":\"yesterday\"}}"), 400, "invalid_value", "filter.since");
-        assertError(post("/v1/datasets", key, "{\"filter\":{\"colour\":\"red\"}}"), 400, "unknown_parameter", "filter.colour");
-        assertError(post("/v1/datasets", key, "{\"filter\":{\"min\":1}}"), 400, "missing_required_parameter", "filter.metric");
-        assertError(post("/v1/datasets", key, "{\"filter\":{\"has_feedback\":\"yes\"}}"), 400, "invalid_type", "filter.has_feedback");
-        assertError(post("/v1/datasets", key, "{\"name\":\"x\"}"), 400, "unknown_parameter", "name");
-        assertError(get("/v1/datasets/" + id + "/export?format=csv", key), 400, "invalid_value", "format");
-        assertError(get("/v1/datasets/" + id, other), 404, "dataset_not_found", null);
-        assertError(get("/v1/datasets/" + id + "/export?format=jsonl", other), 404, "dataset_not_found", null);
-        assertError(get("/v1/datasets/ds_nope", key), 404, "dataset_not_found", null);
+        assertRefused(post("/v1/datasets", key, "{\"filter\":{\"since\":\"yesterday\"}}"), 400, "invalid_value", "filter.since");
+        assertRefused(post("/v1/datasets", key, "{\"filter\":{\"colour\":\"red\"}}"), 400, "unknown_parameter", "filter.colour");
+        assertRefused(post("/v1/datasets", key, "{\"filter\":{\"min\":1}}"), 400, "missing_required_parameter", "filter.metric");
+        assertRefused(post("/v1/datasets", key, "{\"filter\":{\"has_feedback\":\"yes\"}}"), 400, "invalid_type", "filter.has_feedback");
+        assertRefused(post("/v1/datasets", key, "{\"name\":\"x\"}"), 400, "unknown_parameter", "name");
+        assertRefused(get("/v1/datasets/" + id + "/export?format=csv", key), 400, "invalid_value", "format");
+        assertRefused(get("/v1/datasets/" + id, other), 404, "dataset_not_found", null);
+        assertRefused(get("/v1/datasets/" + id + "/export?format=jsonl", other), 404, "dataset_not_found", null);
+        assertRefused(get("/v1/datasets/ds_nope", key), 404, "dataset_not_found", null);
     }
 
     @Test
@@ -288,8 +279,8 @@ class DatasetEndToEndTest extends CairnServerTest {
         assertThat(content.statusCode()).isEqualTo(200);
         assertThat(content.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(export(key, id, "openai-dpo").body());
 
-        assertError(post("/v1/datasets/" + id + "/exports", key, "{\"format\":\"xml\"}"), 400, "invalid_value", "format");
-        assertError(get("/v1/datasets/" + id + "/exports/dx_nope", key), 404, "export_not_found", null);
-        assertError(get("/v1/datasets/" + id + "/exports/" + exportId, createKey("ws-ds-job-other")), 404, "dataset_not_found", null);
+        assertRefused(post("/v1/datasets/" + id + "/exports", key, "{\"format\":\"xml\"}"), 400, "invalid_value", "format");
+        assertRefused(get("/v1/datasets/" + id + "/exports/dx_nope", key), 404, "export_not_found", null);
+        assertRefused(get("/v1/datasets/" + id + "/exports/" + exportId, createKey("ws-ds-job-other")), 404, "dataset_not_found", null);
     }
 }

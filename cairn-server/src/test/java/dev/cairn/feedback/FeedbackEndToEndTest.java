@@ -56,15 +56,6 @@ class FeedbackEndToEndTest extends CairnServerTest {
         return send(request.build());
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String param) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = json(response).path("error");
-        assertThat(error.path("code").asString()).as(response.body()).isEqualTo(code);
-        if (param != null) {
-            assertThat(error.path("param").asString()).as(response.body()).isEqualTo(param);
-        }
-    }
-
     @Test
     void everyKindIsAnAuditEntryCitingTheInteractionWithItsTextSealed() {
         String key = createKey("ws-fb-kinds");
@@ -156,7 +147,7 @@ class FeedbackEndToEndTest extends CairnServerTest {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(json(get("/v1/feedback?request_id=" + request, key)).path("data").size()).isEqualTo(1);
-        assertError(feedback(key, body.replace("once", "twice"), "retry-1"), 422, "idempotency_key_reused", "Idempotency-Key");
+        assertRefused(feedback(key, body.replace("once", "twice"), "retry-1"), 422, "idempotency_key_reused", "Idempotency-Key");
         // Keys are per workspace: another workspace's same key is its own.
         String other = createKey("ws-fb-idem-2");
         String otherRequest = chat(other, "idempotent");
@@ -205,7 +196,7 @@ class FeedbackEndToEndTest extends CairnServerTest {
     void aFailedRequestLeavesItsIdempotencyKeyFree() {
         String key = createKey("ws-fb-idem-fail");
         String request = chat(key, "fail first");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","metric":"score","value":7}""".formatted(request), "k-1"), 400, "invalid_value", "value");
         HttpResponse<String> fixed = feedback(key, """
                 {"request_id":"%s","metric":"score","value":0.5}""".formatted(request), "k-1");
@@ -225,7 +216,7 @@ class FeedbackEndToEndTest extends CairnServerTest {
                     .path("entry").path("data");
             assertThat(entry.path("level").asString()).isEqualTo("thread");
             assertThat(entry.path("thread_id").asString()).isEqualTo("thr-feedback-1");
-            assertError(feedback(key, """
+            assertRefused(feedback(key, """
                     {"request_id":"%s","metric":"resolved","value":true}""".formatted(alone), null), 400, "not_in_thread", "request_id");
         } finally {
             send(HttpRequest.newBuilder(URI.create(url("/v1/memory/threads/thr-feedback-1")))
@@ -246,45 +237,45 @@ class FeedbackEndToEndTest extends CairnServerTest {
                 {"request_id":"req_nope","comment":"x"}""", null);
         HttpResponse<String> foreign = feedback(key, """
                 {"request_id":"%s","comment":"x"}""".formatted(theirs), null);
-        assertError(unknown, 404, "request_not_found", "request_id");
-        assertError(foreign, 404, "request_not_found", "request_id");
+        assertRefused(unknown, 404, "request_not_found", "request_id");
+        assertRefused(foreign, 404, "request_not_found", "request_id");
         assertThat(json(foreign).path("error").path("message").asString())
                 .isEqualTo(json(unknown).path("error").path("message").asString().replace("req_nope", theirs));
-        assertError(get("/v1/feedback?request_id=" + theirs, key), 404, "request_not_found", "request_id");
+        assertRefused(get("/v1/feedback?request_id=" + theirs, key), 404, "request_not_found", "request_id");
 
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"feedback":[{"request_id":"%1$s","comment":"fine"},{"request_id":"%1$s","metric":"helpful","value":true},
                  {"request_id":"%1$s","metric":"score","value":1.5}]}""".formatted(mine), null), 400, "invalid_value", "feedback[2].value");
         assertThat(json(get("/v1/feedback?request_id=" + mine, key)).path("data").size()).as("nothing of the batch").isZero();
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","metric":"helpful","value":"yes"}""".formatted(mine), null), 400, "invalid_value", "value");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","metric":"tone","value":"grumpy"}""".formatted(mine), null), 400, "invalid_value", "value");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","metric":"nonesuch","value":1}""".formatted(mine), null), 400, "unknown_metric", "metric");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","metric":"elsewhere","value":true}""".formatted(mine), null), 400, "unknown_metric", "metric");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"chosen_request_id":"%s","rejected_request_id":"%s"}""".formatted(mine, theirs), null),
                 400, "cross_workspace_preference", "rejected_request_id");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"chosen_request_id":"%s","rejected_request_id":"%s"}""".formatted(mine, different), null),
                 400, "different_prompts", "rejected_request_id");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","chosen_choice":0,"rejected_choice":2}""".formatted(mine), null),
                 400, "invalid_value", "rejected_choice");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","comment":"x","colour":"red"}""".formatted(mine), null), 400, "unknown_parameter", "colour");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s","comment":42}""".formatted(mine), null), 400, "invalid_type", "comment");
-        assertError(feedback(key, """
+        assertRefused(feedback(key, """
                 {"request_id":"%s"}""".formatted(mine), null), 400, "invalid_feedback", null);
-        assertError(feedback(key, "{not json", null), 400, "invalid_json", null);
-        assertError(feedback(key, "[]", null), 400, "invalid_json", null);
-        assertError(feedback(key, "{\"feedback\":[]}", null), 400, "invalid_type", "feedback");
-        assertError(feedback(key, "{\"feedback\":[{\"request_id\":\"%s\",\"comment\":\"%s\"}]}"
+        assertRefused(feedback(key, "{not json", null), 400, "invalid_json", null);
+        assertRefused(feedback(key, "[]", null), 400, "invalid_json", null);
+        assertRefused(feedback(key, "{\"feedback\":[]}", null), 400, "invalid_type", "feedback");
+        assertRefused(feedback(key, "{\"feedback\":[{\"request_id\":\"%s\",\"comment\":\"%s\"}]}"
                 .formatted(mine, "x".repeat(70_000)), null), 413, "request_too_large", null);
-        assertError(get("/v1/feedback", key), 400, "missing_required_parameter", "request_id");
+        assertRefused(get("/v1/feedback", key), 400, "missing_required_parameter", "request_id");
         assertThat(json(get("/v1/feedback?request_id=" + mine, key)).path("data").size()).isZero();
 
         HttpResponse<String> good = feedback(key, """
@@ -298,12 +289,12 @@ class FeedbackEndToEndTest extends CairnServerTest {
         String request = chat(key, "rate me");
         String path = "/admin/feedback/metrics/ws-fb-admin/stars";
         try {
-            assertError(feedback(key, """
+            assertRefused(feedback(key, """
                     {"request_id":"%s","metric":"stars","value":4}""".formatted(request), null), 400, "unknown_metric", "metric");
             assertThat(put(path, key, "{\"type\":\"float\",\"min\":1,\"max\":5}").statusCode()).as("admin keys only").isEqualTo(403);
-            assertError(put(path, ADMIN_KEY, "{\"type\":\"float\",\"min\":5,\"max\":1}"), 400, "invalid_value", null);
-            assertError(put(path, ADMIN_KEY, "{\"type\":\"stars\"}"), 400, "invalid_value", "type");
-            assertError(put(path, ADMIN_KEY, "{\"type\":\"float\",\"colour\":1}"), 400, "unknown_parameter", "colour");
+            assertRefused(put(path, ADMIN_KEY, "{\"type\":\"float\",\"min\":5,\"max\":1}"), 400, "invalid_value", null);
+            assertRefused(put(path, ADMIN_KEY, "{\"type\":\"stars\"}"), 400, "invalid_value", "type");
+            assertRefused(put(path, ADMIN_KEY, "{\"type\":\"float\",\"colour\":1}"), 400, "unknown_parameter", "colour");
             HttpResponse<String> set = put(path, ADMIN_KEY, "{\"type\":\"float\",\"min\":1,\"max\":5}");
             assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
             assertThat(json(get(path, ADMIN_KEY)).path("max").asDouble()).isEqualTo(5.0);
@@ -312,12 +303,12 @@ class FeedbackEndToEndTest extends CairnServerTest {
 
             assertThat(feedback(key, """
                     {"request_id":"%s","metric":"stars","value":4}""".formatted(request), null).statusCode()).isEqualTo(200);
-            assertError(feedback(key, """
+            assertRefused(feedback(key, """
                     {"request_id":"%s","metric":"stars","value":6}""".formatted(request), null), 400, "invalid_value", "value");
             // A stored metric replaces the configured one of its name, for its workspace only.
             assertThat(put("/admin/feedback/metrics/ws-fb-admin/helpful", ADMIN_KEY,
                     "{\"type\":\"categorical\",\"categories\":[\"yes\",\"no\"]}").statusCode()).isEqualTo(200);
-            assertError(feedback(key, """
+            assertRefused(feedback(key, """
                     {"request_id":"%s","metric":"helpful","value":true}""".formatted(request), null), 400, "invalid_value", "value");
             assertThat(json(get("/v1/audit/entries?type=admin.feedback.metric.set&workspace=ws-fb-admin", ADMIN_KEY))
                     .path("data").size()).isEqualTo(2);

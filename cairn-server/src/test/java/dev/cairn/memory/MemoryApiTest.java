@@ -32,16 +32,6 @@ class MemoryApiTest extends CairnServerTest {
         return json(response);
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String param) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = json(response).get("error");
-        assertThat(error.get("code").asString()).isEqualTo(code);
-        if (param != null) {
-            assertThat(error.get("param").asString()).isEqualTo(param);
-        }
-        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     /** Waits until the background job has embedded the item. */
     private void awaitEmbedded(String key, String itemId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -109,8 +99,8 @@ class MemoryApiTest extends CairnServerTest {
 
         JsonNode deletedThread = ok(delete("/v1/memory/threads/" + threadId, key));
         assertThat(deletedThread.get("items_deleted").asInt()).isEqualTo(1);
-        assertError(get("/v1/memory/items/" + first, key), 404, "item_not_found", null);
-        assertError(get("/v1/memory/threads/" + threadId, key), 404, "thread_not_found", null);
+        assertRefused(get("/v1/memory/items/" + first, key), 404, "item_not_found", null);
+        assertRefused(get("/v1/memory/threads/" + threadId, key), 404, "thread_not_found", null);
         assertThat(ok(delete("/v1/memory/items/" + items.get(1).get("id").asString(), key)).get("deleted").asBoolean()).isTrue();
         assertThat(ok(get("/v1/memory/items", key)).get("data")).hasSize(1);
     }
@@ -124,16 +114,16 @@ class MemoryApiTest extends CairnServerTest {
                 {"items":[{"thread_id":"%s","kind":"fact","content":"Alice's locker code is 4711."}]}""".formatted(thread)))
                 .get("items").get(0).get("id").asString();
 
-        assertError(get("/v1/memory/items/" + item, bob), 404, "item_not_found", null);
-        assertError(get("/v1/memory/threads/" + thread, bob), 404, "thread_not_found", null);
-        assertError(delete("/v1/memory/items/" + item, bob), 404, "item_not_found", null);
-        assertError(post("/v1/memory/items", bob, """
+        assertRefused(get("/v1/memory/items/" + item, bob), 404, "item_not_found", null);
+        assertRefused(get("/v1/memory/threads/" + thread, bob), 404, "thread_not_found", null);
+        assertRefused(delete("/v1/memory/items/" + item, bob), 404, "item_not_found", null);
+        assertRefused(post("/v1/memory/items", bob, """
                 {"items":[{"thread_id":"%s","kind":"fact","content":"x"}]}""".formatted(thread)), 404, "thread_not_found", null);
         assertThat(ok(get("/v1/memory/items", bob)).get("data")).isEmpty();
         JsonNode recall = ok(post("/v1/memory/recall", bob, """
                 {"query":"locker code","mode":"text"}"""));
         assertThat(recall.get("items")).isEmpty();
-        assertError(get("/v1/memory/workspaces/mem-alice", bob), 403, "workspace_not_allowed", null);
+        assertRefused(get("/v1/memory/workspaces/mem-alice", bob), 403, "workspace_not_allowed", null);
         JsonNode own = ok(get("/v1/memory/workspaces", bob));
         assertThat(own.get("data")).hasSize(1);
         assertThat(own.get("data").get(0).get("id").asString()).isEqualTo("mem-bob");
@@ -147,7 +137,7 @@ class MemoryApiTest extends CairnServerTest {
         ok(post("/v1/memory/threads", alice, "{\"id\":\"support-1\",\"name\":\"Alice's\"}"));
         ok(post("/v1/memory/threads", bob, "{\"id\":\"support-1\",\"name\":\"Bob's\"}"));
         assertThat(ok(get("/v1/memory/threads/support-1", bob)).get("name").asString()).isEqualTo("Bob's");
-        assertError(post("/v1/memory/threads", bob, "{\"id\":\"support-1\"}"), 409, "thread_exists", "id");
+        assertRefused(post("/v1/memory/threads", bob, "{\"id\":\"support-1\"}"), 409, "thread_exists", "id");
     }
 
     @Test
@@ -292,64 +282,64 @@ class MemoryApiTest extends CairnServerTest {
         assertThat(diff.get("items")).hasSize(2);
         assertThat(diff.get("items").get(1).get("content").asString()).contains("@@ -10,1 +10,1 @@").contains("+y");
 
-        assertError(post("/v1/memory/ingest", key, """
+        assertRefused(post("/v1/memory/ingest", key, """
                 {"format":"pdf","content":"x"}"""), 400, "invalid_format", "format");
-        assertError(post("/v1/memory/ingest", key, """
+        assertRefused(post("/v1/memory/ingest", key, """
                 {"format":"transcript","content":{"not":"turns"}}"""), 400, "invalid_content", "content");
     }
 
     @Test
     void badInputGetsAClearErrorInTheOpenAiShape() {
         String key = createKey("mem-bad");
-        assertError(post("/v1/memory/items", key, "{\"items\":"), 400, "invalid_json", null);
-        assertError(post("/v1/memory/items", key, "{\"items\":{}}"), 400, "invalid_type", "items");
-        assertError(post("/v1/memory/items", key, "{\"items\":[]}"), 400, "invalid_items", "items");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, "{\"items\":"), 400, "invalid_json", null);
+        assertRefused(post("/v1/memory/items", key, "{\"items\":{}}"), 400, "invalid_type", "items");
+        assertRefused(post("/v1/memory/items", key, "{\"items\":[]}"), 400, "invalid_items", "items");
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"rumour","content":"x"}]}"""), 400, "invalid_kind", "items[0].kind");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact"}]}"""), 400, "missing_field", "items[0].content");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"x","salience":7}]}"""), 400, "invalid_type", "items[0].salience");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"x","occurred_at":"yesterday"}]}"""), 400, "invalid_time", "items[0].occurred_at");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"x","metadata":[1]}]}"""), 400, "invalid_type", "items[0].metadata");
         StringBuilder many = new StringBuilder("{\"items\":[");
         for (int i = 0; i < 1001; i++) {
             many.append(i == 0 ? "" : ",").append("{\"kind\":\"fact\",\"content\":\"f").append(i).append("\"}");
         }
-        assertError(post("/v1/memory/items", key, many + "]}"), 400, "invalid_items", "items");
+        assertRefused(post("/v1/memory/items", key, many + "]}"), 400, "invalid_items", "items");
         ok(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"x","external_id":"ext-1"}]}"""));
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"y","external_id":"ext-1"}]}"""), 409, "external_id_exists", "external_id");
-        assertError(post("/v1/memory/threads", key, """
+        assertRefused(post("/v1/memory/threads", key, """
                 {"id":"no spaces allowed"}"""), 400, "invalid_thread_id", "id");
-        assertError(post("/v1/memory/recall", key, "{}"), 400, "missing_field", "query");
-        assertError(post("/v1/memory/recall", key, """
+        assertRefused(post("/v1/memory/recall", key, "{}"), 400, "missing_field", "query");
+        assertRefused(post("/v1/memory/recall", key, """
                 {"query":"x","thread_id":"thr_missing"}"""), 404, "thread_not_found", null);
-        assertError(post("/v1/memory/recall", key, """
+        assertRefused(post("/v1/memory/recall", key, """
                 {"query":"x","top_k":"ten"}"""), 400, "invalid_type", "top_k");
-        assertError(get("/v1/memory/items?limit=0", key), 400, "invalid_value", "limit");
-        assertError(get("/v1/memory/items", null), 401, "missing_api_key", null);
-        assertError(post("/v1/memory/recall", key, "{\"query\":\"" + "why ".repeat(1001) + "\"}"), 400, "query_too_long", "query");
-        assertError(post("/v1/memory/recall", key, """
+        assertRefused(get("/v1/memory/items?limit=0", key), 400, "invalid_value", "limit");
+        assertRefused(get("/v1/memory/items", null), 401, "missing_api_key", null);
+        assertRefused(post("/v1/memory/recall", key, "{\"query\":\"" + "why ".repeat(1001) + "\"}"), 400, "query_too_long", "query");
+        assertRefused(post("/v1/memory/recall", key, """
                 {"query":"x","top_k":101}"""), 400, "invalid_type", "top_k");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"nul \\u0000 inside"}]}"""), 400, "invalid_content", "items[0].content");
-        assertError(post("/v1/memory/items", key, """
+        assertRefused(post("/v1/memory/items", key, """
                 {"items":[{"kind":"fact","content":"x","occurred_at":"+999999999-01-01T00:00:00Z"}]}"""),
                 400, "invalid_time", "items[0].occurred_at");
     }
 
     @Test
     void workspaceIdsArePlainAndReadingAnUnknownOneCreatesNothing() {
-        assertError(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"nul\\u0000inside\"}"), 400, "invalid_workspace", "id");
-        assertError(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"" + "w".repeat(129) + "\"}"), 400, "invalid_workspace", "id");
-        assertError(post("/admin/keys", ADMIN_KEY, "{\"workspace\":\"two words\",\"name\":\"k\"}"), 400, "invalid_workspace", "workspace");
+        assertRefused(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"nul\\u0000inside\"}"), 400, "invalid_workspace", "id");
+        assertRefused(post("/v1/memory/workspaces", ADMIN_KEY, "{\"id\":\"" + "w".repeat(129) + "\"}"), 400, "invalid_workspace", "id");
+        assertRefused(post("/admin/keys", ADMIN_KEY, "{\"workspace\":\"two words\",\"name\":\"k\"}"), 400, "invalid_workspace", "workspace");
 
-        assertError(get("/v1/memory/workspaces/mem-never-made", ADMIN_KEY), 404, "workspace_not_found", null);
-        assertError(patch("/v1/memory/workspaces/mem-never-made", ADMIN_KEY, "{\"recall_default\":true}"), 404, "workspace_not_found", null);
+        assertRefused(get("/v1/memory/workspaces/mem-never-made", ADMIN_KEY), 404, "workspace_not_found", null);
+        assertRefused(patch("/v1/memory/workspaces/mem-never-made", ADMIN_KEY, "{\"recall_default\":true}"), 404, "workspace_not_found", null);
         List<String> all = new ArrayList<>();
         ok(get("/v1/memory/workspaces?limit=1000", ADMIN_KEY)).get("data").forEach(w -> all.add(w.get("id").asString()));
         assertThat(all).doesNotContain("mem-never-made");

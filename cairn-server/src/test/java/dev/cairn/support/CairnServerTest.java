@@ -1,5 +1,7 @@
 package dev.cairn.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -160,6 +162,21 @@ public abstract class CairnServerTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A refusal in the OpenAI error shape: its status, code, a message, (unless null) the parameter
+     * it names, and no stack trace.
+     */
+    protected static void assertRefused(HttpResponse<String> response, int status, String code, String param) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = json(response).path("error");
+        assertThat(error.path("code").asString()).as(response.body()).isEqualTo(code);
+        assertThat(error.path("message").asString()).as(response.body()).isNotBlank();
+        if (param != null) {
+            assertThat(error.path("param").asString()).as(response.body()).isEqualTo(param);
+        }
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     protected static JsonNode json(HttpResponse<String> response) {
