@@ -18,9 +18,7 @@ cd "$root"
 PORT=${PORT:-9186}
 ITEMS=${ITEMS:-2000}
 ANNOTATORS=${ANNOTATORS:-32}
-work="$(mktemp -d /tmp/cairn-annotation.XXXXXX)"
-cairn_pid=
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+bench_workdir annotation
 
 cat > "$work/cairn.yaml" <<YAML
 cairn:

@@ -30,9 +30,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 ROUND=${ROUND:-60}
 HEAP=${HEAP:-256m}
 MAX_SECONDS=${MAX_SECONDS:-2400}
-work="$(mktemp -d /tmp/cairn-dataset-export.XXXXXX)"
-cairn_pid=
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+bench_workdir dataset-export
 
 api() {   # METHOD PATH [BODY]: the answer's body; fails on a status other than 2xx
   curl -sf -X "$1" "http://127.0.0.1:$PORT$2" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \

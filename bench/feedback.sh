@@ -23,9 +23,7 @@ BATCH=${BATCH:-100}
 WARMUP=${WARMUP:-10}
 WINDOW=${WINDOW:-20}
 SINGLE_CONNECTIONS=${SINGLE_CONNECTIONS:-16 64}
-work="$(mktemp -d /tmp/cairn-feedback.XXXXXX)"
-cairn_pid=
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+bench_workdir feedback
 
 cat > "$work/cairn.yaml" <<YAML
 cairn:

@@ -108,3 +108,11 @@ max_rss() {   # OUT_FILE of rss_sampler
   v=$(cat "$1" 2>/dev/null || true)
   echo "${v:-0}"
 }
+
+# A temp dir for this run ($work), removed at exit together with everything the script started in
+# the background; Cairn ($cairn_pid, once start_cairn set it) is waited for, so its port is free again.
+bench_workdir() {   # NAME
+  work="$(mktemp -d "/tmp/cairn-$1.XXXXXX")"
+  cairn_pid=
+  trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+}

@@ -21,9 +21,7 @@ PORT=${PORT:-9186}
 CONNECTIONS=${CONNECTIONS:-1}
 WARMUP=${WARMUP:-10}
 WINDOW=${WINDOW:-30}
-work="$(mktemp -d /tmp/cairn-reward-score.XXXXXX)"
-cairn_pid=
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+bench_workdir reward-score
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -q -B -DskipTests package >&2
