@@ -142,6 +142,43 @@ public final class LogVerifier {
         return entry;
     }
 
+    /**
+     * Reads entries {@code from} to {@code to} (both inclusive) of the tree of {@code checkpoint}, each
+     * checked against its leaf in the level-0 tiles, and hands them in order to {@code sink}. Run
+     * {@link #verifyTree} on {@code checkpoint} first to trust those tiles. One bundle is held at a time.
+     */
+    public void readEntries(Checkpoint checkpoint, long from, long to, EntrySink sink) throws IOException, VerificationException {
+        if (from < 0 || to >= checkpoint.size()) {
+            throw new VerificationException("entries " + from + " to " + to + " are not all in the log of "
+                    + checkpoint.size() + " entries");
+        }
+        for (long bundleIndex = from / TileId.WIDTH; bundleIndex <= to / TileId.WIDTH && from <= to; bundleIndex++) {
+            TileId bundle = Tiles.entryBundleFor(bundleIndex * TileId.WIDTH, checkpoint.size());
+            List<byte[]> entries = EntryBundle.decode(reader.read(bundle.path()));
+            if (entries.size() != bundle.width()) {
+                throw new VerificationException(bundle.path() + " holds " + entries.size() + " entries, expected " + bundle.width());
+            }
+            byte[] hashes = readTile(TileId.hashes(0, bundleIndex, bundle.width()));
+            for (int i = 0; i < entries.size(); i++) {
+                long index = bundleIndex * TileId.WIDTH + i;
+                if (index < from || index > to) {
+                    continue;
+                }
+                if (!Hashes.equal(Hashes.leafHash(entries.get(i)), hashAt(hashes, i))) {
+                    throw new VerificationException("entry " + index + ": its hash does not match leaf " + index
+                            + " of the tree of size " + checkpoint.size());
+                }
+                sink.accept(index, entries.get(i));
+            }
+        }
+    }
+
+    /** Takes the entries {@link #readEntries} read. */
+    @FunctionalInterface
+    public interface EntrySink {
+        void accept(long index, byte[] entry) throws VerificationException;
+    }
+
     /** Entries checked, or -1 when the bundle is missing and {@code skipMissing} allows that. */
     private long checkEntries(TileId tile, byte[] hashes, boolean skipMissing) throws IOException, VerificationException {
         TileId bundle = TileId.entries(tile.index(), tile.width());

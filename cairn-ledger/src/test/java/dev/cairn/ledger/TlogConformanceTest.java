@@ -67,6 +67,25 @@ class TlogConformanceTest {
     }
 
     @Test
+    void readsARangeOfEntriesEachCheckedAgainstItsLeaf(@TempDir Path copy) throws Exception {
+        Checkpoint latest = verifier.latestCheckpoint();
+        List<String> read = new ArrayList<>();
+        verifier.readEntries(latest, 3, 14, (index, entry) -> read.add(index + "=" + new String(entry)));
+        assertThat(read).hasSize(12).startsWith("3=four").endsWith("14=fivten");
+        assertThatThrownBy(() -> verifier.readEntries(latest, 3, 15, (index, entry) -> { }))
+                .isInstanceOf(VerificationException.class).hasMessageContaining("not all in the log of 15");
+
+        copyTree(log, copy);
+        LogVerifier copied = new LogVerifier(LogReader.directory(copy), NoteVerifier.parse(VKEY));
+        Path bundle = copy.resolve("tile/entries/000.p/15");
+        byte[] entries = Files.readAllBytes(bundle);
+        entries[entries.length - 1] ^= 0x01; // last byte of entry 14
+        Files.write(bundle, entries);
+        assertThatThrownBy(() -> copied.readEntries(latest, 10, 14, (index, entry) -> { }))
+                .isInstanceOf(VerificationException.class).hasMessageStartingWith("entry 14:");
+    }
+
+    @Test
     void theSameKeyAndEntriesProduceTheSameTilesRootsAndCheckpoints() throws Exception {
         NoteSigner signer = NoteSigner.parse(SKEY);
         List<byte[]> entries = EntryBundle.decode(Files.readAllBytes(log.resolve("tile/entries/000.p/15")));

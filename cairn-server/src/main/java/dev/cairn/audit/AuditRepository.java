@@ -321,6 +321,41 @@ public class AuditRepository {
                 }).optional();
     }
 
+    /** The newest entry of a type before entry {@code index}: the configuration in force when a period began. */
+    public Optional<StoredEntry> latestOfTypeBefore(String type, long index) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE type = ? AND idx < ? ORDER BY idx DESC LIMIT 1")
+                .params(type, index).query(AuditRepository::map).optional();
+    }
+
+    /** The index of the newest entry created before {@code time}, or empty when none was. */
+    public Optional<Long> lastIndexBefore(Instant time) {
+        return jdbc.sql("SELECT MAX(idx) FROM audit_entries WHERE created_at < ?").param(time.toEpochMilli())
+                .query((rs, n) -> {
+                    long index = rs.getLong(1);
+                    return rs.wasNull() ? null : index;
+                }).optional();
+    }
+
+    /** A stored checkpoint: the size of the tree it signs, its note, and when it was signed. */
+    public record StoredCheckpoint(long size, String note, Instant createdAt) {
+    }
+
+    /** Checkpoints signed in [from, to), smallest tree first. */
+    public List<StoredCheckpoint> checkpointsSigned(Instant from, Instant to) {
+        return jdbc.sql("SELECT size, note, created_at FROM audit_checkpoints WHERE created_at >= ? AND created_at < ? ORDER BY size")
+                .params(from.toEpochMilli(), to.toEpochMilli())
+                .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+                .list();
+    }
+
+    /** The largest stored checkpoint whose tree has at most {@code size} entries. */
+    public Optional<StoredCheckpoint> checkpointAtMost(long size) {
+        return jdbc.sql("SELECT size, note, created_at FROM audit_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1")
+                .param(size)
+                .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+                .optional();
+    }
+
     public Optional<String> latestCheckpoint() {
         return jdbc.sql("SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1").query(String.class).optional();
     }

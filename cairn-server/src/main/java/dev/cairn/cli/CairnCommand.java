@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "An OpenAI-compatible LLM gateway.",
         subcommands = {ServeCommand.class, KeysCommand.class, LogCommand.class, VerifyCommand.class,
-                ExportCommand.class, PrivacyCommand.class})
+                ExportCommand.class, PrivacyCommand.class, ReportCommand.class})
 public class CairnCommand {
 
     /** The command line with Cairn's error handling: a failing command prints one line, not a stack trace. */

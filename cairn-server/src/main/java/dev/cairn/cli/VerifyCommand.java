@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.cairn.compliance.ReportDocuments;
+import dev.cairn.compliance.ReportVerifier;
 import dev.cairn.datasets.DatasetBundleVerifier;
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.Hashes;
@@ -34,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * would), and, when asked, one entry or request with its inclusion proof.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Verify a running Cairn's audit log (--url), an exported bundle (--dir) or a dataset bundle (--dataset).")
+        description = "Verify a running Cairn's audit log (--url), an exported bundle (--dir), a dataset bundle (--dataset),"
+                + " or a compliance report against either log (--report).")
 class VerifyCommand implements Callable<Integer> {
 
     static class Source {
@@ -70,6 +73,11 @@ class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--tiles-only", description = "Check tiles and root but do not hash the entries.")
     boolean tilesOnly;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Check a compliance report (JSON, HTML or PDF) against the log of --url or --dir: its signature, "
+                    + "its checkpoints, and every figure recomputed from the entries it cites.")
+    Path report;
 
     @Spec
     CommandSpec spec;
@@ -108,6 +116,10 @@ class VerifyCommand implements Callable<Integer> {
             }
             reader = new HttpLogReader(source.url, apiKey);
             verifier = NoteVerifier.parse(vkey);
+        }
+        if (report != null) {
+            verifyReport(out, reader, verifier);
+            return;
         }
         LogVerifier log = new LogVerifier(reader, verifier);
 
@@ -185,6 +197,26 @@ class VerifyCommand implements Callable<Integer> {
         }
         out.printf("request %s: entry %d, included in the signed tree of size %d, consistent with the checked one%n",
                 request, index, size);
+    }
+
+    /** Prints what was checked, what only the operator attests, and fails naming every figure that does not match. */
+    private void verifyReport(PrintWriter out, LogReader reader, NoteVerifier verifier) throws IOException, VerificationException {
+        if (vkey == null) {
+            throw new IllegalArgumentException("--vkey is required with --report: get it once with 'cairn log vkey'");
+        }
+        JsonNode document = ReportDocuments.readReport(Files.readAllBytes(report));
+        ReportVerifier.Result result = new ReportVerifier(reader, verifier).verify(document);
+        out.printf("report %s (%s, %s to %s)%n", document.path("id").asString(), document.path("kind").asString(),
+                document.path("period").path("from").asString(), document.path("period").path("to").asString());
+        result.checked().forEach(line -> out.println("  ok: " + line));
+        if (!result.attested().isEmpty()) {
+            out.println("  attested by the operator, signed but not provable from the log: " + String.join(", ", result.attested()));
+        }
+        if (!result.passed()) {
+            result.failures().forEach(line -> out.println("  FAILED: " + line));
+            throw new VerificationException(result.failures().size() + " check(s) of report " + document.path("id").asString()
+                    + " failed; first: " + result.failures().getFirst());
+        }
     }
 
     /** A dataset bundle needs the key itself: its own copy would prove integrity, not who signed it. */

@@ -83,6 +83,10 @@ public class ConfigurationRecorder {
                 "metrics_public", platform.metrics().isPublic(),
                 "audit", Map.of("enabled", audit.enabled(), "durability", audit.durability().name().toLowerCase(),
                         "read_access", audit.readAccess().name().toLowerCase(),
-                        "checkpoint_interval", audit.checkpointInterval().toString()));
+                        "checkpoint_interval", audit.checkpointInterval().toString(),
+                        // What the EU AI Act's six months are checked against (docs/compliance.md).
+                        "retention", Map.of("hot_period", audit.retention().hotPeriod().toString(),
+                                "forced", audit.retention().force(),
+                                "archive_dir", audit.retention().archiveDir() == null ? "" : audit.retention().archiveDir().toString())));
     }
 }

@@ -1,0 +1,35 @@
+package dev.cairn.compliance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.platform.JsonBodies;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** GDPR Art. 15: every entry recorded about one data subject. The opened content is the server's to add. */
+final class SubjectAccessTally implements Tally {
+
+    private final Counts types = new Counts();
+    private final List<Long> entries = new ArrayList<>();
+
+    @Override
+    public void accept(LoggedEntry entry) {
+        types.add(entry.type());
+        entries.add(entry.index());
+    }
+
+    List<Long> entries() {
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public List<Figure> figures(ScanRange range) {
+        ObjectNode listed = JsonBodies.JSON.createObjectNode().put("total", entries.size());
+        ArrayNode list = listed.putArray("entries");
+        entries.forEach(list::add);
+        return List.of(
+                Figure.ofRange("art15.entries", "Entries recorded about the subject", listed, range.first(), range.last()),
+                Figure.ofRange("art15.by_type", "Those entries by type", types.toJson(), range.first(), range.last()));
+    }
+}

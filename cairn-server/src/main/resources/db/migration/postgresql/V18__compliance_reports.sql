@@ -1,0 +1,17 @@
+-- Compliance reports kept (docs/compliance.md): the signed report as JSON (never a subject's opened
+-- content, which an erasure could not reach here), its SHA-256, and the log index of the
+-- compliance.report entry that recorded it. Times are epoch milliseconds, UTC.
+CREATE TABLE compliance_reports (
+    id          TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    workspace   TEXT,
+    subject_id  TEXT,
+    period_from BIGINT  NOT NULL,
+    period_to   BIGINT  NOT NULL,
+    sha256      TEXT    NOT NULL,
+    log_index   BIGINT,
+    key_id      TEXT,
+    body        TEXT    NOT NULL,
+    created_at  BIGINT  NOT NULL
+);
+CREATE INDEX compliance_reports_listing ON compliance_reports (created_at, id);
