@@ -1,11 +1,14 @@
 package dev.cairn.access;
 
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -16,6 +19,8 @@ public class ApiKeyRepository {
 
     private static final String COLUMNS =
             "id, secret_hash, display_prefix, workspace, name, is_admin, is_auditor, is_annotator, allowed_models, created_at, revoked_at, last_used_at";
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final JdbcClient jdbc;
 
@@ -66,6 +71,32 @@ public class ApiKeyRepository {
     public void touchLastUsed(String id, Instant at) {
         jdbc.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
                 .params(at.toEpochMilli(), id, at.toEpochMilli()).update();
+    }
+
+    /** What {@link #secretStorage} found: how many keys, and the ids of those stored otherwise than hashed. */
+    public record SecretStorage(long keys, List<String> notHashed) {
+    }
+
+    /**
+     * Reads every row as stored, whatever columns the table has now: a key counts as not hashed when
+     * its {@code secret_hash} is not a hex SHA-256 ({@link ApiKeySecrets#hash}) or any of its columns
+     * holds a whole secret.
+     */
+    public SecretStorage secretStorage() {
+        List<String> notHashed = new ArrayList<>();
+        long[] keys = {0};
+        jdbc.sql("SELECT * FROM api_keys").query(rs -> {
+            keys[0]++;
+            boolean plain = !SHA256_HEX.matcher(String.valueOf(rs.getString("secret_hash"))).matches();
+            ResultSetMetaData columns = rs.getMetaData();
+            for (int column = 1; column <= columns.getColumnCount() && !plain; column++) {
+                plain = ApiKeySecrets.wellFormed(rs.getString(column));
+            }
+            if (plain) {
+                notHashed.add(rs.getString("id"));
+            }
+        });
+        return new SecretStorage(keys[0], notHashed);
     }
 
     private static ApiKey map(ResultSet rs, int row) throws SQLException {

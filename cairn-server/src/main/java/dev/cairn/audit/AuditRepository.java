@@ -360,6 +360,12 @@ public class AuditRepository {
         return jdbc.sql("SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1").query(String.class).optional();
     }
 
+    /** When the checkpoint of tree size {@code size} was signed. */
+    public Optional<Instant> checkpointCreatedAt(long size) {
+        return jdbc.sql("SELECT created_at FROM audit_checkpoints WHERE size = ?").param(size)
+                .query(Long.class).optional().map(Instant::ofEpochMilli);
+    }
+
     private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {
         if (value != null) {
             sql.append(" AND ").append(clause);

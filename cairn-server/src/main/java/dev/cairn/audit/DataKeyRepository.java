@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,5 +59,44 @@ class DataKeyRepository {
         return jdbc.sql("UPDATE audit_data_keys SET wrapped_key = NULL, erased_at = ? "
                         + "WHERE subject_id = ? AND erased_at IS NULL")
                 .params(at.toEpochMilli(), subjectId).update();
+    }
+
+    /** How the keys are stored: counted in one pass, none opened. */
+    record Storage(long keys, long erased, long notWrapped, long erasedStillHeld) {
+    }
+
+    /**
+     * Counts the keys, the erased ones, live keys not of {@code wrappedLength} bytes (or with none),
+     * and erased keys that still hold key material.
+     */
+    Storage storage(int wrappedLength) {
+        return jdbc.sql("SELECT COUNT(*), "
+                        + "COALESCE(SUM(CASE WHEN erased_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+                        + "COALESCE(SUM(CASE WHEN erased_at IS NULL AND (wrapped_key IS NULL OR LENGTH(wrapped_key) <> ?) "
+                        + "THEN 1 ELSE 0 END), 0), "
+                        + "COALESCE(SUM(CASE WHEN erased_at IS NOT NULL AND wrapped_key IS NOT NULL THEN 1 ELSE 0 END), 0) "
+                        + "FROM audit_data_keys")
+                .param(wrappedLength)
+                .query((rs, n) -> new Storage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
+    }
+
+    /** The live key created last (ids sort by creation). */
+    Optional<Row> newestLive() {
+        return jdbc.sql("SELECT id, subject_id, wrapped_key FROM audit_data_keys WHERE erased_at IS NULL ORDER BY id DESC LIMIT 1")
+                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3))).optional();
+    }
+
+    /** Ids and creation times of the subject's live keys created before {@code before}. */
+    List<Map.Entry<String, Instant>> liveCreatedBefore(String subjectId, Instant before) {
+        return jdbc.sql("SELECT id, created_at FROM audit_data_keys WHERE subject_id = ? AND erased_at IS NULL AND created_at < ?")
+                .params(subjectId, before.toEpochMilli())
+                .query((rs, n) -> Map.entry(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)))).list();
+    }
+
+    /** When the subject's keys were last erased up to {@code until}, if ever. */
+    Optional<Instant> lastErasedUntil(String subjectId, Instant until) {
+        return jdbc.sql("SELECT MAX(erased_at) FROM audit_data_keys WHERE subject_id = ? AND erased_at <= ?")
+                .params(subjectId, until.toEpochMilli())
+                .query(Long.class).list().stream().filter(Objects::nonNull).findFirst().map(Instant::ofEpochMilli);
     }
 }

@@ -22,4 +22,16 @@ public interface ErasureParticipant {
 
     /** Removes the subject's content from what the participant keeps; what held it. */
     List<Holding> erase(Erasure erasure);
+
+    /**
+     * Something an erasure left the participant to finish (an entry the log could not take yet, say),
+     * and the {@code subject.erased} entry it is for.
+     */
+    record Owed(String id, long erasureIndex) {
+    }
+
+    /** What past erasures still wait for from this participant (it retries them itself); empty when all are done. */
+    default List<Owed> owed() {
+        return List.of();
+    }
 }

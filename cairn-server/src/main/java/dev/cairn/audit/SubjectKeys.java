@@ -3,6 +3,8 @@ package dev.cairn.audit;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,6 +31,8 @@ public class SubjectKeys {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A data key as stored: the 32-byte key sealed by AES-GCM, {@code nonce ‖ ciphertext ‖ tag}. */
+    static final int WRAPPED_LENGTH = Aead.NONCE_BYTES + 32 + 16;
 
     private final DataKeyRepository repository;
     private final MasterKey master;
@@ -84,6 +88,45 @@ public class SubjectKeys {
         liveBySubject.invalidate(subjectId);
         byId.asMap().values().removeIf(key -> key.subjectId().equals(subjectId));
         return erased;
+    }
+
+    /**
+     * How the data keys are stored: how many rows, how many erased, live keys not in the wrapped form
+     * this class writes, erased keys that still hold key material, and whether the newest live key
+     * ({@code newest}, null when there is none) opens with the master key. One key is opened, not all.
+     */
+    public record Storage(long keys, long erased, long notWrapped, long erasedStillHeld, String newest,
+                          boolean newestOpens) {
+    }
+
+    public Storage storage() {
+        DataKeyRepository.Storage counts = repository.storage(WRAPPED_LENGTH);
+        Optional<DataKeyRepository.Row> newest = repository.newestLive();
+        boolean opens = newest.filter(row -> row.wrapped() != null).map(row -> {
+            try {
+                master.unwrap(row.wrapped(), row.id());
+                return true;
+            } catch (AEADBadTagException e) {
+                return false;
+            }
+        }).orElse(false);
+        return new Storage(counts.keys(), counts.erased(), counts.notWrapped(), counts.erasedStillHeld(),
+                newest.map(DataKeyRepository.Row::id).orElse(null), opens);
+    }
+
+    /**
+     * Ids of the subject's keys that the erasure recorded at {@code recorded}, which destroyed
+     * {@code keysDestroyed} keys, should have destroyed and did not: live keys created before it. A
+     * key made after the destruction, for a request that came between it and the entry, is the
+     * subject's new key and not one of them.
+     */
+    public List<String> keysOutliving(String subjectId, Instant recorded, long keysDestroyed) {
+        List<Map.Entry<String, Instant>> live = repository.liveCreatedBefore(subjectId, recorded);
+        if (live.isEmpty()) {
+            return List.of();
+        }
+        Instant destroyed = keysDestroyed > 0 ? repository.lastErasedUntil(subjectId, recorded).orElse(recorded) : recorded;
+        return live.stream().filter(key -> key.getValue().isBefore(destroyed)).map(Map.Entry::getKey).toList();
     }
 
     private DataKey unwrap(DataKeyRepository.Row row) {

@@ -57,4 +57,10 @@ class DatasetErasure implements ErasureParticipant {
         records.payOwed();
         return held;
     }
+
+    /** The versions whose {@code dataset.rows_erased} entry is not in the log yet. */
+    @Override
+    public List<Owed> owed() {
+        return repository.owedErasures().stream().map(o -> new Owed(o.datasetId(), o.erasureIndex())).toList();
+    }
 }
