@@ -322,7 +322,7 @@ public class JobQueue implements SmartLifecycle {
         }
     }
 
-    private static void requireJson(String kind, String payload) {
+    static void requireJson(String kind, String payload) {
         if (payload == null) {
             throw new IllegalArgumentException("A job of kind '" + kind + "' needs a JSON payload, not null");
         }

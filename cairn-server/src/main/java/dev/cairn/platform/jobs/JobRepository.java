@@ -21,21 +21,25 @@ import org.springframework.stereotype.Repository;
 /**
  * The {@code jobs} table. Every change of a claimed job is conditional on the claim's lease id, so a
  * worker that lost its lease (it stalled, the job was handed to another) cannot overwrite the newer
- * run's outcome. Times are epoch milliseconds, UTC.
+ * run's outcome. Reads name the schedule fire that queued a job, from {@code job_schedule_runs}.
+ * Times are epoch milliseconds, UTC.
  */
 @Repository
 class JobRepository {
 
-    private static final String COLUMNS = "id, kind, workspace, payload, state, attempts, max_attempts, run_after,"
-            + " locked_until, last_error, created_at, updated_at, finished_at";
+    /** A job and the schedule fire that queued it, if one did. */
+    private static final String SELECT = "SELECT jobs.id, jobs.kind, jobs.workspace, jobs.payload, jobs.state, jobs.attempts,"
+            + " jobs.max_attempts, jobs.run_after, jobs.locked_until, jobs.last_error, jobs.created_at, jobs.updated_at,"
+            + " jobs.finished_at, runs.schedule, runs.fire_time"
+            + " FROM jobs LEFT JOIN job_schedule_runs runs ON runs.job_id = jobs.id";
     private static final String RELEASED = "locked_by = NULL, locked_until = NULL";
 
     /** A job claimed by one worker until {@code lease} is renewed or the job is finished. */
     record Claim(Job job, String lease, int maxAttempts) {
     }
 
-    /** What the admin listing filters on; null means any. */
-    record Filter(StoredJob.State state, String kind, String workspace) {
+    /** What the admin listing filters on; null means any. {@code schedule} keeps the jobs that schedule's fires queued. */
+    record Filter(StoredJob.State state, String kind, String workspace, String schedule) {
     }
 
     private final JdbcTemplate jdbcTemplate;
@@ -152,7 +156,7 @@ class JobRepository {
     }
 
     Optional<StoredJob> find(String id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(JobRepository::stored).optional();
+        return jdbc.sql(SELECT + " WHERE jobs.id = ?").param(id).query(JobRepository::stored).optional();
     }
 
     /** Jobs matching {@code filter}, newest first, older than the job {@code after} when given. */
@@ -160,16 +164,16 @@ class JobRepository {
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         if (filter.state() != null) {
-            conditions.add("state = ?");
+            conditions.add("jobs.state = ?");
             params.add(filter.state().wireName());
         }
         where(filter, conditions, params);
         if (after != null) {
-            conditions.add("id < ?");
+            conditions.add("jobs.id < ?");
             params.add(after);
         }
         params.add(limit);
-        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs" + clause(conditions) + " ORDER BY id DESC LIMIT ?")
+        return jdbc.sql(SELECT + clause(conditions) + " ORDER BY jobs.id DESC LIMIT ?")
                 .params(params).query(JobRepository::stored).list();
     }
 
@@ -190,12 +194,16 @@ class JobRepository {
 
     private static void where(Filter filter, List<String> conditions, List<Object> params) {
         if (filter.kind() != null) {
-            conditions.add("kind = ?");
+            conditions.add("jobs.kind = ?");
             params.add(filter.kind());
         }
         if (filter.workspace() != null) {
-            conditions.add("workspace = ?");
+            conditions.add("jobs.workspace = ?");
             params.add(filter.workspace());
+        }
+        if (filter.schedule() != null) {
+            conditions.add("jobs.id IN (SELECT job_id FROM job_schedule_runs WHERE schedule = ?)");
+            params.add(filter.schedule());
         }
     }
 
@@ -215,7 +223,8 @@ class JobRepository {
         return new StoredJob(rs.getString("id"), rs.getString("kind"), rs.getString("workspace"), rs.getString("payload"),
                 StoredJob.State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)), rs.getInt("attempts"),
                 rs.getInt("max_attempts"), instant(rs, "run_after"), instant(rs, "locked_until"), rs.getString("last_error"),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"),
+                rs.getString("schedule") == null ? null : new StoredJob.Fire(rs.getString("schedule"), instant(rs, "fire_time")));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

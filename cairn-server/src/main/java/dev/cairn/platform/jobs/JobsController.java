@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The admin API for the job queue (admin keys only, like all of /admin): jobs newest first with
- * their counts per state, and one job by id. Counts follow the {@code kind} and {@code workspace}
- * filters but not {@code state}, so they show how the listed kind of work is doing as a whole.
+ * their counts per state and the job schedules, one job by id, and the schedules alone. Counts follow
+ * the {@code kind}, {@code workspace} and {@code schedule} filters but not {@code state}, so they show
+ * how the listed kind of work is doing as a whole.
  */
 @RestController
 @RequestMapping(path = "/admin/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -33,23 +34,26 @@ public class JobsController {
     private static final Pattern JOB_ID = Pattern.compile("job_[0-9A-HJKMNP-TV-Z]{26}");
 
     private final JobRepository repository;
+    private final JobScheduler scheduler;
 
-    JobsController(JobRepository repository) {
+    JobsController(JobRepository repository, JobScheduler scheduler) {
         this.repository = repository;
+        this.scheduler = scheduler;
     }
 
     /** Jobs newest first; page on with {@code after}, the {@code next_after} of the page before. */
     @GetMapping
     ObjectNode list(@RequestParam(required = false) String state, @RequestParam(required = false) String kind,
-                    @RequestParam(required = false) String workspace, @RequestParam(required = false) String after,
-                    @RequestParam(required = false) String limit) {
+                    @RequestParam(required = false) String workspace, @RequestParam(required = false) String schedule,
+                    @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
         StoredJob.State wanted = state == null ? null : StoredJob.State.parse(state).orElseThrow(() ->
                 RequestException.invalid("invalid_value", "state", "'state' must be one of queued, running, succeeded, failed"));
         int pageSize = PageLimit.parse(limit, DEFAULT_PAGE, MAX_PAGE);
         if (after != null && !JOB_ID.matcher(after).matches()) {
             throw RequestException.invalid("invalid_value", "after", "'after' must be a job id (job_ and 26 characters)");
         }
-        JobRepository.Filter filter = new JobRepository.Filter(wanted, blankToNull(kind), blankToNull(workspace));
+        JobRepository.Filter filter = new JobRepository.Filter(wanted, blankToNull(kind), blankToNull(workspace),
+                blankToNull(schedule));
         List<StoredJob> page = repository.list(filter, after, pageSize + 1);
         ObjectNode json = JsonBodies.JSON.createObjectNode();
         json.put("object", "list");
@@ -62,6 +66,16 @@ public class JobsController {
         for (Map.Entry<StoredJob.State, Long> count : repository.counts(filter).entrySet()) {
             counts.put(count.getKey().wireName(), count.getValue());
         }
+        json.set("schedules", describeSchedules());
+        return json;
+    }
+
+    /** The schedules of this process, with when each fires next and its latest fire's job. */
+    @GetMapping("/schedules")
+    ObjectNode schedules() {
+        ObjectNode json = JsonBodies.JSON.createObjectNode();
+        json.put("object", "list");
+        json.set("data", describeSchedules());
         return json;
     }
 
@@ -91,7 +105,38 @@ public class JobsController {
         json.put("created_at", iso(job.createdAt()));
         json.put("updated_at", iso(job.updatedAt()));
         json.put("finished_at", iso(job.finishedAt()));
+        if (job.fire() == null) {
+            json.putNull("schedule");
+        } else {
+            ObjectNode fire = json.putObject("schedule");
+            fire.put("name", job.fire().schedule());
+            fire.put("fire_time", iso(job.fire().time()));
+        }
         return json;
+    }
+
+    private ArrayNode describeSchedules() {
+        ArrayNode list = JsonBodies.JSON.createArrayNode();
+        for (JobScheduler.Status status : scheduler.status()) {
+            JobSchedule schedule = status.schedule();
+            ObjectNode json = list.addObject();
+            json.put("name", schedule.name());
+            json.put("object", "job.schedule");
+            json.put("cron", schedule.cron().toString());
+            json.put("kind", schedule.kind());
+            json.put("workspace", schedule.workspace());
+            json.put("next_run", iso(status.nextRun()));
+            ScheduleRepository.Run run = status.lastRun();
+            if (run == null) {
+                json.putNull("last_run");
+            } else {
+                ObjectNode last = json.putObject("last_run");
+                last.put("fire_time", iso(run.fireTime()));
+                last.put("job_id", run.jobId());
+                last.put("state", run.state() == null ? null : run.state().wireName());
+            }
+        }
+        return list;
     }
 
     private static String blankToNull(String text) {

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * each failure up to {@code max-backoff}, until it has run {@code max-attempts} times. A claim holds
  * a job for {@code lease}, renewed while it runs, so a job of a process that died is claimed again
  * once its lease has expired. At shutdown running jobs get {@code shutdown-timeout} to finish.
+ * {@code schedules-enabled} false leaves the {@link JobSchedule}s to other processes on the database.
  */
 @ConfigurationProperties("cairn.jobs")
 public record JobsProperties(@DefaultValue("1") int workers,
@@ -22,7 +23,8 @@ public record JobsProperties(@DefaultValue("1") int workers,
                              @DefaultValue("5m") Duration maxBackoff,
                              @DefaultValue("8") int maxAttempts,
                              @DefaultValue("5m") Duration lease,
-                             @DefaultValue("15s") Duration shutdownTimeout) {
+                             @DefaultValue("15s") Duration shutdownTimeout,
+                             @DefaultValue("true") boolean schedulesEnabled) {
 
     public JobsProperties {
         Settings.atLeast("cairn.jobs.workers", workers, 0);

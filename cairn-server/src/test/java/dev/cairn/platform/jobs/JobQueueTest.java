@@ -44,7 +44,7 @@ class JobQueueTest {
     /** Workers poll often and retry soon, so the tests take milliseconds, not the production seconds. */
     private static JobsProperties config(int workers, int maxAttempts, Duration backoff) {
         return new JobsProperties(workers, workers, Duration.ofMillis(20), backoff, Duration.ofSeconds(2), maxAttempts,
-                Duration.ofSeconds(30), Duration.ofSeconds(5));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), true);
     }
 
     private static JobRepository repository(DataSource source) {
@@ -212,7 +212,7 @@ class JobQueueTest {
             }
             List<String> ids = a.enqueueAll("test.count", "ws", payloads);
             JobRepository repository = repository(db.source());
-            JobRepository.Filter all = new JobRepository.Filter(null, "test.count", null);
+            JobRepository.Filter all = new JobRepository.Filter(null, "test.count", null, null);
             await("200 jobs to succeed", () -> repository.counts(all).get(StoredJob.State.SUCCEEDED) == 200);
             queues.close();
 
@@ -257,7 +257,7 @@ class JobQueueTest {
             List<Job> seen = new CopyOnWriteArrayList<>();
             // Polling once a minute: only the wake-up on enqueue can get the job run within the test.
             JobsProperties slowPolling = new JobsProperties(1, 1, Duration.ofMinutes(1), Duration.ofMillis(10),
-                    Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofSeconds(5));
+                    Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofSeconds(5), true);
             JobQueue queue = queues.start(db.source(), slowPolling, handler("test.echo", seen::add));
             Thread.sleep(100); // let the worker find nothing and go idle
 
@@ -296,7 +296,7 @@ class JobQueueTest {
         try (db; Queues queues = new Queues()) {
             CountDownLatch running = new CountDownLatch(1);
             JobsProperties impatient = new JobsProperties(1, 1, Duration.ofMillis(20), Duration.ofMillis(10),
-                    Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofMillis(100));
+                    Duration.ofSeconds(1), 8, Duration.ofSeconds(30), Duration.ofMillis(100), true);
             JobQueue queue = queues.start(db.source(), impatient, handler("test.endless", job -> {
                 running.countDown();
                 Thread.sleep(60_000);

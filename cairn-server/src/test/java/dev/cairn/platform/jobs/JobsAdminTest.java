@@ -44,6 +44,8 @@ class JobsAdminTest extends CairnServerTest {
         assertThat(newest.get("workspace").stringValue()).isEqualTo("jobs-ws");
         assertThat(newest.get("payload").get("n").intValue()).isEqualTo(ids.indexOf(newestFirst.getFirst()) + 1);
         assertThat(newest.get("attempts").intValue()).isZero();
+        assertThat(newest.get("schedule").isNull()).as("queued by a call, not a schedule").isTrue();
+        assertThat(page.get("schedules")).as("the shared server has no schedules").isEmpty();
 
         JsonNode rest = json(get("/admin/jobs?kind=" + kind + "&limit=2&after=" + page.get("next_after").stringValue(), ADMIN_KEY));
         assertThat(rest.get("data")).extracting(job -> job.get("id").stringValue()).containsExactly(newestFirst.get(2));

@@ -31,6 +31,8 @@ class JobsPropertiesTest {
         JobsProperties jobs = Settings.bind("cairn.jobs", JobsProperties.class, Map.of());
         assertThat(jobs.workers()).isEqualTo(1);
         assertThat(jobs.maxAttempts()).isEqualTo(8);
+        assertThat(jobs.schedulesEnabled()).isTrue();
+        assertThat(Settings.bind("cairn.jobs", JobsProperties.class, Map.of("cairn.jobs.schedules-enabled", "false")).schedulesEnabled()).isFalse();
         assertThat(Settings.bind("cairn.jobs", JobsProperties.class, Map.of("cairn.jobs.shutdown-timeout", "0s")).shutdownTimeout()).isZero();
     }
 }

@@ -23,7 +23,7 @@ public final class TestJobQueues {
     /** A queue on {@code source} that knows {@code handlers}' kinds and runs none of them. */
     public static JobQueue idle(DataSource source, JobHandler... handlers) {
         JobsProperties config = new JobsProperties(0, 0, Duration.ofMillis(250), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 8, Duration.ofMinutes(5), Duration.ofSeconds(15));
+                Duration.ofMinutes(5), 8, Duration.ofMinutes(5), Duration.ofSeconds(15), true);
         return new JobQueue(new JobRepository(new JdbcTemplate(source), Dialect.of(source)),
                 new TransactionTemplate(new DataSourceTransactionManager(source)), List.of(handlers), config);
     }
