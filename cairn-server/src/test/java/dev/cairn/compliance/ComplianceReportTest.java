@@ -17,8 +17,11 @@ import dev.cairn.ledger.EntryBundle;
 import dev.cairn.ledger.LogReader;
 import dev.cairn.ledger.NoteVerifier;
 import dev.cairn.ledger.TileId;
+import dev.cairn.platform.jobs.Job;
+import dev.cairn.platform.jobs.JobHandler;
 import dev.cairn.support.CairnServerTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * put in the log, and a changed number, a changed entry or a changed signature is caught.
  */
 class ComplianceReportTest extends CairnServerTest {
+
+    @Autowired
+    private List<JobHandler> handlers;
 
     @Test
     void anAiActReportCountsWhatTheLogHoldsAndVerifiesAgainstIt() throws Exception {
@@ -160,6 +166,25 @@ class ComplianceReportTest extends CairnServerTest {
         long erasureIndex = figure(certificate, "art17.erasures").path(0).path("index").asLong();
         assertThat(certificate.path("log").path("checkpoints").path(0).path("size").asLong()).isLessThanOrEqualTo(erasureIndex);
         assertThat(verifier.verify(certificate).failures()).isEmpty();
+    }
+
+    @Test
+    void theMonthlyJobMakesEachScheduledReportOfTheMonthOnceAndKeepsIt() throws Exception {
+        JobHandler monthly = handlers.stream().filter(h -> h.kind().equals("compliance.report")).findFirst().orElseThrow();
+        assertThat(monthly.isLong()).isTrue();
+        Job job = new Job("job_test", "compliance.report", null, "{\"month\":\"2025-03\"}", 1);
+        monthly.run(job);
+        monthly.run(job); // a retry, or another process's run, keeps what the first made
+        List<JsonNode> march = new ArrayList<>();
+        json(get("/v1/compliance/reports?limit=100", ADMIN_KEY)).path("data").forEach(summary -> {
+            if (summary.path("from").asString().equals("2025-03-01T00:00:00Z")) {
+                march.add(summary);
+            }
+        });
+        assertThat(march).extracting(s -> s.path("kind").asString()).containsExactlyInAnyOrder("eu-ai-act", "gdpr-records");
+        assertThat(march).allMatch(s -> s.path("to").asString().equals("2025-04-01T00:00:00Z") && s.path("workspace").isNull());
+        JsonNode kept = json(get("/v1/compliance/reports/" + march.getFirst().path("id").asString(), ADMIN_KEY));
+        assertThat(new ReportVerifier(logReader(), vkey()).verify(kept).failures()).isEmpty();
     }
 
     @Test

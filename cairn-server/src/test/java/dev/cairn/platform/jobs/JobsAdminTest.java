@@ -45,7 +45,13 @@ class JobsAdminTest extends CairnServerTest {
         assertThat(newest.get("payload").get("n").intValue()).isEqualTo(ids.indexOf(newestFirst.getFirst()) + 1);
         assertThat(newest.get("attempts").intValue()).isZero();
         assertThat(newest.get("schedule").isNull()).as("queued by a call, not a schedule").isTrue();
-        assertThat(page.get("schedules")).as("the shared server has no schedules").isEmpty();
+        // The shared server's one schedule is the monthly compliance reports, by default at 03:00 on the 1st.
+        assertThat(page.get("schedules")).hasSize(1);
+        JsonNode monthly = page.get("schedules").get(0);
+        assertThat(monthly.get("name").stringValue()).isEqualTo("compliance.monthly");
+        assertThat(monthly.get("kind").stringValue()).isEqualTo("compliance.report");
+        assertThat(monthly.get("cron").stringValue()).isEqualTo("0 0 3 1 * *");
+        assertThat(monthly.get("next_run").stringValue()).matches("\\d{4}-\\d{2}-01T03:00:00Z");
 
         JsonNode rest = json(get("/admin/jobs?kind=" + kind + "&limit=2&after=" + page.get("next_after").stringValue(), ADMIN_KEY));
         assertThat(rest.get("data")).extracting(job -> job.get("id").stringValue()).containsExactly(newestFirst.get(2));
