@@ -1,4 +1,4 @@
-package dev.cairn.compliance;
+package dev.cairn.compliance.status;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

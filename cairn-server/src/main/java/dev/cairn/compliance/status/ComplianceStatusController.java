@@ -1,4 +1,4 @@
-package dev.cairn.compliance;
+package dev.cairn.compliance.status;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;

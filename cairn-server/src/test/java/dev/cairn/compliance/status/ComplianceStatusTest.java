@@ -1,4 +1,4 @@
-package dev.cairn.compliance;
+package dev.cairn.compliance.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

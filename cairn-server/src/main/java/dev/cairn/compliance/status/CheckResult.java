@@ -1,4 +1,4 @@
-package dev.cairn.compliance;
+package dev.cairn.compliance.status;
 
 import java.util.List;
 import java.util.Locale;
