@@ -1,27 +1,19 @@
 package dev.cairn.compliance;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 
-import dev.cairn.audit.AuditArchive;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
-import dev.cairn.audit.AuditProperties;
 import dev.cairn.audit.AuditRepository;
 import dev.cairn.audit.CheckpointPublisher;
 import dev.cairn.audit.EntryStore;
 import dev.cairn.audit.LogIdentity;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
-import dev.cairn.ledger.HashSource;
-import dev.cairn.ledger.MerkleProofs;
-import dev.cairn.ledger.TileHashSource;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
 import dev.cairn.platform.Ids;
@@ -29,7 +21,6 @@ import dev.cairn.platform.JsonBodies;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -41,8 +32,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class ComplianceReports {
 
-    /** Checkpoints of a period proven consistent one to the next: enough to show the log never forked. */
-    static final int CHAIN_LENGTH = 32;
     static final String ENTRY_TYPE = "compliance.report";
 
     private final AuditRepository repository;
@@ -51,13 +40,13 @@ public class ComplianceReports {
     private final LogIdentity identity;
     private final AuditLog auditLog;
     private final SealedContent sealed;
-    private final AuditProperties audit;
-    private final AuditArchive archive;
+    private final Attestations attestations;
+    private final CheckpointChain chain;
     private final ReportStore store;
     private final Clock clock;
 
     ComplianceReports(AuditRepository repository, EntryStore entries, CheckpointPublisher checkpoints, LogIdentity identity,
-                      AuditLog auditLog, SealedContent sealed, AuditProperties audit, AuditArchive archive,
+                      AuditLog auditLog, SealedContent sealed, Attestations attestations, CheckpointChain chain,
                       ReportStore store) {
         this.repository = repository;
         this.entries = entries;
@@ -65,8 +54,8 @@ public class ComplianceReports {
         this.identity = identity;
         this.auditLog = auditLog;
         this.sealed = sealed;
-        this.audit = audit;
-        this.archive = archive;
+        this.attestations = attestations;
+        this.chain = chain;
         this.store = store;
         this.clock = Clock.systemUTC();
     }
@@ -95,7 +84,7 @@ public class ComplianceReports {
                 subjectEntries.add(entry.index());
             }
         });
-        List<Section> sections = attest(scope, computation);
+        List<Section> sections = attestations.attest(scope, computation);
 
         String id = Ids.newId("rpt");
         ObjectNode report = JsonBodies.JSON.createObjectNode();
@@ -120,7 +109,7 @@ public class ComplianceReports {
         }
         ArrayNode contextJson = log.putArray("context");
         context.forEach(contextJson::add);
-        log.set("checkpoints", chain(scope, computation, signed));
+        log.set("checkpoints", chain.chain(scope, computation, signed));
         ArrayNode sectionJson = report.putArray("sections");
         sections.forEach(s -> sectionJson.add(s.toJson()));
         report.put("signature", ReportSignature.sign(report, identity.signer()));
@@ -211,129 +200,6 @@ public class ComplianceReports {
         return new LoggedEntry(index, JsonBodies.JSON.readTree(entries.data(stored)));
     }
 
-    /** Adds each section's attested figures and, where its articles set a bar, whether it is met. */
-    private List<Section> attest(ReportScope scope, ReportComputation computation) {
-        List<Section> sections = new ArrayList<>();
-        for (Section section : computation.sections()) {
-            List<Figure> figures = new ArrayList<>(section.figures());
-            String status = "info";
-            switch (section.id()) {
-                case "log" -> {
-                    figures.add(Figure.attested("log.checkpoints_signed", "Checkpoints signed in the period",
-                            number(repository.checkpointsSigned(scope.from(), scope.to()).size()),
-                            "from the server's table of checkpoints, which keeps every one signed"));
-                    JsonNode completeness = section.figures().getFirst().value();
-                    status = completeness.path("starts_before_period").asBoolean() && completeness.path("ends_after_period").asBoolean()
-                            ? "pass" : "fail";
-                }
-                case "art12" -> status = "pass";
-                case "art19" -> status = retention(figures, computation.tally(RetentionTally.class));
-                case "art30" -> figures.add(Figure.attested("art30.keys", "Keys and where they are kept", keys(),
-                        "from the server's configuration when the report was made"));
-                case "art17" -> status = erasure(figures, computation.tally(ErasureTally.class));
-                default -> {
-                }
-            }
-            sections.add(new Section(section.id(), section.title(), section.articles(), section.summary(), status, figures,
-                    section.notes()));
-        }
-        return sections;
-    }
-
-    private String retention(List<Figure> figures, RetentionTally tally) {
-        Duration hot = audit.retention().hotPeriod();
-        ObjectNode current = JsonBodies.JSON.createObjectNode()
-                .put("hot_period_days", hot.toDays())
-                .put("forced", audit.retention().force())
-                .put("archive_dir", archive.root().toString());
-        figures.add(Figure.attested("art19.current_setting", "Retention in force now", current,
-                "cairn.audit.retention as the server runs now"));
-        long size = repository.size();
-        long archived = Math.min(repository.firstHotIndex(), size);
-        boolean oldestReadable = size == 0 || repository.findByIndex(0).map(e -> {
-            try {
-                entries.data(e);
-                return true;
-            } catch (IllegalStateException missing) {
-                return false;
-            }
-        }).orElse(false);
-        ObjectNode archive = JsonBodies.JSON.createObjectNode()
-                .put("entries_archived", archived)
-                .put("bundles_archived", archived / TileId.WIDTH)
-                .put("entries_in_database", size - archived)
-                .put("oldest_entry_readable", oldestReadable);
-        figures.add(Figure.attested("art19.archive", "Entries kept in the database and in the archive", archive,
-                "from the database and the archive directory when the report was made"));
-        long loggedShortest = tally.shortestDays();
-        boolean met = hot.toDays() >= RetentionTally.MINIMUM_DAYS && oldestReadable
-                && (loggedShortest < 0 || loggedShortest >= RetentionTally.MINIMUM_DAYS);
-        return met ? "pass" : "fail";
-    }
-
-    private ObjectNode keys() {
-        ObjectNode keys = JsonBodies.JSON.createObjectNode();
-        keys.put("log_signing_key", audit.signingKey() != null ? "configuration" : "key file, owner-only");
-        keys.put("master_key", audit.masterKey() != null ? "configuration" : "key file, owner-only");
-        keys.put("data_keys", "one AES-256 key per data subject, stored wrapped (AES-256-GCM) under a key derived from "
-                + "the master key; destroyed on erasure");
-        keys.put("api_keys", "stored as hashes only");
-        keys.put("log_vkey", identity.verifier().vkey());
-        return keys;
-    }
-
-    /** Tries to open every entry an erasure should have made unreadable: none may open. */
-    private String erasure(List<Figure> figures, ErasureTally tally) {
-        int readable = 0;
-        for (long index : tally.erasedEntries()) {
-            StoredEntry stored = repository.findByIndex(index).orElseThrow();
-            if ("available".equals(sealed.open(stored, JsonBodies.JSON.readTree(entries.data(stored))).state())) {
-                readable++;
-            }
-        }
-        ObjectNode checked = JsonBodies.JSON.createObjectNode()
-                .put("entries_checked", tally.erasedEntries().size())
-                .put("still_readable", readable);
-        figures.add(Figure.attested("art17.unreadable", "Erased entries whose content no key on the server opens", checked,
-                "each entry's sealed content tried with the keys the server holds when the report was made"));
-        return tally.lastErasureIndex() >= 0 && readable == 0 ? "pass" : "fail";
-    }
-
-    /**
-     * Checkpoints of the period (at most {@link #CHAIN_LENGTH}, spread evenly), for an erasure the
-     * last one before it, and the one the report is computed against, each with a consistency proof
-     * from the one before: the log of the period only grew.
-     */
-    private ArrayNode chain(ReportScope scope, ReportComputation computation, CheckpointPublisher.Signed latest) {
-        TreeMap<Long, String> notes = new TreeMap<>();
-        List<AuditRepository.StoredCheckpoint> period = scope.kind().aboutSubject() ? List.of()
-                : repository.checkpointsSigned(scope.from(), scope.to());
-        for (int i = 0; i < Math.min(period.size(), CHAIN_LENGTH); i++) {
-            int pick = period.size() <= CHAIN_LENGTH ? i : (int) ((long) i * (period.size() - 1) / (CHAIN_LENGTH - 1));
-            notes.put(period.get(pick).size(), period.get(pick).note());
-        }
-        if (scope.kind() == ReportKind.GDPR_ERASURE) {
-            long erasure = computation.tally(ErasureTally.class).lastErasureIndex();
-            if (erasure >= 0) {
-                repository.checkpointAtMost(erasure).ifPresent(c -> notes.put(c.size(), c.note()));
-            }
-        }
-        notes.put(latest.checkpoint().size(), latest.note());
-        ArrayNode chain = JsonNodeFactory.instance.arrayNode();
-        long previous = -1;
-        for (var note : notes.headMap(latest.checkpoint().size(), true).entrySet()) {
-            ObjectNode link = chain.addObject().put("size", note.getKey()).put("note", note.getValue());
-            ArrayNode proof = link.putArray("consistency_from_previous");
-            if (previous > 0 && previous < note.getKey()) {
-                HashSource later = new TileHashSource(tile -> repository.tile(tile.level(), tile.index(), tile.width()), note.getKey());
-                MerkleProofs.consistencyProof(later, previous, note.getKey())
-                        .forEach(hash -> proof.add(Base64.getEncoder().encodeToString(hash)));
-            }
-            previous = note.getKey();
-        }
-        return chain;
-    }
-
     private long record(ReportScope scope, String keyId, String id, long size, String digest) {
         ObjectNode data = JsonBodies.JSON.createObjectNode();
         data.put("report_id", id);
@@ -364,7 +230,4 @@ public class ComplianceReports {
         return content;
     }
 
-    private static JsonNode number(long value) {
-        return JsonNodeFactory.instance.numberNode(value);
-    }
 }

@@ -7,7 +7,6 @@ import java.util.Set;
 
 import dev.cairn.platform.JsonBodies;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * GDPR Art. 17: the subject's erasures, the entries whose sealed content each made unreadable
@@ -70,16 +69,9 @@ final class ErasureTally implements Tally {
         long last = range.last();
         return List.of(
                 Figure.ofRange("art17.erasures", "Erasures of the subject", erasures, first, last),
-                Figure.ofRange("art17.erased_entries", "Entries whose sealed content was made unreadable", listed(erased), first, last),
+                Figure.ofRange("art17.erased_entries", "Entries whose sealed content was made unreadable", IndexList.of(erased), first, last),
                 Figure.ofRange("art17.dataset_rows", "Dataset rows taken out after the erasures", datasetRows, first, last),
                 Figure.ofRange("art17.entries_since", "Entries recorded for the subject since the last erasure, under a new key",
-                        listed(sealedSinceLastErasure), first, last));
-    }
-
-    private static ObjectNode listed(List<Long> indexes) {
-        ObjectNode json = JsonBodies.JSON.createObjectNode().put("total", indexes.size());
-        ArrayNode list = json.putArray("entries");
-        indexes.forEach(list::add);
-        return json;
+                        IndexList.of(sealedSinceLastErasure), first, last));
     }
 }

@@ -37,11 +37,11 @@ final class OversightTally implements Tally {
             GatewayOutcome outcome = GatewayOutcome.of(entry);
             if (outcome.blocked()) {
                 interventions.add("blocked");
-                add(blocked, entry.index());
+                blocked.add(entry.index());
             }
             if (outcome.flagged()) {
                 interventions.add("flagged");
-                add(flagged, entry.index());
+                flagged.add(entry.index());
             }
             if (outcome.redacted()) {
                 interventions.add("redacted");
@@ -55,7 +55,7 @@ final class OversightTally implements Tally {
             long cited = entry.data().path("interaction_index").asLong(-1);
             if (intervened.contains(cited)) {
                 reviewedRequests.add(cited);
-                add(reviews, entry.index());
+                reviews.add(entry.index());
             }
         } else if (type.startsWith("admin.guard.policy.") || type.startsWith("annotation.queue.")) {
             if (changes.size() < LISTED) {
@@ -72,26 +72,15 @@ final class OversightTally implements Tally {
         ObjectNode reviewed = JsonBodies.JSON.createObjectNode()
                 .put("requests_with_intervention", intervened.size())
                 .put("reviewed_by_a_human", reviewedRequests.size());
-        reviewed.set("feedback_entries", listed(reviews));
+        reviewed.set("feedback_entries", IndexList.of(reviews, LISTED));
         return List.of(
                 Figure.ofRange("art14.feedback_by_kind", "Human feedback and annotation answers by kind", feedback.toJson(), first, last),
                 Figure.ofRange("art14.feedback_givers", "API keys that gave feedback", givers, first, last),
                 Figure.ofRange("art14.interventions", "Requests the guard blocked, flagged or redacted", interventions.toJson(), first, last),
-                Figure.ofRange("art14.blocked", "Blocked requests (log indexes)", listed(blocked), first, last),
-                Figure.ofRange("art14.flagged", "Flagged requests (log indexes)", listed(flagged), first, last),
+                Figure.ofRange("art14.blocked", "Blocked requests (log indexes)", IndexList.of(blocked, LISTED), first, last),
+                Figure.ofRange("art14.flagged", "Flagged requests (log indexes)", IndexList.of(flagged, LISTED), first, last),
                 Figure.ofRange("art14.reviewed", "Guarded requests a human gave feedback on", reviewed, first, last),
                 Figure.ofRange("art14.changes", "Guard policy and annotation queue changes", changes, first, last));
     }
 
-    private static void add(List<Long> list, long index) {
-        list.add(index);
-    }
-
-    /** The first {@link #LISTED} indexes and how many there are in all. */
-    private static ObjectNode listed(List<Long> indexes) {
-        ObjectNode json = JsonBodies.JSON.createObjectNode().put("total", indexes.size());
-        ArrayNode list = json.putArray("entries");
-        indexes.stream().limit(LISTED).forEach(list::add);
-        return json;
-    }
 }

@@ -3,9 +3,6 @@ package dev.cairn.compliance;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.cairn.platform.JsonBodies;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** GDPR Art. 15: every entry recorded about one data subject. The opened content is the server's to add. */
 final class SubjectAccessTally implements Tally {
@@ -25,11 +22,8 @@ final class SubjectAccessTally implements Tally {
 
     @Override
     public List<Figure> figures(ScanRange range) {
-        ObjectNode listed = JsonBodies.JSON.createObjectNode().put("total", entries.size());
-        ArrayNode list = listed.putArray("entries");
-        entries.forEach(list::add);
         return List.of(
-                Figure.ofRange("art15.entries", "Entries recorded about the subject", listed, range.first(), range.last()),
+                Figure.ofRange("art15.entries", "Entries recorded about the subject", IndexList.of(entries), range.first(), range.last()),
                 Figure.ofRange("art15.by_type", "Those entries by type", types.toJson(), range.first(), range.last()));
     }
 }
