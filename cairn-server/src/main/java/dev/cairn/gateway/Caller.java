@@ -3,6 +3,7 @@ package dev.cairn.gateway;
 import dev.cairn.access.Principal;
 import dev.cairn.limits.ClientPeer;
 import dev.cairn.platform.TraceContext;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,5 +15,15 @@ public record Caller(Principal principal, TraceContext trace, ClientPeer peer, S
 
     public static Caller client(Principal principal, TraceContext trace, ClientPeer peer) {
         return new Caller(principal, trace, peer, null, null);
+    }
+
+    /**
+     * The same caller, come through another API than chat completions ({@code responses},
+     * {@code messages}, {@code completions}): its audit entry says which, in {@code data.api}.
+     */
+    public Caller through(String api) {
+        ObjectNode data = auditData == null ? JsonNodeFactory.instance.objectNode() : auditData.deepCopy();
+        data.put("api", api);
+        return new Caller(principal, trace, peer, auditType, data);
     }
 }
