@@ -127,10 +127,13 @@ public class AuditController {
         }
         String scope = workspace == null || workspace.isBlank() ? principal.workspace() : workspace;
         String subjectId = masterKey.subjectId(scope, subject);
-        int destroyed = subjectKeys.erase(subjectId);
+        List<String> destroyed = subjectKeys.erase(subjectId);
         ObjectNode data = JsonBodies.JSON.createObjectNode();
         data.put("subject", subjectId);
-        data.put("keys_destroyed", destroyed);
+        data.put("keys_destroyed", destroyed.size());
+        // Which keys: the entries sealed under them, wherever they fall in the log, are what was erased.
+        ArrayNode keys = data.putArray("keys");
+        destroyed.forEach(keys::add);
         String eventId = dev.cairn.platform.Ids.newId("evt");
         long index = auditLog.append(new AuditEvent("subject.erased", eventId, Instant.now(), scope,
                 principal.keyId(), null, null, data, null)).join();
@@ -138,7 +141,7 @@ public class AuditController {
         json.put("object", "audit.erasure");
         json.put("subject_id", subjectId);
         json.put("workspace", scope);
-        json.put("keys_destroyed", destroyed);
+        json.put("keys_destroyed", destroyed.size());
         json.put("index", index);
         json.put("citation", citation(index));
         // After the entry, so that what the participants record can cite it.

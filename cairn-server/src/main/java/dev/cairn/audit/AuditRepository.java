@@ -340,17 +340,33 @@ public class AuditRepository {
     public record StoredCheckpoint(long size, String note, Instant createdAt) {
     }
 
-    /** Checkpoints signed in [from, to), smallest tree first. */
-    public List<StoredCheckpoint> checkpointsSigned(Instant from, Instant to) {
-        return jdbc.sql("SELECT size, note, created_at FROM audit_checkpoints WHERE created_at >= ? AND created_at < ? ORDER BY size")
-                .params(from.toEpochMilli(), to.toEpochMilli())
-                .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
-                .list();
+    /** How many checkpoints were signed in [from, to). */
+    public long countCheckpointsSigned(Instant from, Instant to) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_checkpoints WHERE created_at >= ? AND created_at < ?")
+                .params(from.toEpochMilli(), to.toEpochMilli()).query(Long.class).single();
     }
 
-    /** The largest stored checkpoint whose tree has at most {@code size} entries. */
+    /**
+     * At most {@code limit} of the non-empty checkpoints signed in [from, to), spread evenly over them
+     * by size, smallest first: a period's many checkpoints picked without reading them all.
+     */
+    public List<StoredCheckpoint> checkpointsSpread(Instant from, Instant to, int limit) {
+        String where = " FROM audit_checkpoints WHERE created_at >= ? AND created_at < ? AND size > 0";
+        long count = jdbc.sql("SELECT COUNT(*)" + where).params(from.toEpochMilli(), to.toEpochMilli()).query(Long.class).single();
+        List<StoredCheckpoint> picked = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, limit); i++) {
+            long offset = count <= limit ? i : (long) i * (count - 1) / (limit - 1);
+            jdbc.sql("SELECT size, note, created_at" + where + " ORDER BY size LIMIT 1 OFFSET ?")
+                    .params(from.toEpochMilli(), to.toEpochMilli(), offset)
+                    .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+                    .optional().ifPresent(picked::add);
+        }
+        return picked;
+    }
+
+    /** The largest stored non-empty checkpoint whose tree has at most {@code size} entries. */
     public Optional<StoredCheckpoint> checkpointAtMost(long size) {
-        return jdbc.sql("SELECT size, note, created_at FROM audit_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1")
+        return jdbc.sql("SELECT size, note, created_at FROM audit_checkpoints WHERE size <= ? AND size > 0 ORDER BY size DESC LIMIT 1")
                 .param(size)
                 .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
                 .optional();

@@ -55,10 +55,11 @@ class DataKeyRepository {
                 .params(List.copyOf(subjectIds)).query(String.class).list());
     }
 
-    int erase(String subjectId, Instant at) {
+    /** Destroys the subject's live keys; returns their ids. */
+    List<String> erase(String subjectId, Instant at) {
         return jdbc.sql("UPDATE audit_data_keys SET wrapped_key = NULL, erased_at = ? "
-                        + "WHERE subject_id = ? AND erased_at IS NULL")
-                .params(at.toEpochMilli(), subjectId).update();
+                        + "WHERE subject_id = ? AND erased_at IS NULL RETURNING id")
+                .params(at.toEpochMilli(), subjectId).query(String.class).list();
     }
 
     /** How the keys are stored: counted in one pass, none opened. */

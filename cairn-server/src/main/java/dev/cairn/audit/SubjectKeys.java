@@ -82,9 +82,9 @@ public class SubjectKeys {
         return repository.erasedAmong(subjectIds);
     }
 
-    /** Destroys the subject's keys; returns how many there were. */
-    public int erase(String subjectId) {
-        int erased = repository.erase(subjectId, Instant.now());
+    /** Destroys the subject's keys; returns their ids, which the erasure's entry names. */
+    public List<String> erase(String subjectId) {
+        List<String> erased = repository.erase(subjectId, Instant.now());
         liveBySubject.invalidate(subjectId);
         byId.asMap().values().removeIf(key -> key.subjectId().equals(subjectId));
         return erased;

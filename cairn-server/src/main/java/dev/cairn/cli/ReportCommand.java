@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,6 +63,9 @@ class ReportCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         byte[] body = new HttpLogReader(url, apiKey).get(path);
+        // A subject's access report holds their opened content: the file is its owner's alone.
+        Files.deleteIfExists(out);
+        Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(out, body);
         spec.commandLine().getOut().printf("wrote %s (%d bytes)%n", out, body.length);
         return 0;

@@ -204,8 +204,16 @@ class VerifyCommand implements Callable<Integer> {
         if (vkey == null) {
             throw new IllegalArgumentException("--vkey is required with --report: get it once with 'cairn log vkey'");
         }
-        JsonNode document = ReportDocuments.readReport(Files.readAllBytes(report));
+        if (!Files.isRegularFile(report)) {
+            throw new IllegalArgumentException("no report file at " + report);
+        }
+        byte[] file = Files.readAllBytes(report);
+        JsonNode document = ReportDocuments.readReport(file);
         ReportVerifier.Result result = new ReportVerifier(reader, verifier).verify(document);
+        if (!ReportDocuments.showsOnly(file, document)) {
+            result.failures().add("page: what " + report.getFileName() + " shows is not the page rendered from the report it "
+                    + "carries: its visible text or layout was changed");
+        }
         out.printf("report %s (%s, %s to %s)%n", document.path("id").asString(), document.path("kind").asString(),
                 document.path("period").path("from").asString(), document.path("period").path("to").asString());
         result.checked().forEach(line -> out.println("  ok: " + line));

@@ -34,12 +34,10 @@ class CheckpointChain {
      */
     ArrayNode chain(ReportScope scope, ReportComputation computation, CheckpointPublisher.Signed latest) {
         TreeMap<Long, String> notes = new TreeMap<>();
+        // The empty tree's checkpoint proves nothing and has no consistency proof: it is left out.
         List<AuditRepository.StoredCheckpoint> period = scope.kind().aboutSubject() ? List.of()
-                : repository.checkpointsSigned(scope.from(), scope.to());
-        for (int i = 0; i < Math.min(period.size(), LENGTH); i++) {
-            int pick = period.size() <= LENGTH ? i : (int) ((long) i * (period.size() - 1) / (LENGTH - 1));
-            notes.put(period.get(pick).size(), period.get(pick).note());
-        }
+                : repository.checkpointsSpread(scope.from(), scope.to(), LENGTH);
+        period.forEach(c -> notes.put(c.size(), c.note()));
         if (scope.kind() == ReportKind.GDPR_ERASURE) {
             long erasure = computation.tally(ErasureTally.class).lastErasureIndex();
             if (erasure >= 0) {

@@ -2,6 +2,7 @@ package dev.cairn.compliance;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
@@ -31,6 +32,7 @@ class ComplianceController {
 
     private static final int DEFAULT_PAGE = 20;
     private static final int MAX_PAGE = 100;
+    private static final Pattern REPORT_ID = Pattern.compile("rpt_[0-9A-HJKMNP-TV-Z]{26}");
 
     private final ComplianceReports reports;
     private final MasterKey masterKey;
@@ -56,7 +58,7 @@ class ComplianceController {
         if (scope.kind() == ReportKind.GDPR_ACCESS && !principal.admin()) {
             throw ComplianceException.forbidden("A subject access report opens personal content: it needs an admin key");
         }
-        return wanted.respond(reports.make(scope, principal.keyId(), true).report());
+        return wanted.respond(reports.make(scope, principal.keyId(), true));
     }
 
     @GetMapping("/{id}")
@@ -68,7 +70,10 @@ class ComplianceController {
 
     private ObjectNode list(String after, String limit) {
         int pageSize = PageLimit.parse(limit, DEFAULT_PAGE, MAX_PAGE);
-        List<ReportStore.Kept> page = reports.list(null, after, pageSize + 1);
+        if (after != null && !REPORT_ID.matcher(after).matches()) {
+            throw ComplianceException.invalid("after", "'after' must be a report id (rpt_ and 26 characters)");
+        }
+        List<ReportStore.Kept> page = reports.list(after, pageSize + 1);
         ObjectNode json = JsonBodies.JSON.createObjectNode();
         json.put("object", "list");
         ArrayNode data = json.putArray("data");

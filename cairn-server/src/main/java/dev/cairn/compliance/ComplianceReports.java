@@ -1,10 +1,14 @@
 package dev.cairn.compliance;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
@@ -33,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class ComplianceReports {
 
     static final String ENTRY_TYPE = "compliance.report";
+    /** How long a request waits for the report being made before it to finish. */
+    private static final Duration BUSY_WAIT = Duration.ofSeconds(30);
 
     private final AuditRepository repository;
     private final EntryStore entries;
@@ -44,6 +50,7 @@ public class ComplianceReports {
     private final CheckpointChain chain;
     private final ReportStore store;
     private final Clock clock;
+    private final Semaphore oneAtATime = new Semaphore(1);
 
     ComplianceReports(AuditRepository repository, EntryStore entries, CheckpointPublisher checkpoints, LogIdentity identity,
                       AuditLog auditLog, SealedContent sealed, Attestations attestations, CheckpointChain chain,
@@ -60,30 +67,44 @@ public class ComplianceReports {
         this.clock = Clock.systemUTC();
     }
 
-    /** A report as made: its JSON (with {@code recorded}, and a subject's opened content when asked for). */
-    public record Made(String id, ObjectNode report) {
+    /**
+     * Makes, signs, records and keeps a report, one at a time in this process (a report reads a whole
+     * period of the log). {@code openContent} adds a subject's decrypted content (Art. 15) to the
+     * answer; it is never kept. The answer's {@code recorded} names the report's own entry, which a
+     * checkpoint covers before this returns.
+     */
+    public ObjectNode make(ReportScope scope, String keyId, boolean openContent) {
+        try {
+            if (!oneAtATime.tryAcquire(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw ComplianceException.busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ComplianceException.busy();
+        }
+        try {
+            return makeNow(scope, keyId, openContent);
+        } catch (LogUnreadableException e) {
+            throw ComplianceException.logUnreadable(e.getMessage());
+        } finally {
+            oneAtATime.release();
+        }
     }
 
-    /**
-     * Makes, signs, records and keeps a report. {@code openContent} adds a subject's decrypted content
-     * (Art. 15) to the answer; it is never kept.
-     */
-    public Made make(ReportScope scope, String keyId, boolean openContent) {
-        CheckpointPublisher.Signed signed = checkpoints.publish();
+    private ObjectNode makeNow(ReportScope scope, String keyId, boolean openContent) {
+        CheckpointPublisher.Signed signed = covering(scope.to());
         long size = signed.checkpoint().size();
         ScanRange range = scanRange(scope, size);
         ReportComputation computation = new ReportComputation(scope, size);
-        List<Long> context = contextEntries(range);
-        for (long index : context) {
-            computation.context(parsed(index));
+        ObjectNode context = JsonBodies.JSON.createObjectNode();
+        if (!range.isEmpty()) {
+            computation.oldest(parsed(0));
+            context.put("oldest", 0);
+            Optional<Long> configuration = repository.latestOfTypeBefore(ConfigInForce.TYPE, range.first()).map(StoredEntry::index);
+            configuration.ifPresent(index -> computation.configuration(parsed(index)));
+            context.put("configuration", configuration.orElse(null));
         }
-        List<Long> subjectEntries = new ArrayList<>();
-        scan(range, size, entry -> {
-            computation.scanned(entry);
-            if (scope.kind() == ReportKind.GDPR_ACCESS && scope.includes(entry)) {
-                subjectEntries.add(entry.index());
-            }
-        });
+        scan(range, size, computation::scanned);
         List<Section> sections = attestations.attest(scope, computation);
 
         String id = Ids.newId("rpt");
@@ -107,8 +128,7 @@ public class ComplianceReports {
         } else {
             log.putObject("range").put("first", range.first()).put("last", range.last());
         }
-        ArrayNode contextJson = log.putArray("context");
-        context.forEach(contextJson::add);
+        log.set("context", context);
         log.set("checkpoints", chain.chain(scope, computation, signed));
         ArrayNode sectionJson = report.putArray("sections");
         sections.forEach(s -> sectionJson.add(s.toJson()));
@@ -116,21 +136,46 @@ public class ComplianceReports {
 
         String digest = ReportSignature.digest(report);
         long index = record(scope, keyId, id, size, digest);
+        checkpoints.covering(index);
         report.putObject("recorded").put("index", index).put("citation", "cairn://" + identity.origin() + "/" + index);
         store.insert(new ReportStore.Kept(id, scope.kind().wireName(), scope.workspace(), scope.subjectId(), scope.from(),
                 scope.to(), digest, index, keyId, report.toString(), clock.instant()));
         if (openContent && scope.kind() == ReportKind.GDPR_ACCESS) {
-            report.set("subject_content", opened(subjectEntries));
+            report.set("subject_content", opened(computation.tally(SubjectAccessTally.class).entries()));
         }
-        return new Made(id, report);
+        return report;
+    }
+
+    /**
+     * A checkpoint that covers every entry created before {@code to}: one created just before it may
+     * still be on its way to the log when the latest checkpoint is signed, and a verifier would find
+     * it after the report's range.
+     */
+    private CheckpointPublisher.Signed covering(Instant to) {
+        CheckpointPublisher.Signed signed = checkpoints.publish();
+        for (int tries = 0; tries < 100; tries++) {
+            long size = signed.checkpoint().size();
+            boolean pending = repository.createdAt(size).map(at -> at.isBefore(to)).orElse(false);
+            if (!pending) {
+                return signed;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            signed = checkpoints.publish();
+        }
+        return signed;
     }
 
     public Optional<ObjectNode> kept(String id) {
         return store.find(id).map(kept -> (ObjectNode) JsonBodies.JSON.readTree(kept.body()));
     }
 
-    public List<ReportStore.Kept> list(String kind, String after, int limit) {
-        return store.list(kind, after, limit);
+    public List<ReportStore.Kept> list(String after, int limit) {
+        return store.list(after, limit);
     }
 
     /** A report already made for this kind, workspace and period, e.g. by an earlier run of the schedule. */
@@ -160,17 +205,6 @@ public class ComplianceReports {
         return new ScanRange(before, Math.min(size - 1, before + 1));
     }
 
-    /** The log's first entry (the oldest, for Art. 19) and the configuration in force when the range begins. */
-    private List<Long> contextEntries(ScanRange range) {
-        if (range.isEmpty()) {
-            return List.of();
-        }
-        List<Long> context = new ArrayList<>(List.of(0L));
-        repository.latestOfTypeBefore(ConfigInForce.TYPE, range.first()).map(StoredEntry::index)
-                .filter(index -> index > 0).ifPresent(context::add);
-        return context;
-    }
-
     private void scan(ScanRange range, long size, EntryConsumer consumer) {
         if (range.isEmpty()) {
             return;
@@ -179,7 +213,7 @@ public class ComplianceReports {
             TileId id = Tiles.entryBundleFor(bundle * TileId.WIDTH, size);
             List<byte[]> data = entries.bundle(id);
             if (data == null) {
-                throw new IllegalStateException("entry bundle " + id.path() + " is neither in the database nor in the archive");
+                throw new LogUnreadableException("entry bundle " + id.path() + " is neither in the database nor in the archive");
             }
             for (int i = 0; i < data.size(); i++) {
                 long index = bundle * TileId.WIDTH + i;
@@ -197,7 +231,18 @@ public class ComplianceReports {
 
     private LoggedEntry parsed(long index) {
         StoredEntry stored = repository.findByIndex(index).orElseThrow();
-        return new LoggedEntry(index, JsonBodies.JSON.readTree(entries.data(stored)));
+        try {
+            return new LoggedEntry(index, JsonBodies.JSON.readTree(entries.data(stored)));
+        } catch (IllegalStateException e) {
+            throw new LogUnreadableException(e.getMessage());
+        }
+    }
+
+    /** An entry the report must read is in neither the database nor the archive. */
+    private static final class LogUnreadableException extends RuntimeException {
+        LogUnreadableException(String message) {
+            super(message);
+        }
     }
 
     private long record(ReportScope scope, String keyId, String id, long size, String digest) {

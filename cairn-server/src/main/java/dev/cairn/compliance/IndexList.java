@@ -12,14 +12,15 @@ final class IndexList {
     private IndexList() {
     }
 
-    static ObjectNode of(List<Long> indexes, int limit) {
-        ObjectNode json = JsonBodies.JSON.createObjectNode().put("total", indexes.size());
+    /** The first indexes, kept up to a limit, and how many there were in all. */
+    static ObjectNode of(List<Long> first, long total) {
+        ObjectNode json = JsonBodies.JSON.createObjectNode().put("total", total);
         ArrayNode list = json.putArray("entries");
-        indexes.stream().limit(limit).forEach(list::add);
+        first.forEach(list::add);
         return json;
     }
 
     static ObjectNode of(List<Long> indexes) {
-        return of(indexes, Integer.MAX_VALUE);
+        return of(indexes, indexes.size());
     }
 }

@@ -28,6 +28,7 @@ final class OversightTally implements Tally {
     private final Set<Long> intervened = new HashSet<>();
     private final Set<Long> reviewedRequests = new TreeSet<>();
     private final List<Long> reviews = new ArrayList<>();
+    private long reviewCount;
     private final ArrayNode changes = JsonBodies.JSON.createArrayNode();
 
     @Override
@@ -37,11 +38,11 @@ final class OversightTally implements Tally {
             GatewayOutcome outcome = GatewayOutcome.of(entry);
             if (outcome.blocked()) {
                 interventions.add("blocked");
-                blocked.add(entry.index());
+                keep(blocked, entry.index());
             }
             if (outcome.flagged()) {
                 interventions.add("flagged");
-                flagged.add(entry.index());
+                keep(flagged, entry.index());
             }
             if (outcome.redacted()) {
                 interventions.add("redacted");
@@ -55,12 +56,20 @@ final class OversightTally implements Tally {
             long cited = entry.data().path("interaction_index").asLong(-1);
             if (intervened.contains(cited)) {
                 reviewedRequests.add(cited);
-                reviews.add(entry.index());
+                reviewCount++;
+                keep(reviews, entry.index());
             }
         } else if (type.startsWith("admin.guard.policy.") || type.startsWith("annotation.queue.")) {
             if (changes.size() < LISTED) {
                 changes.addObject().put("index", entry.index()).put("type", type).put("workspace", entry.workspace());
             }
+        }
+    }
+
+    /** Lists keep their first {@link #LISTED} entries; the totals count every one. */
+    private static void keep(List<Long> list, long index) {
+        if (list.size() < LISTED) {
+            list.add(index);
         }
     }
 
@@ -72,13 +81,13 @@ final class OversightTally implements Tally {
         ObjectNode reviewed = JsonBodies.JSON.createObjectNode()
                 .put("requests_with_intervention", intervened.size())
                 .put("reviewed_by_a_human", reviewedRequests.size());
-        reviewed.set("feedback_entries", IndexList.of(reviews, LISTED));
+        reviewed.set("feedback_entries", IndexList.of(reviews, reviewCount));
         return List.of(
                 Figure.ofRange("art14.feedback_by_kind", "Human feedback and annotation answers by kind", feedback.toJson(), first, last),
                 Figure.ofRange("art14.feedback_givers", "API keys that gave feedback", givers, first, last),
                 Figure.ofRange("art14.interventions", "Requests the guard blocked, flagged or redacted", interventions.toJson(), first, last),
-                Figure.ofRange("art14.blocked", "Blocked requests (log indexes)", IndexList.of(blocked, LISTED), first, last),
-                Figure.ofRange("art14.flagged", "Flagged requests (log indexes)", IndexList.of(flagged, LISTED), first, last),
+                Figure.ofRange("art14.blocked", "Blocked requests (log indexes)", IndexList.of(blocked, interventions.get("blocked")), first, last),
+                Figure.ofRange("art14.flagged", "Flagged requests (log indexes)", IndexList.of(flagged, interventions.get("flagged")), first, last),
                 Figure.ofRange("art14.reviewed", "Guarded requests a human gave feedback on", reviewed, first, last),
                 Figure.ofRange("art14.changes", "Guard policy and annotation queue changes", changes, first, last));
     }

@@ -29,13 +29,14 @@ final class ProcessingRecordsTally implements Tally {
     private final Map<String, JsonNode> providerConfig = new HashMap<>();
 
     @Override
-    public void context(LoggedEntry entry) {
-        offerConfig(entry);
+    public void configuration(LoggedEntry entry) {
+        configs.offer(entry);
+        entry.data().path("configuration").path("providers").properties()
+                .forEach(p -> providerConfig.put(p.getKey(), p.getValue()));
     }
 
     @Override
     public void accept(LoggedEntry entry) {
-        offerConfig(entry);
         if (entry.sealed()) {
             sealedByType.add(entry.type());
             sealingAlgorithms.add(entry.json().path("sealed").path("alg").asString(null));
@@ -53,14 +54,6 @@ final class ProcessingRecordsTally implements Tally {
                 }
             }
             categories.forEach(piiCategories::add);
-        }
-    }
-
-    private void offerConfig(LoggedEntry entry) {
-        configs.offer(entry);
-        if (ConfigInForce.TYPE.equals(entry.type())) {
-            entry.data().path("configuration").path("providers").properties()
-                    .forEach(p -> providerConfig.put(p.getKey(), p.getValue()));
         }
     }
 

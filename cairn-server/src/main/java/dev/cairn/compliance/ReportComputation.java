@@ -25,8 +25,9 @@ public final class ReportComputation {
     static final SectionSpec LOG = new SectionSpec("log", "The log behind this report",
             List.of("EU AI Act Art. 12", "GDPR Art. 5(2)"),
             "Every figure below was computed from the audit log entries it cites, read in one contiguous range of the "
-                    + "log that holds the whole period; the signed checkpoints of the period are consistent with each other "
-                    + "and with the checkpoint the report was computed against.", null);
+                    + "log. The section passes when that range is shown to hold the whole period: the entries just outside "
+                    + "it lie outside the period. The period's signed checkpoints are proven consistent with each other and "
+                    + "with the checkpoint the report was computed against.", null);
 
     private static final Map<ReportKind, List<SectionSpec>> SECTIONS = Map.of(
             ReportKind.EU_AI_ACT, List.of(
@@ -72,8 +73,17 @@ public final class ReportComputation {
         SECTIONS.get(scope.kind()).forEach(spec -> tallies.put(spec, spec.tally().apply(scope)));
     }
 
-    public void context(LoggedEntry entry) {
-        tallies.values().forEach(t -> t.context(entry));
+    /** The log's first entry, read before the range. */
+    public void oldest(LoggedEntry entry) {
+        tallies.values().forEach(t -> t.oldest(entry));
+    }
+
+    /** The configuration in force when the range begins, read before it. */
+    public void configuration(LoggedEntry entry) {
+        if (!ConfigInForce.TYPE.equals(entry.type())) {
+            throw new IllegalArgumentException("entry " + entry.index() + " is a " + entry.type() + ", not a configuration");
+        }
+        tallies.values().forEach(t -> t.configuration(entry));
     }
 
     /** The next entry of the scan range: they must come in order, with none missing. */
@@ -87,8 +97,8 @@ public final class ReportComputation {
         lastScanned = entry;
         scanned++;
         if (ConfigInForce.TYPE.equals(entry.type()) && entry.time().isBefore(scope.to())) {
-            // The range's first entry may be the configuration the period began under.
-            context(entry);
+            // A configuration recorded before the period's end: the period ran under it for a while.
+            configuration(entry);
         }
         if (scope.includes(entry)) {
             inScope++;
@@ -104,11 +114,15 @@ public final class ReportComputation {
     public List<Section> sections() {
         ScanRange range = firstScanned == null ? ScanRange.EMPTY : new ScanRange(firstScanned.index(), lastScanned.index());
         List<Section> sections = new ArrayList<>();
-        sections.add(new Section(LOG.id(), LOG.title(), LOG.articles(), LOG.summary(), null,
+        ObjectNode completeness = completeness(range);
+        // Art. 12 asks for the events of the whole period: both rest on the range holding all of it.
+        String complete = completeness.path("starts_before_period").asBoolean() && completeness.path("ends_after_period").asBoolean()
+                ? "pass" : "fail";
+        sections.add(new Section(LOG.id(), LOG.title(), LOG.articles(), LOG.summary(), complete,
                 List.of(Figure.ofRange("log.completeness", "Entries read, and that the range holds the whole period",
-                        completeness(range), range.first(), range.last())), List.of()));
+                        completeness, range.first(), range.last())), List.of()));
         tallies.forEach((spec, tally) -> sections.add(new Section(spec.id(), spec.title(), spec.articles(), spec.summary(),
-                null, tally.figures(range), List.of())));
+                spec.id().equals("art12") ? complete : null, tally.figures(range), List.of())));
         return sections;
     }
 

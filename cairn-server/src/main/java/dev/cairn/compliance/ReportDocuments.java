@@ -61,6 +61,19 @@ public final class ReportDocuments {
         throw new IllegalArgumentException("The file is not a compliance report: expected JSON, an HTML report page or a PDF report");
     }
 
+    /**
+     * Whether what a reader sees in {@code file} is the page or PDF Cairn renders from {@code report},
+     * byte for byte: a verifier checks the JSON a file carries, and this checks the file shows that
+     * JSON and nothing else. Always true for a JSON file.
+     */
+    public static boolean showsOnly(byte[] file, JsonNode report) {
+        if (startsWith(file, PDF_MAGIC)) {
+            return java.util.Arrays.equals(file, ReportPdf.render(report));
+        }
+        String text = new String(file, StandardCharsets.UTF_8);
+        return text.stripLeading().startsWith("{") || text.equals(ReportHtml.render(report));
+    }
+
     private static byte[] fromHtml(String page) {
         Matcher open = REPORT_SCRIPT.matcher(page);
         if (!open.find()) {
@@ -116,9 +129,13 @@ public final class ReportDocuments {
         return null;
     }
 
+    /** Refuses a member given twice: a reader and a verifier could each take another of the two. */
+    private static final tools.jackson.databind.ObjectReader STRICT = JsonBodies.JSON.reader()
+            .with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private static JsonNode parse(byte[] json, String where) {
         try {
-            return JsonBodies.JSON.readTree(json);
+            return STRICT.readTree(json);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("The report in " + where + " is not valid JSON: " + e.getOriginalMessage(), e);
         }

@@ -29,6 +29,9 @@ enum ReportFormat {
             case JSON -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
             case HTML -> ResponseEntity.ok().contentType(new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + name + "\"")
+                    // Served from the API's own origin: the page may style itself and do nothing else.
+                    .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+                    .header("X-Content-Type-Options", "nosniff")
                     .body(ReportHtml.render(report));
             case PDF -> ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")

@@ -79,7 +79,7 @@ public final class ReportHtml {
         metaRow(page, "Log", orDash(string(log.get("origin"))));
         metaRow(page, "Checkpoint", "tree size " + orDash(string(log.get("tree_size"))));
         JsonNode range = log.get("range");
-        metaRow(page, "Entries in the period", range == null || range.isNull()
+        metaRow(page, "Entries read", range == null || range.isNull()
                 ? "none: the period holds no entries"
                 : span(range.get("first"), range.get("last")));
         metaRow(page, "Report", orDash(string(report.get("id"))) + " \u00b7 format " + orDash(string(report.get("format_version"))));

@@ -1,12 +1,15 @@
 package dev.cairn.compliance;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 import dev.cairn.audit.MasterKey;
+import dev.cairn.platform.PlainIds;
 
 /**
  * A report asked for by query parameters, parsed once into its {@link ReportScope}: {@code kind},
@@ -18,12 +21,14 @@ record ReportRequest(ReportScope scope) {
 
     private static final Pattern SUBJECT_ID = Pattern.compile("sub_[0-9a-f]{32}");
     private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59Z");
+    /** A year, leap or not: the longest period a report reads in one request. */
+    static final Duration LONGEST_PERIOD = Duration.ofDays(366);
 
     static ReportRequest parse(String kindText, String fromText, String toText, String workspace, String subject,
                                String subjectId, Instant now, MasterKey masterKey) {
         ReportKind kind = ReportKind.parse(kindText).orElseThrow(() -> ComplianceException.invalid("kind",
                 "'kind' must be one of eu-ai-act, gdpr-records, gdpr-access, gdpr-erasure"));
-        String scopeWorkspace = blankToNull(workspace);
+        String scopeWorkspace = workspace == null || workspace.isBlank() ? null : PlainIds.workspace(workspace, "workspace");
         String subjectPseudonym = null;
         if (kind.aboutSubject()) {
             subjectPseudonym = subject(subject, subjectId, scopeWorkspace, masterKey);
@@ -34,18 +39,30 @@ record ReportRequest(ReportScope scope) {
         Instant to = time("to", toText);
         if (!kind.aboutSubject() && (from == null || to == null)) {
             throw ComplianceException.invalid(from == null ? "from" : "to",
-                    "A " + kind.wireName() + " report covers a period: give 'from' and 'to', such as 2026-11-01 and 2026-12-01");
+                    "The " + kind.wireName() + " report covers a period: give 'from' and 'to', such as 2026-11-01 and 2026-12-01");
         }
         from = from == null ? Instant.EPOCH : from;
-        to = to == null ? now : to;
+        to = to == null ? now.truncatedTo(ChronoUnit.MILLIS) : to;
         if (!from.isBefore(to)) {
             throw ComplianceException.invalid("to", "'to' must be after 'from'");
         }
-        return new ReportRequest(new ReportScope(kind, from, to, kind.aboutSubject() ? null : scopeWorkspace, subjectPseudonym));
+        if (to.isAfter(now)) {
+            // A period still running has entries yet to come: no report could show it whole.
+            throw ComplianceException.invalid("to", "'to' must not be in the future: a report covers a period that has "
+                    + "ended (now is " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+        }
+        if (!kind.aboutSubject() && Duration.between(from, to).compareTo(LONGEST_PERIOD) > 0) {
+            throw ComplianceException.invalid("from", "A report covers at most " + LONGEST_PERIOD.toDays()
+                    + " days; make one per month or per year");
+        }
+        return new ReportRequest(new ReportScope(kind, from, to, scopeWorkspace, subjectPseudonym));
     }
 
     private static String subject(String subject, String subjectId, String workspace, MasterKey masterKey) {
         if (subjectId != null) {
+            if (subject != null) {
+                throw ComplianceException.invalid("subject", "Give 'subject' or 'subject_id', not both");
+            }
             if (!SUBJECT_ID.matcher(subjectId).matches()) {
                 throw ComplianceException.invalid("subject_id", "'subject_id' must be sub_ and 32 hex digits");
             }
@@ -68,6 +85,10 @@ record ReportRequest(ReportScope scope) {
         } catch (DateTimeParseException e) {
             time = null;
         }
+        if (time != null) {
+            // The log finds entries by their millisecond; a finer bound would split one.
+            time = time.truncatedTo(ChronoUnit.MILLIS);
+        }
         if (time == null || time.isBefore(Instant.EPOCH) || time.isAfter(LAST_TIME)) {
             throw ComplianceException.invalid(param, "'" + param + "' must be an ISO-8601 UTC time or date from 1970 to 9999, "
                     + "such as 2026-11-01 or 2026-11-01T00:00:00Z");
@@ -75,7 +96,4 @@ record ReportRequest(ReportScope scope) {
         return time;
     }
 
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text;
-    }
 }

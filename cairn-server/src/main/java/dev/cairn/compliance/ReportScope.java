@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * What a report covers: its kind, the period [{@code from}, {@code to}), one workspace or all
- * (null), and for a subject's report the subject's pseudonymous id. Entries without a workspace
- * (configuration changes) concern every workspace and are in every workspace's scope.
+ * (null), and for a subject's report the subject's pseudonymous id (which names its workspace too).
+ * Entries without a workspace (configuration changes) concern every workspace and are in every
+ * workspace's scope.
  */
 public record ReportScope(ReportKind kind, Instant from, Instant to, String workspace, String subjectId) {
 

@@ -38,20 +38,10 @@ class ReportStore {
     }
 
     /** Newest first; {@code after} is the last id of the previous page. */
-    List<Kept> list(String kind, String after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM compliance_reports WHERE 1 = 1");
-        List<Object> params = new java.util.ArrayList<>();
-        if (kind != null) {
-            sql.append(" AND kind = ?");
-            params.add(kind);
-        }
-        if (after != null) {
-            sql.append(" AND id < ?");
-            params.add(after);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        params.add(limit);
-        return jdbc.sql(sql.toString()).params(params).query(ReportStore::map).list();
+    List<Kept> list(String after, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM compliance_reports WHERE id < ? ORDER BY id DESC LIMIT ?")
+                // Every id sorts before "rpt_~": no cursor is the same query from the top.
+                .params(after == null ? "rpt_~" : after, limit).query(ReportStore::map).list();
     }
 
     /** Whether a report of this kind and period was already made, say by an earlier run of a scheduled job. */

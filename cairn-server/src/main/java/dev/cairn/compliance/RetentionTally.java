@@ -12,22 +12,21 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class RetentionTally implements Tally {
 
-    static final long MINIMUM_DAYS = 183;
-
     private final ConfigInForce configs = new ConfigInForce();
     private LoggedEntry oldest;
 
     @Override
-    public void context(LoggedEntry entry) {
-        if (entry.index() == 0) {
-            oldest = entry;
-        }
+    public void oldest(LoggedEntry entry) {
+        oldest = entry;
+    }
+
+    @Override
+    public void configuration(LoggedEntry entry) {
         configs.offer(entry);
     }
 
     @Override
     public void accept(LoggedEntry entry) {
-        configs.offer(entry);
     }
 
     long shortestDays() {

@@ -4,20 +4,25 @@ import java.util.List;
 
 /**
  * Works out the log figures of one report section from the entries of its scope, one entry at a
- * time, so that a report over millions of entries needs memory for its figures only. The server
- * and {@code cairn verify --report} run the same tallies over the same entries, which is what
- * makes a figure recomputable.
+ * time, so that a report over millions of entries holds its figures (and the sets of distinct
+ * subjects and guarded requests they count), never the entries. The server and
+ * {@code cairn verify --report} run the same tallies over the same entries, which is what makes a
+ * figure recomputable.
  */
 interface Tally {
 
     /** An entry of the report's scope, in log order. */
     void accept(LoggedEntry entry);
 
+    /** The log's first entry, its oldest. Most tallies need none. */
+    default void oldest(LoggedEntry entry) {
+    }
+
     /**
-     * An entry read for context before the scope's entries: the configuration in force when the
-     * period began, the log's first entry. Most tallies need none.
+     * A configuration ({@code admin.config.changed}) the period ran under: the one in force when the
+     * range began, and each recorded in the range before the period's end. Most tallies need none.
      */
-    default void context(LoggedEntry entry) {
+    default void configuration(LoggedEntry entry) {
     }
 
     /** The figures worked out from the entries seen. */

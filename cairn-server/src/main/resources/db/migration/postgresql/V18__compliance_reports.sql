@@ -14,4 +14,5 @@ CREATE TABLE compliance_reports (
     body        TEXT    NOT NULL,
     created_at  BIGINT  NOT NULL
 );
-CREATE INDEX compliance_reports_listing ON compliance_reports (created_at, id);
+-- A scheduled run looks for the report of its period it may have made already.
+CREATE INDEX compliance_reports_period ON compliance_reports (kind, period_from, period_to);

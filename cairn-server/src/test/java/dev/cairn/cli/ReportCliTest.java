@@ -38,7 +38,8 @@ class ReportCliTest extends CairnServerTest {
             assertThat(post("/v1/chat/completions", user, "{\"model\":\"cairn/echo\",\"messages\":[{\"role\":\"user\",\"content\":\""
                     + text + "\"}]}").statusCode()).isEqualTo(200);
         }
-        Instant to = Instant.now().plusMillis(1);
+        Thread.sleep(2);
+        Instant to = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String vkey = get("/log/vkey", null).body().strip();
         Path json = dir.resolve("report.json");
         CliRun made = run("report", "--url", url(""), "--key", ADMIN_KEY, "--kind", "eu-ai-act", "--workspace", "report-cli",
@@ -55,6 +56,13 @@ class ReportCliTest extends CairnServerTest {
                 "--to", to.toString(), "--format", "html", "--out", html.toString()).exit()).isZero();
         assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"cairn-report\"");
         assertThat(run("verify", "--report", html.toString(), "--url", url(""), "--key", ADMIN_KEY, "--vkey", vkey).exit()).isZero();
+        // What a person reads is checked too: the page must be the one rendered from the report it carries.
+        String page = Files.readString(html);
+        Path doctored = dir.resolve("doctored.html");
+        Files.writeString(doctored, page.replace("<h1>", "<h1>All clear: "));
+        CliRun pageChanged = run("verify", "--report", doctored.toString(), "--url", url(""), "--key", ADMIN_KEY, "--vkey", vkey);
+        assertThat(pageChanged.exit()).isEqualTo(1);
+        assertThat(pageChanged.stdout()).contains("FAILED: page: what doctored.html shows is not the page rendered from the report");
 
         JsonNode report = FAKE_JSON.readTree(Files.readString(json));
         ObjectNode changed = ((ObjectNode) report).deepCopy();

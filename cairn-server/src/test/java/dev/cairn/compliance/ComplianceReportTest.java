@@ -50,7 +50,7 @@ class ComplianceReportTest extends CairnServerTest {
                 "{\"request_id\":\"" + blockedId + "\",\"comment\":\"rightly blocked\"}");
         assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
         long blockedIndex = json(get("/v1/audit/requests/" + blockedId, ADMIN_KEY)).path("index").asLong();
-        Instant to = Instant.now().plusMillis(1);
+        Instant to = periodEnd();
 
         HttpResponse<String> made = get("/v1/compliance/reports?kind=eu-ai-act&workspace=compliance-a&from=" + from
                 + "&to=" + to, auditor);
@@ -77,7 +77,7 @@ class ComplianceReportTest extends CairnServerTest {
         ReportVerifier verifier = new ReportVerifier(logReader(), vkey());
         ReportVerifier.Result result = verifier.verify(report);
         assertThat(result.failures()).isEmpty();
-        assertThat(result.attested()).contains("art19.current_setting", "log.checkpoints_signed");
+        assertThat(result.attested()).contains("art19.retention_now", "log.checkpoints_signed");
         assertThat(String.join("\n", result.checked())).contains("recorded: entry").contains("figures: ");
 
         // The report is in the log, kept, and listed.
@@ -108,12 +108,46 @@ class ComplianceReportTest extends CairnServerTest {
     }
 
     @Test
+    void aReportWithAFigureTwiceAMisstatedStatusOrACutRangeFailsAndOneFromTheLogsStartVerifies() throws Exception {
+        String user = createKey("compliance-e");
+        Instant from = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(chat(user, "ivy", "one").statusCode()).isEqualTo(200);
+        assertThat(chat(user, "ivy", "two").statusCode()).isEqualTo(200);
+        Instant to = periodEnd();
+        JsonNode report = json(get("/v1/compliance/reports?kind=eu-ai-act&workspace=compliance-e&from=" + from + "&to=" + to, ADMIN_KEY));
+        ReportVerifier verifier = new ReportVerifier(logReader(), vkey());
+        assertThat(verifier.verify(report).failures()).isEmpty();
+
+        ObjectNode twice = ((ObjectNode) report).deepCopy();
+        ObjectNode copy = ((ObjectNode) figureNode(twice, "art12.entries")).deepCopy().put("value", 99);
+        ((tools.jackson.databind.node.ArrayNode) section(twice, "art12").path("figures")).add(copy);
+        assertThat(verifier.verify(twice).failures()).anyMatch(f -> f.equals("figure art12.entries: appears more than once"));
+
+        ObjectNode misstated = ((ObjectNode) report).deepCopy();
+        ((ObjectNode) section(misstated, "log")).put("status", "fail");
+        assertThat(verifier.verify(misstated).failures()).anyMatch(f -> f.equals("section log: the report says fail, the log gives pass"));
+
+        ObjectNode cut = ((ObjectNode) report).deepCopy();
+        ObjectNode range = (ObjectNode) cut.path("log").path("range");
+        range.put("last", range.path("last").asLong() - 1);
+        assertThat(verifier.verify(cut).failures()).anyMatch(f -> f.startsWith("section log: the entries read do not hold the whole period"));
+
+        // A period from before the log began holds its empty first checkpoint, which the chain leaves out.
+        JsonNode sinceStart = json(get("/v1/compliance/reports?kind=eu-ai-act&workspace=compliance-e&from="
+                + to.minus(java.time.Duration.ofDays(300)) + "&to=" + to, ADMIN_KEY));
+        assertThat(sinceStart.path("log").path("checkpoints").path(0).path("size").asLong()).isPositive();
+        assertThat(verifier.verify(sinceStart).failures()).isEmpty();
+        assertThat(figure(sinceStart, "art12.entries").asLong()).isEqualTo(figure(sinceStart, "art12.by_type").properties().stream()
+                .mapToLong(e -> e.getValue().asLong()).sum());
+    }
+
+    @Test
     void gdprRecordsNameTheRecipientsWithTheirBaseUrlsAndThePersonalDataFound() throws Exception {
         String user = createKey("compliance-b");
         Instant from = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         assertThat(send(chatRequest(user, "erin", "fake/gpt-fake", "Hello")).statusCode()).isEqualTo(200);
         assertThat(chat(user, "frank", "my mail is frank@example.com").statusCode()).isEqualTo(200);
-        Instant to = Instant.now().plusMillis(1);
+        Instant to = periodEnd();
 
         JsonNode report = json(get("/v1/compliance/reports?kind=gdpr-records&workspace=compliance-b&from=" + from
                 + "&to=" + to, ADMIN_KEY));
@@ -203,7 +237,21 @@ class ComplianceReportTest extends CairnServerTest {
         assertRefused(get("/v1/compliance/reports?kind=gdpr-erasure", auditor), 400, "invalid_value", "subject");
         assertRefused(get("/v1/compliance/reports?kind=gdpr-erasure&subject_id=sub_zz", auditor), 400, "invalid_value", "subject_id");
         assertRefused(get("/v1/compliance/reports/rpt_nothing", auditor), 404, "report_not_found", "id");
+        assertRefused(get("/v1/compliance/reports?kind=eu-ai-act&from=2026-01-01&to=" + Instant.now().plusSeconds(3600), auditor),
+                400, "invalid_value", "to");
+        assertRefused(get("/v1/compliance/reports?kind=eu-ai-act&from=2024-01-01&to=2025-01-03", auditor), 400, "invalid_value", "from");
+        assertRefused(get("/v1/compliance/reports?kind=eu-ai-act" + period + "&workspace=bad%20ws!", auditor), 400,
+                "invalid_workspace", "workspace");
+        assertRefused(get("/v1/compliance/reports?kind=gdpr-erasure&workspace=w&subject=x&subject_id=sub_" + "a".repeat(32), auditor),
+                400, "invalid_value", "subject");
+        assertRefused(get("/v1/compliance/reports?after=zzz", auditor), 400, "invalid_value", "after");
         assertRefused(get("/v1/compliance/reports?limit=x", auditor), 400, "invalid_value", "limit");
+    }
+
+    /** Now, a millisecond after the last entry: a period that has ended, as a report needs. */
+    private static Instant periodEnd() throws InterruptedException {
+        Thread.sleep(2);
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private HttpResponse<String> chat(String key, String subject, String text) {

@@ -20,6 +20,8 @@ class ReportComputationTest {
     private static final Instant FROM = Instant.parse("2026-11-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2026-12-01T00:00:00Z");
     private final List<LoggedEntry> log = new ArrayList<>();
+    /** The data key sealed entries name: a subject erased gets a new one. */
+    private String dataKey = "dk_1";
 
     @Test
     void anAiActReportCountsTheEntriesOfItsPeriodAndWorkspaceOnly() {
@@ -78,6 +80,7 @@ class ReportComputationTest {
         add("2026-11-02T00:00:00Z", "w", "subject.erased", "{\"subject\":\"" + subject + "\",\"keys_destroyed\":1}", null);
         add("2026-11-02T00:00:01Z", "w", "dataset.rows_erased", "{\"dataset_id\":\"ds_1\",\"erasure_index\":3,\"rows\":[4,7]}", null);
         add("2026-11-02T00:00:02Z", "w", "dataset.rows_erased", "{\"dataset_id\":\"ds_2\",\"erasure_index\":99,\"rows\":[1]}", null);
+        dataKey = "dk_2";
         add("2026-11-03T00:00:00Z", "w", "gateway.chat.completions", "{\"status\":200}", subject);
 
         List<Section> sections = compute(new ReportScope(ReportKind.GDPR_ERASURE, Instant.EPOCH, TO, null, subject), 0, 6);
@@ -91,6 +94,23 @@ class ReportComputationTest {
     }
 
     @Test
+    void anErasureThatNamesItsKeysErasesTheEntriesSealedUnderThemWhereverTheyFallInTheLog() {
+        String subject = "sub_" + "c".repeat(32);
+        add("2026-11-01T00:00:00Z", "w", "gateway.chat.completions", "{\"status\":200}", subject);
+        dataKey = "dk_new"; // a request between the keys' destruction and the erasure's entry gets a new key
+        add("2026-11-01T00:00:01Z", "w", "gateway.chat.completions", "{\"status\":200}", subject);
+        add("2026-11-01T00:00:02Z", "w", "subject.erased", "{\"subject\":\"" + subject + "\",\"keys_destroyed\":1,"
+                + "\"keys\":[\"dk_1\"]}", null);
+        dataKey = "dk_1"; // sealed under the old key, sequenced after the erasure's entry
+        add("2026-11-01T00:00:03Z", "w", "gateway.chat.completions", "{\"status\":200}", subject);
+
+        List<Section> sections = compute(new ReportScope(ReportKind.GDPR_ERASURE, Instant.EPOCH, TO, null, subject), 0, 3);
+
+        assertThat(value(sections, "art17.erased_entries").toString()).isEqualTo("{\"total\":2,\"entries\":[0,3]}");
+        assertThat(value(sections, "art17.entries_since").toString()).isEqualTo("{\"total\":1,\"entries\":[1]}");
+    }
+
+    @Test
     void recordsOfProcessingNameRecipientsFromTheConfigurationAndCountSubjectsAndPii() {
         add("2026-10-01T00:00:00Z", null, "admin.config.changed", "{\"configuration\":{\"providers\":{\"openai\":{\"type\":\"openai\","
                 + "\"base_url\":\"https://api.openai.com/v1\"}},\"audit\":{\"durability\":\"sync\"}}}", null);
@@ -101,7 +121,8 @@ class ReportComputationTest {
         add("2026-11-01T00:00:02Z", "v", "gateway.chat.completions", "{\"status\":200,\"provider\":\"openai\"}", "sub_1");
 
         ReportComputation computation = new ReportComputation(new ReportScope(ReportKind.GDPR_RECORDS, FROM, TO, null, null), 4);
-        computation.context(log.get(0));
+        computation.oldest(log.get(0));
+        computation.configuration(log.get(0));
         log.subList(1, 4).forEach(computation::scanned);
         List<Section> sections = computation.sections();
 
@@ -114,7 +135,7 @@ class ReportComputationTest {
 
     private List<Section> compute(ReportScope scope, int first, int last) {
         ReportComputation computation = new ReportComputation(scope, log.size());
-        computation.context(log.getFirst());
+        computation.oldest(log.getFirst());
         log.subList(first, last + 1).forEach(computation::scanned);
         return computation.sections();
     }
@@ -132,7 +153,7 @@ class ReportComputationTest {
     private void add(String time, String workspace, String type, String data, String subject) {
         String json = "{\"v\":1,\"type\":\"" + type + "\",\"id\":\"evt_" + log.size() + "\",\"time\":\"" + time + "\""
                 + (workspace == null ? "" : ",\"workspace\":\"" + workspace + "\"") + ",\"data\":" + data
-                + (subject == null ? "" : ",\"subject\":\"" + subject + "\",\"sealed\":{\"alg\":\"A256GCM\",\"key\":\"dk_1\",\"ct\":\"AA==\"}")
+                + (subject == null ? "" : ",\"subject\":\"" + subject + "\",\"sealed\":{\"alg\":\"A256GCM\",\"key\":\"" + dataKey + "\",\"ct\":\"AA==\"}")
                 + "}";
         log.add(new LoggedEntry(log.size(), JsonBodies.JSON.readTree(json)));
     }

@@ -52,6 +52,12 @@ public class ComplianceStatus {
         return new Report(checkedAt, checks.stream().map(ComplianceStatus::run).toList());
     }
 
+    /** One check's result now, by its id ({@code retention}, {@code keys_sealed}, ...). */
+    public CheckResult run(String id) {
+        return checks.stream().filter(c -> c.duty().id().equals(id)).findFirst().map(ComplianceStatus::run)
+                .orElseThrow(() -> new IllegalArgumentException("no compliance check '" + id + "'"));
+    }
+
     private static CheckResult run(StatusCheck check) {
         try {
             return check.check();

@@ -28,10 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 @Order(1)
-class RetentionCheck implements StatusCheck {
+public class RetentionCheck implements StatusCheck {
 
     /** Six months, as {@code AuditRetention} counts them. */
-    static final Duration SIX_MONTHS = Duration.ofDays(183);
+    /** The EU AI Act's six months (Art. 19, 26(6)), as days a retention must reach. */
+    public static final Duration SIX_MONTHS = Duration.ofDays(183);
     private static final Duty DUTY = new Duty("retention", "Logs are kept for at least six months",
             List.of("EU AI Act Art. 19", "EU AI Act Art. 26(6)"));
 

@@ -112,7 +112,7 @@ final class StatusCheckFixture implements AutoCloseable {
     /** Erases a subject as {@code POST /v1/audit/subjects/{subject}/erase} does; the entry's index. */
     long erase(String subject) {
         String subjectId = subjectId(subject);
-        int destroyed = subjectKeys.erase(subjectId);
+        int destroyed = subjectKeys.erase(subjectId).size();
         ObjectNode data = JsonBodies.JSON.createObjectNode().put("subject", subjectId).put("keys_destroyed", destroyed);
         return log.append(new AuditEvent("subject.erased", Ids.newId("evt"), Instant.now(), WORKSPACE, null, null, null,
                 data, null)).join();
