@@ -33,7 +33,9 @@ public class Limiter {
 
     private static final Logger log = LoggerFactory.getLogger(Limiter.class);
 
-    static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings");
+    /** The model-calling routes, whose errors carry the limit headers too: chat and the APIs translated to it. */
+    static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/responses",
+            "/v1/messages");
     /** The status of a request whose client left before the end (nginx's "client closed request"). */
     private static final int CLIENT_GONE = 499;
     /** Longer end-user ids are hashed into bucket names, so a client cannot blow up key sizes. */
