@@ -12,7 +12,7 @@ public final class AccessException extends CairnException {
 
     static AccessException missingKey() {
         return new AccessException(new ApiError(401, "invalid_request_error", "missing_api_key", null,
-                "No API key: send 'Authorization: Bearer ck_...'"));
+                "No API key: send 'Authorization: Bearer ck_...' (or 'x-api-key: ck_...')"));
     }
 
     /** {@code flaw} says what is wrong with the key's form, without quoting it. */
@@ -24,6 +24,11 @@ public final class AccessException extends CairnException {
     static AccessException malformedHeader() {
         return new AccessException(new ApiError(401, "invalid_request_error", "invalid_api_key", null,
                 "Malformed Authorization header: send the key as 'Authorization: Bearer ck_...'"));
+    }
+
+    static AccessException conflictingKeys() {
+        return new AccessException(new ApiError(401, "invalid_request_error", "conflicting_api_keys", null,
+                "The request names different API keys in its Authorization, x-api-key and api-key headers: send one key"));
     }
 
     static AccessException unknownKey() {

@@ -6,8 +6,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Authenticates every request to a protected path before any handler runs, so no endpoint can
- * forget to, and checks that the key's role covers the path (admin paths need an admin key). Failures raise {@link AccessException}, which the
- * exception handler answers like any other error.
+ * forget to, and checks that the key's role covers the path (admin paths need an admin key). The
+ * key may come as {@code Authorization: Bearer}, {@code x-api-key} (as Anthropic's SDKs send it) or
+ * {@code api-key}; headers naming two different keys are refused. Failures raise
+ * {@link AccessException}, which the exception handler answers like any other error.
  */
 public class ApiKeyInterceptor implements HandlerInterceptor {
 
@@ -21,7 +23,7 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        Principal principal = keys.authenticate(bearer(request));
+        Principal principal = keys.authenticate(key(request));
         if (!principal.has(required)) {
             throw AccessException.roleRequired(required);
         }
@@ -30,21 +32,47 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
     }
 
     /**
-     * The key from {@code Authorization: Bearer}. A header with any other scheme, or none, is refused
-     * rather than read as a key: a key pasted without its scheme is a client that will fail against
-     * every other OpenAI-compatible server, and is better told so here.
+     * The key, from whichever header the client's SDK puts it in: {@code Authorization: Bearer}
+     * (OpenAI's), {@code x-api-key} (Anthropic's) or {@code api-key} (Azure's); null when none has
+     * one. Headers that name different keys are refused rather than one of them chosen: which
+     * key a request is charged to must not depend on an order of precedence the client may not know.
+     */
+    private static String key(HttpServletRequest request) {
+        String found = null;
+        for (String key : new String[] {bearer(request), plain(request, "x-api-key"), plain(request, "api-key")}) {
+            if (key == null) {
+                continue;
+            }
+            if (found != null && !found.equals(key)) {
+                throw AccessException.conflictingKeys();
+            }
+            found = key;
+        }
+        return found;
+    }
+
+    /**
+     * The key from {@code Authorization: Bearer}. A header with any other scheme is refused rather
+     * than read as a key: a key pasted without its scheme is a client that will fail against every
+     * other OpenAI-compatible server, and is better told so here.
      */
     private static String bearer(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
-        if (header != null && !header.isBlank()) {
-            header = header.strip();
-            if (header.regionMatches(true, 0, "Bearer", 0, 6)
-                    && (header.length() == 6 || Character.isWhitespace(header.charAt(6)))) {
-                return header.substring(6).strip();
-            }
-            throw AccessException.malformedHeader();
+        if (header == null || header.isBlank()) {
+            return null;
         }
-        // Azure-style clients send the key in api-key; accepting it costs nothing.
-        return request.getHeader("api-key");
+        header = header.strip();
+        if (header.regionMatches(true, 0, "Bearer", 0, 6)
+                && (header.length() == 6 || Character.isWhitespace(header.charAt(6)))) {
+            String key = header.substring(6).strip();
+            return key.isEmpty() ? null : key;
+        }
+        throw AccessException.malformedHeader();
+    }
+
+    /** A header that holds the key alone; null when it is absent or blank. */
+    private static String plain(HttpServletRequest request, String name) {
+        String header = request.getHeader(name);
+        return header == null || header.isBlank() ? null : header.strip();
     }
 }

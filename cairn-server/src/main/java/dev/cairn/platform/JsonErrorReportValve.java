@@ -9,7 +9,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
 /**
- * Tomcat's own error page, in the OpenAI error shape. Tomcat answers some requests before any
+ * Tomcat's own error page, in the OpenAI error shape (Anthropic's under the Messages API's path). Tomcat answers some requests before any
  * servlet sees them: a path with an undecodable or forbidden escape, headers over the size limit,
  * a malformed request line. Its default valve writes an HTML page for those; this one writes the
  * same JSON every other error has, and never a stack trace.
@@ -32,7 +32,8 @@ public final class JsonErrorReportValve extends ErrorReportValve {
             // As the default valve writes: the reporter is null once the connection cannot take a body.
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write(new String(ErrorBodies.bytes(error), StandardCharsets.UTF_8));
+                writer.write(new String(ErrorBodies.bytes(error, ErrorBodies.Shape.forPath(request.getRequestURI())),
+                        StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -62,16 +62,7 @@ final class AnthropicResponse {
 
     /** OpenAI's finish_reason for an Anthropic stop_reason; null while the message is unfinished. */
     static String finishReason(JsonNode stopReason) {
-        if (stopReason == null || stopReason.isNull()) {
-            return null;
-        }
-        return switch (stopReason.asString("")) {
-            case "max_tokens", "model_context_window_exceeded" -> "length";
-            case "tool_use" -> "tool_calls";
-            case "refusal" -> "content_filter";
-            // end_turn, stop_sequence, pause_turn, and reasons added after this was written.
-            default -> "stop";
-        };
+        return stopReason == null || stopReason.isNull() ? null : StopReasons.finishReason(stopReason.asString(""));
     }
 
     /** Anthropic counts cached prompt tokens apart; OpenAI's prompt_tokens includes them. */

@@ -1,0 +1,69 @@
+package dev.cairn.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import dev.cairn.gateway.messages.EventWriter;
+import dev.cairn.platform.JsonBodies;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The client side of a stream of named events, as Anthropic's Messages API sends them:
+ * {@code event: <type>} and one {@code data:} line of compact JSON, flushed at once. Like
+ * {@link SseResponse}, a failed write means the client left.
+ */
+final class NamedSseResponse implements EventWriter {
+
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Straight into the response: the event is flushed once, whole, and the response stays open. */
+    private static final ObjectWriter WRITER = JsonBodies.JSON.writer()
+            .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .without(StreamWriteFeature.FLUSH_PASSED_TO_STREAM);
+
+    private final HttpServletResponse response;
+    private OutputStream out;
+
+    NamedSseResponse(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    @Override
+    public void send(String type, ObjectNode data) {
+        try {
+            OutputStream stream = open();
+            stream.write(EVENT);
+            stream.write(type.getBytes(StandardCharsets.US_ASCII));
+            stream.write(DATA);
+            // Compact JSON has no line breaks: one data line.
+            WRITER.writeValue(stream, data);
+            stream.write(END);
+            stream.flush();
+        } catch (IOException | JacksonIOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    @Override
+    public boolean started() {
+        return out != null;
+    }
+
+    private OutputStream open() throws IOException {
+        if (out == null) {
+            response.setStatus(200);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            out = response.getOutputStream();
+        }
+        return out;
+    }
+}
