@@ -99,7 +99,8 @@ public class ResponsesController {
      */
     private Prepared prepare(HttpServletRequest request, Principal principal, CairnHeaders headers, String id) {
         try {
-            ResponsesRequest ask = ResponsesRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)));
+            ResponsesRequest ask = ResponsesRequest.of(JsonBodies.parseObject(JsonBodies.read(request, maxBodyBytes)),
+                    (item, param) -> stored.item(principal.workspace(), item, param));
             StoredResponses.Opened previous = ask.previousResponseId() == null ? null
                     : stored.open(principal.workspace(), ask.previousResponseId(), "previous_response_id");
             ObjectNode chat = ask.chatBody(previous == null ? List.of() : previous.conversation());

@@ -160,6 +160,26 @@ class ResponsesApiTest extends CairnServerTest {
     }
 
     @Test
+    void anItemReferenceNamesAStoredResponsesOutputItem() {
+        String key = createKey("resp-item-ref");
+        JsonNode first = json(post("/v1/responses", key, """
+                {"model":"%s","input":"Tell me a fact"}""".formatted(MODEL)));
+        String messageId = first.path("output").get(0).path("id").asString();
+
+        HttpResponse<String> second = post("/v1/responses", key, """
+                {"model":"%s","input":[{"role":"user","content":"Tell me a fact"},{"type":"item_reference","id":"%s"},
+                 {"role":"user","content":"Another"}]}""".formatted(MODEL, messageId));
+
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        JsonNode messages = UPSTREAM.last().json().path("messages");
+        assertThat(messages.get(1).path("role").asString()).isEqualTo("assistant");
+        assertThat(messages.get(1).path("content").asString()).isEqualTo("Hello from upstream");
+        assertRefused(post("/v1/responses", createKey("resp-item-ref-other"), """
+                {"model":"%s","input":[{"type":"item_reference","id":"%s"}]}""".formatted(MODEL, messageId)),
+                404, "item_not_found", "input[0].id");
+    }
+
+    @Test
     void theAuditEntrySaysTheCallCameThroughTheResponsesApi() {
         String key = createKey("resp-audit");
         HttpResponse<String> created = post("/v1/responses", key, """

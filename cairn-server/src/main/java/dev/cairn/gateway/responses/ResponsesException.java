@@ -19,6 +19,11 @@ public final class ResponsesException extends CairnException {
                 "Response with id '" + id + "' not found."));
     }
 
+    static ResponsesException itemNotFound(String id, String param) {
+        return new ResponsesException(new ApiError(404, "invalid_request_error", "item_not_found", param,
+                "Item with id '" + id + "' not found among this workspace's stored responses."));
+    }
+
     static ResponsesException erased(String id, String param) {
         return new ResponsesException(new ApiError(410, "invalid_request_error", "response_erased", param,
                 "The content of response '" + id + "' was erased with its data subject; it can no longer be read or continued"));

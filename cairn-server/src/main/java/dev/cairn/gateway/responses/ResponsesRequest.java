@@ -27,7 +27,24 @@ public record ResponsesRequest(ObjectNode body, String model, ArrayNode input, S
     private static final Set<String> MESSAGE_ROLES = Set.of("user", "assistant", "system", "developer");
     private static final Set<String> UNSUPPORTED = Set.of("background", "conversation", "prompt", "max_tool_calls");
 
+    /**
+     * Finds an output item of a stored response by its id, for an {@code item_reference} input
+     * item; {@code param} names where it was referenced, for the 404 of one not found.
+     */
+    @FunctionalInterface
+    public interface Items {
+        JsonNode item(String id, String param);
+
+        Items NONE = (id, param) -> {
+            throw ResponsesException.itemNotFound(id, param);
+        };
+    }
+
     public static ResponsesRequest of(ObjectNode body) {
+        return of(body, Items.NONE);
+    }
+
+    public static ResponsesRequest of(ObjectNode body, Items items) {
         for (String field : UNSUPPORTED) {
             JsonNode value = body.get(field);
             if (value != null && !value.isNull() && !(value.isBoolean() && !value.booleanValue())) {
@@ -46,7 +63,7 @@ public record ResponsesRequest(ObjectNode body, String model, ArrayNode input, S
             throw RequestException.invalid("missing_required_parameter", "input", "'input' is required");
         }
         String previous = optionalString(body, "previous_response_id");
-        return new ResponsesRequest(body, model.stringValue(), messages(input), optionalString(body, "instructions"),
+        return new ResponsesRequest(body, model.stringValue(), messages(input, items), optionalString(body, "instructions"),
                 optionalBoolean(body, "stream", false), optionalBoolean(body, "store", true), previous);
     }
 
@@ -134,7 +151,7 @@ public record ResponsesRequest(ObjectNode body, String model, ArrayNode input, S
         return chat;
     }
 
-    private static ArrayNode messages(JsonNode input) {
+    private static ArrayNode messages(JsonNode input, Items items) {
         ArrayNode messages = NODES.arrayNode();
         if (input.isString()) {
             messages.addObject().put("role", "user").put("content", input.stringValue());
@@ -148,6 +165,10 @@ public record ResponsesRequest(ObjectNode body, String model, ArrayNode input, S
             JsonNode item = input.get(i);
             if (!item.isObject()) {
                 throw wrongType(at, "an input item object");
+            }
+            if ("item_reference".equals(item.path("type").asString(""))) {
+                // An earlier response's own output item, named by its id (the Vercel AI SDK does so for stored responses).
+                item = items.item(requiredString(item, "id", at + ".id"), at + ".id");
             }
             String type = item.hasNonNull("type") ? requiredString(item, "type", at + ".type") : item.has("role") ? "message" : null;
             if (type == null) {

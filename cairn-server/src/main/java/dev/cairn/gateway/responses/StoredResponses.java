@@ -121,6 +121,35 @@ public class StoredResponses {
         }
     }
 
+    /**
+     * An output item of one of the workspace's stored responses, by its id: item ids are derived
+     * from their response's ({@link ResponseObject#messageItemId()}, {@link ResponseObject#callItemId}).
+     */
+    public JsonNode item(String workspace, String itemId, String param) {
+        String suffix = itemId.startsWith("msg_") ? itemId.substring(4)
+                : itemId.startsWith("fc_") && itemId.lastIndexOf('_') > 3 ? itemId.substring(3, itemId.lastIndexOf('_'))
+                : null;
+        if (suffix == null || suffix.isEmpty()) {
+            throw ResponsesException.itemNotFound(itemId, param);
+        }
+        String responseId = "resp_" + suffix;
+        JsonNode output;
+        try {
+            output = open(workspace, responseId, param).response().path("output");
+        } catch (ResponsesException e) {
+            if (e.error().status() == 404) {
+                throw ResponsesException.itemNotFound(itemId, param);
+            }
+            throw e;
+        }
+        for (JsonNode item : output) {
+            if (itemId.equals(item.path("id").asString(""))) {
+                return item;
+            }
+        }
+        throw ResponsesException.itemNotFound(itemId, param);
+    }
+
     /** The workspace's response {@code id}, opened; erased content is a 410 naming {@code param}. */
     public Opened open(String workspace, String id, String param) {
         Stored stored = find(workspace, id, param);

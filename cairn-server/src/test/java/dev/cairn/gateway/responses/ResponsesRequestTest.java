@@ -85,6 +85,25 @@ class ResponsesRequestTest {
         assertThat(chat.get("stream_options").toString()).isEqualTo("{\"include_usage\":true}");
     }
 
+    @Test
+    void anItemReferenceIsTheReferencedItemTranslated() {
+        ResponsesRequest.Items items = (id, param) -> object("""
+                {"id":"%s","type":"message","role":"assistant","status":"completed",
+                 "content":[{"type":"output_text","text":"Earlier answer","annotations":[]}]}""".formatted(id));
+        ObjectNode chat = ResponsesRequest.of(object("""
+                {"model":"m","input":[{"type":"item_reference","id":"msg_1"},{"role":"user","content":"next"}]}"""), items)
+                .chatBody(List.of());
+
+        assertThat(chat.get("messages").toString()).isEqualTo("[{\"role\":\"assistant\",\"content\":\"Earlier answer\"},"
+                + "{\"role\":\"user\",\"content\":\"next\"}]");
+        assertThatThrownBy(() -> chat("{\"model\":\"m\",\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_x\"}]}"))
+                .isInstanceOfSatisfying(ResponsesException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(404);
+                    assertThat(e.error().code()).isEqualTo("item_not_found");
+                    assertThat(e.error().param()).isEqualTo("input[0].id");
+                });
+    }
+
     @ParameterizedTest(name = "{0} -> {1} at {2}")
     @CsvSource(delimiter = '|', value = {
             "{\"input\":\"x\"}|missing_required_parameter|model",
@@ -92,7 +111,7 @@ class ResponsesRequestTest {
             "{\"model\":\"m\",\"input\":42}|invalid_type|input",
             "{\"model\":7,\"input\":\"x\"}|invalid_type|model",
             "{\"model\":\"m\",\"input\":[\"x\"]}|invalid_type|input[0]",
-            "{\"model\":\"m\",\"input\":[{\"type\":\"item_reference\",\"id\":\"i\"}]}|unsupported_parameter|input[0].type",
+            "{\"model\":\"m\",\"input\":[{\"type\":\"computer_call_output\",\"call_id\":\"c\"}]}|unsupported_parameter|input[0].type",
             "{\"model\":\"m\",\"input\":[{\"role\":\"tool\",\"content\":\"x\"}]}|invalid_value|input[0].role",
             "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\",\"file_id\":\"f\"}]}]}|unsupported_parameter|input[0].content[0].type",
             "{\"model\":\"m\",\"input\":[{\"type\":\"function_call_output\",\"output\":\"x\"}]}|missing_required_parameter|input[0].call_id",
