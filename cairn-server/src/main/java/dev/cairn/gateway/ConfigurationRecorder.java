@@ -65,13 +65,20 @@ public class ConfigurationRecorder {
 
     private Map<String, Object> effective() {
         Map<String, Object> providers = new TreeMap<>();
-        gateway.providers().forEach((name, p) -> providers.put(name, Map.of(
-                "type", String.valueOf(p.type()),
-                "base_url", String.valueOf(p.baseUrl()),
-                "connect_timeout", p.connectTimeout().toString(),
-                "read_timeout", p.readTimeout().toString(),
-                "models", p.models(),
-                "header_names", p.headers().keySet().stream().sorted().toList())));
+        gateway.providers().forEach((name, p) -> {
+            Map<String, Object> provider = new TreeMap<>(Map.of(
+                    "type", String.valueOf(p.type()),
+                    "base_url", String.valueOf(p.baseUrl()),
+                    "connect_timeout", p.connectTimeout().toString(),
+                    "read_timeout", p.readTimeout().toString(),
+                    "models", p.models(),
+                    "header_names", p.headers().keySet().stream().sorted().toList()));
+            if (p.responsesApi()) {
+                // Only when not the default: a configuration that did not change keeps its digest.
+                provider.put("api", p.api());
+            }
+            providers.put(name, provider);
+        });
         Map<String, Object> prices = new TreeMap<>();
         pricing.pricing().forEach(p -> prices.put(p.model(), Map.of("input", p.input(), "output", p.output())));
         return Map.of(

@@ -41,7 +41,9 @@ public record GatewayProperties(@DefaultValue Gateway gateway,
     /**
      * One upstream. {@code type} is {@code openai} (any OpenAI-compatible base URL) or
      * {@code anthropic} (the Messages API); models listed here are advertised in /v1/models, but any
-     * {@code <provider>/<model>} name routes to this provider.
+     * {@code <provider>/<model>} name routes to this provider. {@code api} is the API an
+     * {@code openai} provider is called through: {@code chat} (chat completions) or
+     * {@code responses} (the Responses API, the request and answer translated).
      */
     public record Provider(String type,
                            String baseUrl,
@@ -49,10 +51,17 @@ public record GatewayProperties(@DefaultValue Gateway gateway,
                            @DefaultValue("5s") Duration connectTimeout,
                            @DefaultValue("300s") Duration readTimeout,
                            List<String> models,
-                           Map<String, String> headers) {
+                           Map<String, String> headers,
+                           @DefaultValue("chat") String api) {
         public Provider {
             models = models == null ? List.of() : List.copyOf(models);
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            api = api == null ? "chat" : api.toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the provider is called through the Responses API. */
+        public boolean responsesApi() {
+            return "responses".equals(api);
         }
     }
 
@@ -73,6 +82,12 @@ public record GatewayProperties(@DefaultValue Gateway gateway,
             // Spring leaves a placeholder whose variable is unset as literal text; sending that
             // upstream would come back as a confusing 401.
             throw Settings.invalid(key + ".api-key", "is '" + provider.apiKey() + "': the environment variable it names is not set");
+        }
+        if (!provider.api().equals("chat") && !provider.api().equals("responses")) {
+            throw Settings.invalid(key + ".api", "must be chat or responses, not '" + provider.api() + "'");
+        }
+        if (provider.responsesApi() && !type.equals("openai")) {
+            throw Settings.invalid(key + ".api", "is responses, which only an openai provider speaks");
         }
         Settings.positive(key + ".connect-timeout", provider.connectTimeout());
         Settings.positive(key + ".read-timeout", provider.readTimeout());

@@ -63,7 +63,7 @@ public class ModelRouter {
         }
         return variants.computeIfAbsent(provider + "@" + connectTimeout, key -> create(provider,
                 new GatewayProperties.Provider(config.type(), config.baseUrl(), config.apiKey(), connectTimeout,
-                        config.readTimeout(), config.models(), config.headers()), properties.gateway()));
+                        config.readTimeout(), config.models(), config.headers(), config.api()), properties.gateway()));
     }
 
     /** The route for a name, or null when no alias or configured provider matches. */

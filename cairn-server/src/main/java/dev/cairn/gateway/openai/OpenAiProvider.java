@@ -13,6 +13,7 @@ import dev.cairn.gateway.ProviderResult;
 import dev.cairn.gateway.UpstreamCall;
 import dev.cairn.gateway.UpstreamHttp;
 import dev.cairn.gateway.Usage;
+import dev.cairn.gateway.responses.ResponsesUpstream;
 import dev.cairn.platform.JsonBodies;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -30,9 +31,12 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
     private final String name;
     private final List<String> models;
     private final UpstreamHttp http;
+    /** Called through the Responses API ({@code api: responses}): the body and answer are translated. */
+    private final boolean responsesApi;
 
     public OpenAiProvider(String name, GatewayProperties.Provider config) {
         this.name = name;
+        this.responsesApi = config.responsesApi();
         this.models = config.models();
         this.http = new UpstreamHttp(name, config, config.apiKey() == null || config.apiKey().isBlank()
                 ? Map.of() : Map.of("Authorization", "Bearer " + config.apiKey()));
@@ -50,6 +54,12 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
 
     @Override
     public ProviderResult chat(ObjectNode request, UpstreamCall call) {
+        if (responsesApi) {
+            JsonNode response = http.answerObject(http.post("/responses",
+                    JsonBodies.JSON.writeValueAsBytes(ResponsesUpstream.request(request)), call));
+            ObjectNode answer = ResponsesUpstream.answer(response);
+            return new ProviderResult(JsonBodies.JSON.writeValueAsBytes(answer), Usage.fromOpenAi(answer.get("usage")), answer);
+        }
         byte[] body = http.post("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), call);
         // Parsed whole, once: the output guard, the audit entry and memory read the answer too.
         JsonNode answer = http.answerObject(body);
@@ -58,6 +68,10 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
 
     @Override
     public void streamChat(ObjectNode request, UpstreamCall call, ChunkSink sink) {
+        if (responsesApi) {
+            streamResponses(request, call, sink);
+            return;
+        }
         boolean[] done = {false};
         http.postStreaming("/chat/completions", JsonBodies.JSON.writeValueAsBytes(request), call, event -> {
             if ("[DONE]".equals(event.data())) {
@@ -70,6 +84,31 @@ public final class OpenAiProvider implements ProviderClient, AutoCloseable {
             // A connection that ends without [DONE] cut the answer short; the client must not take it as whole.
             throw GatewayException.upstreamFailed(name, "stream ended before [DONE]");
         }
+    }
+
+    /** A Responses API stream, its events translated into chat chunks; it is whole once the response completed. */
+    private void streamResponses(ObjectNode request, UpstreamCall call, ChunkSink sink) {
+        ResponsesUpstream.Chunks chunks = new ResponsesUpstream.Chunks(sink::send, message -> {
+            throw GatewayException.upstreamFailed(name, message);
+        });
+        http.postStreaming("/responses", JsonBodies.JSON.writeValueAsBytes(ResponsesUpstream.request(request)), call, event -> {
+            JsonNode tree;
+            try {
+                tree = JsonBodies.JSON.readTree(event.data());
+            } catch (JacksonException e) {
+                throw GatewayException.upstreamFailed(name, "a stream event is not valid JSON");
+            }
+            chunks.event(tree);
+        });
+        if (!chunks.completed()) {
+            throw GatewayException.upstreamFailed(name, "stream ended before response.completed");
+        }
+    }
+
+    /** The Responses API has no {@code n}: each candidate is its own call. */
+    @Override
+    public boolean choosesMany() {
+        return !responsesApi;
     }
 
     @Override

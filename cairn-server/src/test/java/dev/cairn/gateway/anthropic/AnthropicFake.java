@@ -27,7 +27,7 @@ final class AnthropicFake {
 
     static AnthropicProvider provider(FakeUpstream upstream) {
         return new AnthropicProvider("claude", new GatewayProperties.Provider("anthropic", upstream.baseUrl(),
-                "sk-ant-test", Duration.ofSeconds(2), Duration.ofSeconds(10), List.of("claude-sonnet-4"), Map.of()),
+                "sk-ant-test", Duration.ofSeconds(2), Duration.ofSeconds(10), List.of("claude-sonnet-4"), Map.of(), "chat"),
                 DEFAULT_MAX_TOKENS);
     }
 
