@@ -13,7 +13,7 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The client side of a stream of named events, as Anthropic's Messages API sends them:
+ * The client side of a stream of named events, as Anthropic's Messages API and OpenAI's Responses API send them:
  * {@code event: <type>} and one {@code data:} line of compact JSON, flushed at once. Like
  * {@link SseResponse}, a failed write means the client left.
  */

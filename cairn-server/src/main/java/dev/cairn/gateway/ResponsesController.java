@@ -94,8 +94,8 @@ public class ResponsesController {
 
     /**
      * Reads and translates the request, with the earlier turns of the conversation it continues. A
-     * chain of stored responses shares one memory thread, the first response's id, unless the
-     * client names one ({@code Cairn-Thread} or {@code metadata.thread_id}).
+     * response that continues one on a memory thread the client named ({@code Cairn-Thread} or
+     * {@code metadata.thread_id}) stays on it unless it names another.
      */
     private Prepared prepare(HttpServletRequest request, Principal principal, CairnHeaders headers, String id) {
         try {
@@ -108,9 +108,10 @@ public class ResponsesController {
             boolean store = ask.store() && stored.available();
             ResponseObject frame = new ResponseObject(id, Instant.now().getEpochSecond(), chat, ask.instructions() != null,
                     ask.previousResponseId(), store);
-            String thread = headers.thread() != null || chat.path("metadata").has("thread_id") ? null
-                    : previous != null ? previous.stored().threadId()
-                    : store ? id : null;
+            // A thread only when the client named one: the chain's turns are already in the prompt, and
+            // memory's copy of them would be a second copy an erasure of the log does not reach.
+            String thread = headers.thread() != null || chat.path("metadata").has("thread_id") || previous == null ? null
+                    : previous.stored().threadId();
             return new Prepared(chat, frame, store, thread, null);
         } catch (IOException | RuntimeException e) {
             return new Prepared(null, null, false, null, e);

@@ -1,8 +1,6 @@
 package dev.cairn.gateway;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -74,7 +72,7 @@ final class ResponsesReply implements Reply {
     private final class Events implements EventStream {
 
         private final ResponseStream translation = new ResponseStream(frame);
-        private OutputStream out;
+        private final NamedSseResponse sse = new NamedSseResponse(response);
         private boolean failed;
 
         @Override
@@ -100,32 +98,11 @@ final class ResponsesReply implements Reply {
 
         @Override
         public boolean started() {
-            return out != null;
+            return sse.started();
         }
 
         private void write(List<ObjectNode> list) {
-            if (list.isEmpty()) {
-                return;
-            }
-            try {
-                if (out == null) {
-                    response.setStatus(200);
-                    response.setContentType("text/event-stream");
-                    response.setCharacterEncoding("UTF-8");
-                    response.setHeader("Cache-Control", "no-cache");
-                    response.setHeader("X-Accel-Buffering", "no");
-                    out = response.getOutputStream();
-                }
-                for (ObjectNode event : list) {
-                    out.write(("event: " + event.path("type").asString() + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-                    // Compact JSON has no line breaks: one data line.
-                    out.write(JsonBodies.JSON.writeValueAsBytes(event));
-                    out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                out.flush();
-            } catch (IOException e) {
-                throw new ClientGoneException(e);
-            }
+            list.forEach(event -> sse.send(event.path("type").asString(), event));
         }
     }
 }

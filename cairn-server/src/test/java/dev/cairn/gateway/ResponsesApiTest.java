@@ -135,10 +135,13 @@ class ResponsesApiTest extends CairnServerTest {
     }
 
     @Test
-    void previousResponseIdContinuesTheConversationOnOneMemoryThread() {
+    void previousResponseIdContinuesTheConversationOnTheMemoryThreadItNamed() {
         String key = createKey("resp-chain");
-        HttpResponse<String> first = post("/v1/responses", key, """
-                {"model":"%s","instructions":"Be terse","input":"My name is Ada"}""".formatted(MODEL));
+        HttpResponse<String> first = send(HttpRequest.newBuilder(URI.create(url("/v1/responses")))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Cairn-Thread", "ada-chat")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"%s","instructions":"Be terse","input":"My name is Ada"}""".formatted(MODEL))).build());
         String firstId = json(first).path("id").asString();
         HttpResponse<String> second = post("/v1/responses", key, """
                 {"model":"%s","previous_response_id":"%s","input":"What is my name?"}""".formatted(MODEL, firstId));
@@ -154,8 +157,9 @@ class ResponsesApiTest extends CairnServerTest {
 
         JsonNode firstData = auditData(first);
         JsonNode secondData = auditData(second);
-        assertThat(firstData.path("memory").path("thread_id").asString()).isEqualTo(firstId);
-        assertThat(secondData.path("memory").path("thread_id").asString()).isEqualTo(firstId);
+        // The thread the first response named carries on to the one that continues it.
+        assertThat(firstData.path("memory").path("thread_id").asString()).isEqualTo("ada-chat");
+        assertThat(secondData.path("memory").path("thread_id").asString()).isEqualTo("ada-chat");
         assertThat(secondData.path("responses").path("previous_response_id").asString()).isEqualTo(firstId);
     }
 
