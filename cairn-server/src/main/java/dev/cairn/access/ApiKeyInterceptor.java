@@ -57,7 +57,7 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
      * other OpenAI-compatible server, and is better told so here.
      */
     private static String bearer(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
+        String header = single(request, "Authorization");
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -72,7 +72,19 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
 
     /** A header that holds the key alone; null when it is absent or blank. */
     private static String plain(HttpServletRequest request, String name) {
-        String header = request.getHeader(name);
+        String header = single(request, name);
         return header == null || header.isBlank() ? null : header.strip();
+    }
+
+    /** A header given once; given again with another value it is refused, as two key headers are. */
+    private static String single(HttpServletRequest request, String name) {
+        java.util.Enumeration<String> values = request.getHeaders(name);
+        String first = values.hasMoreElements() ? values.nextElement() : null;
+        while (values.hasMoreElements()) {
+            if (!values.nextElement().equals(first)) {
+                throw AccessException.conflictingKeys();
+            }
+        }
+        return first;
     }
 }

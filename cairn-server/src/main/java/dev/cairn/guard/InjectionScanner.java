@@ -112,7 +112,11 @@ public final class InjectionScanner implements Scanner {
     public static final String LEARNED = "learned";
     /** Model scores below this are not findings: they would fill the audit with near-certain negatives. */
     static final double LEARNED_FLOOR = 0.5;
-    /** Texts of fewer words are left to the rules: one or two words say too little for the model to judge. */
+    /**
+     * Texts of fewer words (runs of letters and digits; the marks the model also reads do not count)
+     * are left to the rules: a few words say too little for the model to judge, and a short JSON
+     * value such as a tool's {@code {"temp":20}} is mostly marks, which alone scored as an injection.
+     */
     static final int LEARNED_MIN_WORDS = 5;
     /** How many of the words and word pairs that weighed most a learned finding names. */
     static final int LEARNED_EVIDENCE = 5;
@@ -143,6 +147,20 @@ public final class InjectionScanner implements Scanner {
         return NAME;
     }
 
+    /** Whether {@code text} has at least {@code n} runs of letters or digits; reads only as far as it must. */
+    static boolean hasWords(CharSequence text, int n) {
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length() && words < n; i++) {
+            boolean letter = Character.isLetterOrDigit(text.charAt(i));
+            if (letter && !inWord) {
+                words++;
+            }
+            inWord = letter;
+        }
+        return words >= n;
+    }
+
     @Override
     public List<Finding> scan(String text, Direction direction) {
         ReadingView view = ReadingView.of(text);
@@ -152,7 +170,7 @@ public final class InjectionScanner implements Scanner {
             // paragraphs on their own was tried and dropped: on templates held out of training it
             // flagged harmless paragraphs of longer documents.
             TextFeatures features = TextFeatures.of(view.text);
-            double p = features.words() < LEARNED_MIN_WORDS ? 0 : model.probability(features);
+            double p = !hasWords(view.text, LEARNED_MIN_WORDS) ? 0 : model.probability(features);
             String scored = view.text;
             if (features.words() >= TextFeatures.MAX_WORDS) {
                 // The features stop at the first 4,096 words: an injection at the end of a long

@@ -55,5 +55,8 @@ class KeyHeadersTest extends CairnServerTest {
         refused(models("x-api-key", key, "api-key", randomKey()), "conflicting_api_keys");
         // Even when the other is no valid key: which key was meant is not Cairn's to guess.
         refused(models("Authorization", "Bearer " + key, "x-api-key", "junk"), "conflicting_api_keys");
+        // One header given twice is two keys as well, whichever comes first.
+        refused(models("Authorization", "Bearer " + key, "Authorization", "Bearer " + randomKey()), "conflicting_api_keys");
+        refused(models("Authorization", "Bearer " + randomKey(), "Authorization", "Bearer " + key), "conflicting_api_keys");
     }
 }

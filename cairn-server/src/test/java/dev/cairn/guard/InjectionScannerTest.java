@@ -87,4 +87,14 @@ class InjectionScannerTest {
     void ordinaryRequestsWithTriggerWordsPass(String text) {
         assertThat(scan(text)).isEmpty();
     }
+
+    @Test
+    void shortJsonValuesAsToolsReturnThemAreLeftToTheRulesNotScoredByTheModel() {
+        InjectionScanner scanner = new InjectionScanner(dev.cairn.guard.learned.InjectionModel.shipped());
+        for (String json : new String[] {"{\"a\":1}", "{\"temp\":20}", "{\"answer\": \"yes\", \"confidence\": \"high\"}"}) {
+            assertThat(scanner.scan(json, Scanner.Direction.INPUT)).as(json).isEmpty();
+        }
+        assertThat(InjectionScanner.hasWords("{\"a\":1,\"b\":2}", 5)).isFalse();
+        assertThat(InjectionScanner.hasWords("one two three four five", 5)).isTrue();
+    }
 }

@@ -122,7 +122,8 @@ final class ReferenceInjectionScanner implements Scanner {
             // paragraphs on their own was tried and dropped: on templates held out of training it
             // flagged harmless paragraphs of longer documents.
             TextFeatures features = TextFeatures.of(view.text);
-            double p = features.words() < LEARNED_MIN_WORDS ? 0 : model.probability(features);
+            long words = java.util.regex.Pattern.compile("[\\p{L}\\p{Nd}]+").matcher(view.text).results().count();
+            double p = words < LEARNED_MIN_WORDS ? 0 : model.probability(features);
             if (p >= LEARNED_FLOOR) {
                 findings.add(new Finding(NAME, LEARNED, p, new Span(0, text.length())));
             }
