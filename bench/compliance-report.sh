@@ -74,7 +74,7 @@ while [ "$logged" -lt "$ROWS" ]; do
   echo "logged $logged of $ROWS interactions" >&2
 done
 kill "$cairn_pid"; wait "$cairn_pid" 2>/dev/null || true; cairn_pid=
-to=$(date -u -d '+1 minute' +%FT%TZ)
+sleep 1; to=$(date -u +%FT%TZ)   # a period that has ended: every interaction logged is in it
 
 # 2. The reports, with the heap capped.
 start_cairn "$PORT" "$work/data" "$work/cairn.yaml" "$work/cairn.log" \

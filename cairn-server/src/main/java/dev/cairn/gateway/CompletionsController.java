@@ -1,10 +1,7 @@
 package dev.cairn.gateway;
 
-import dev.cairn.access.Principal;
-import dev.cairn.limits.ClientPeer;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlatformProperties;
-import dev.cairn.platform.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,8 +27,7 @@ public class CompletionsController {
     @PostMapping("/v1/completions")
     void completions(HttpServletRequest request, HttpServletResponse response) {
         CompletionsReply reply = new CompletionsReply(new ServletReply(response));
-        Caller caller = Caller.client(Principal.of(request), (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE),
-                ClientPeer.of(request)).through("completions");
+        Caller caller = GatewayController.caller(request).through("completions");
         pipeline.chatCompletion(caller, CairnHeaders.read(request::getHeader),
                 () -> reply.chatBody(JsonBodies.read(request, maxBodyBytes)), reply);
     }

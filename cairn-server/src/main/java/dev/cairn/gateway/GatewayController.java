@@ -51,7 +51,8 @@ public class GatewayController {
         return () -> JsonBodies.read(request, maxBodyBytes);
     }
 
-    private static Caller caller(HttpServletRequest request) {
+    /** The caller of a request at any of the gateway's edges: its key's principal, trace and address. */
+    static Caller caller(HttpServletRequest request) {
         return Caller.client(Principal.of(request), (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE),
                 ClientPeer.of(request));
     }

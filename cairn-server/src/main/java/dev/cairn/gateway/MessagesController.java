@@ -6,10 +6,8 @@ import dev.cairn.access.Principal;
 import dev.cairn.gateway.messages.MessagesReply;
 import dev.cairn.gateway.messages.MessagesRequest;
 import dev.cairn.gateway.routing.Routing;
-import dev.cairn.limits.ClientPeer;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlatformProperties;
-import dev.cairn.platform.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -48,7 +46,7 @@ public class MessagesController {
             reply.asked(asked);
             return JsonBodies.JSON.writeValueAsBytes(asked.chat());
         };
-        pipeline.chatCompletion(caller(request).through("messages"), CairnHeaders.read(request::getHeader), body, reply);
+        pipeline.chatCompletion(GatewayController.caller(request).through("messages"), CairnHeaders.read(request::getHeader), body, reply);
     }
 
     /**
@@ -65,8 +63,4 @@ public class MessagesController {
         return JsonBodies.JSON.createObjectNode().put("input_tokens", tokens.prompt(chat));
     }
 
-    private static Caller caller(HttpServletRequest request) {
-        return Caller.client(Principal.of(request), (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE),
-                ClientPeer.of(request));
-    }
 }

@@ -57,12 +57,7 @@ final class NamedSseResponse implements EventWriter {
 
     private OutputStream open() throws IOException {
         if (out == null) {
-            response.setStatus(200);
-            response.setContentType("text/event-stream");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no");
-            out = response.getOutputStream();
+            out = SseResponse.start(response);
         }
         return out;
     }

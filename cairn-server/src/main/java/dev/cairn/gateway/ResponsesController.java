@@ -8,11 +8,9 @@ import dev.cairn.access.Principal;
 import dev.cairn.gateway.responses.ResponseObject;
 import dev.cairn.gateway.responses.ResponsesRequest;
 import dev.cairn.gateway.responses.StoredResponses;
-import dev.cairn.limits.ClientPeer;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlatformProperties;
-import dev.cairn.platform.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -120,8 +118,7 @@ public class ResponsesController {
 
     /** The caller, its audit entry saying it came through this API and, once read, which response it is. */
     private static Caller caller(HttpServletRequest request, Prepared prepared) {
-        Caller caller = Caller.client(Principal.of(request), (TraceContext) request.getAttribute(TraceContext.REQUEST_ATTRIBUTE),
-                ClientPeer.of(request)).through("responses");
+        Caller caller = GatewayController.caller(request).through("responses");
         if (prepared.frame() != null) {
             ObjectNode responses = caller.auditData().putObject("responses");
             responses.put("id", prepared.frame().id());

@@ -71,13 +71,18 @@ final class SseResponse implements Reply.EventStream {
 
     private OutputStream open() throws IOException {
         if (out == null) {
-            response.setStatus(200);
-            response.setContentType("text/event-stream");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no");
-            out = response.getOutputStream();
+            out = start(response);
         }
         return out;
+    }
+
+    /** Starts a stream of server-sent events: status and headers, unbuffered by proxies; its body. */
+    static OutputStream start(HttpServletResponse response) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        return response.getOutputStream();
     }
 }
