@@ -59,7 +59,7 @@ public class ApiKeyService {
     public CreatedKey create(String workspace, String name, Role role, List<String> allowedModels, String actorKeyId) {
         requireText("workspace", workspace);
         PlainIds.workspace(workspace.strip(), "workspace");
-        requireText("name", name);
+        checkName(name);
         String secret = ApiKeySecrets.newSecret();
         ApiKey key = store(secret, workspace, name, role, allowedModels);
         try {
@@ -165,6 +165,27 @@ public class ApiKeyService {
     void close() {
         toucher.shutdown();
         flushTouches();
+    }
+
+    /** The longest key name; a name is a label for people, read in lists and in the audit log. */
+    static final int MAX_NAME_LENGTH = 100;
+
+    /**
+     * A key's name is shown to people (key lists, the audit log), so it may hold no control
+     * character (NUL, escape sequences) and no invisible format character (a right-to-left
+     * override or isolate, a zero-width space) that would make it read as something it is not.
+     */
+    private static void checkName(String name) {
+        requireText("name", name);
+        if (name.strip().length() > MAX_NAME_LENGTH) {
+            throw AccessException.invalidField("name", "'name' is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        int bad = name.codePoints().filter(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT)
+                .findFirst().orElse(-1);
+        if (bad >= 0) {
+            throw AccessException.invalidField("name", "'name' contains the invisible or control character U+%04X; names are plain text"
+                    .formatted(bad));
+        }
     }
 
     private static void requireText(String field, String value) {

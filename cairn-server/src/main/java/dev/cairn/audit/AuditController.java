@@ -12,6 +12,8 @@ import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.TileHashSource;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PageLimit;
+import dev.cairn.platform.PlainIds;
+import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -112,6 +114,18 @@ public class AuditController {
         return json;
     }
 
+    /** The longest subject name erasure accepts; longer ones were never a subject any request named. */
+    static final int MAX_SUBJECT_LENGTH = 256;
+
+    private static String checkedSubject(String subject) {
+        if (subject == null || subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH
+                || subject.codePoints().anyMatch(Character::isISOControl)) {
+            throw RequestException.invalid("invalid_subject", "subject",
+                    "A subject is 1 to " + MAX_SUBJECT_LENGTH + " characters, none of them control characters");
+        }
+        return subject;
+    }
+
     /**
      * Erases a data subject: destroys its keys, so its sealed content can never be read again, and
      * records the erasure; then every {@link ErasureParticipant} removes its copies, and the result
@@ -125,8 +139,9 @@ public class AuditController {
         if (!principal.admin()) {
             throw AuditException.forbidden("Erasing a data subject needs an admin key");
         }
-        String scope = workspace == null || workspace.isBlank() ? principal.workspace() : workspace;
-        String subjectId = masterKey.subjectId(scope, subject);
+        // Both go into the permanent log: a NUL or five thousand characters there can never be taken back.
+        String scope = workspace == null || workspace.isBlank() ? principal.workspace() : PlainIds.workspace(workspace, "workspace");
+        String subjectId = masterKey.subjectId(scope, checkedSubject(subject));
         List<String> destroyed = subjectKeys.erase(subjectId);
         ObjectNode data = JsonBodies.JSON.createObjectNode();
         data.put("subject", subjectId);

@@ -3,17 +3,21 @@ package dev.cairn.memory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
+import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,8 +51,11 @@ public class MemoryController {
     private final Ingestion ingestion;
     private final MemoryProperties.Recall recallConfig;
     private final long maxBodyBytes;
+    private final ApplicationEventPublisher events;
 
-    public MemoryController(MemoryService memory, HybridRecall recall, Ingestion ingestion, MemoryProperties memoryConfig, PlatformProperties platform) {
+    public MemoryController(MemoryService memory, HybridRecall recall, Ingestion ingestion, MemoryProperties memoryConfig,
+                            PlatformProperties platform, ApplicationEventPublisher events) {
+        this.events = events;
         this.memory = memory;
         this.recall = recall;
         this.ingestion = ingestion;
@@ -106,7 +113,13 @@ public class MemoryController {
     @DeleteMapping("/workspaces/{id}")
     ObjectNode deleteWorkspace(HttpServletRequest request, @PathVariable String id) {
         workspaceAccess(request, id);
-        memory.deleteWorkspace(id);
+        MemoryRepository.Removed removed = memory.deleteWorkspace(id);
+        // Deleting memory destroys what a regulator may later ask about: the log keeps that it happened, never the content.
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("workspace_id", id);
+        details.put("threads_deleted", removed.threads());
+        details.put("items_deleted", removed.items());
+        events.publishEvent(new AdminAction("memory.workspace.deleted", id, Principal.of(request).keyId(), details));
         return deleted(id, "memory.workspace");
     }
 
@@ -158,6 +171,8 @@ public class MemoryController {
     @DeleteMapping("/threads/{id}")
     ObjectNode deleteThread(HttpServletRequest request, @PathVariable String id) {
         int items = memory.deleteThread(workspace(request), id);
+        events.publishEvent(new AdminAction("memory.thread.deleted", workspace(request), Principal.of(request).keyId(),
+                Map.of("thread_id", id, "items_deleted", items)));
         ObjectNode json = deleted(id, "memory.thread");
         json.put("items_deleted", items);
         return json;
@@ -218,7 +233,13 @@ public class MemoryController {
 
     @DeleteMapping("/items/{id}")
     ObjectNode deleteItem(HttpServletRequest request, @PathVariable String id) {
-        memory.deleteItem(workspace(request), id);
+        MemoryItem item = memory.deleteItem(workspace(request), id);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("item_id", id);
+        details.put("thread_id", item.threadId());
+        details.put("kind", item.kind().wireName());
+        details.put("items_deleted", 1);
+        events.publishEvent(new AdminAction("memory.item.deleted", workspace(request), Principal.of(request).keyId(), details));
         return deleted(id, "memory.item");
     }
 

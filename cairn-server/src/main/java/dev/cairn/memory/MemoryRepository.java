@@ -66,10 +66,15 @@ public class MemoryRepository {
     }
 
     /** Deletes the workspace's items, threads and settings. */
-    public void deleteWorkspace(String id) {
-        jdbc.sql("DELETE FROM memory_items WHERE workspace = ?").param(id).update();
-        jdbc.sql("DELETE FROM memory_threads WHERE workspace = ?").param(id).update();
+    /** What deleting a workspace's memory removed: its threads and items (the counts the audit entry records). */
+    public record Removed(int threads, int items) {
+    }
+
+    public Removed deleteWorkspace(String id) {
+        int items = jdbc.sql("DELETE FROM memory_items WHERE workspace = ?").param(id).update();
+        int threads = jdbc.sql("DELETE FROM memory_threads WHERE workspace = ?").param(id).update();
         jdbc.sql("DELETE FROM memory_workspaces WHERE id = ?").param(id).update();
+        return new Removed(threads, items);
     }
 
     // --- threads ---------------------------------------------------------------------------------

@@ -71,11 +71,12 @@ public class MemoryService {
         return repository.workspace(id).orElseThrow();
     }
 
-    public void deleteWorkspace(String id) {
+    public MemoryRepository.Removed deleteWorkspace(String id) {
         List<String> threads = repository.threadIds(id);
-        transactions.executeWithoutResult(status -> repository.deleteWorkspace(id));
+        MemoryRepository.Removed removed = transactions.execute(status -> repository.deleteWorkspace(id));
         vectors.invalidate(id);
         threads.forEach(thread -> windows.forget(id, thread));
+        return removed;
     }
 
     // --- threads ---------------------------------------------------------------------------------
@@ -280,11 +281,13 @@ public class MemoryService {
         return updated;
     }
 
-    public void deleteItem(String workspace, String id) {
+    /** Deletes the item; answers it as it was, for the audit entry's ids. */
+    public MemoryItem deleteItem(String workspace, String id) {
         MemoryItem item = item(workspace, id);
         repository.deleteItem(workspace, id);
         vectors.invalidate(workspace);
         forgetWindows(workspace, item, item);
+        return item;
     }
 
     private void forgetWindows(String workspace, MemoryItem before, MemoryItem after) {

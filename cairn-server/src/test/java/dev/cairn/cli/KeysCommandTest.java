@@ -72,6 +72,24 @@ class KeysCommandTest {
     }
 
     @Test
+    void aNameWithAControlOrBidiOverrideCharacterIsRefusedWithAClearMessage() {
+        for (String name : new String[] {"lap\u0000top", "admin\u202Egpj.exe", "x".repeat(101)}) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+            Run created;
+            try {
+                created = run("keys", "create", "--data-dir", dataDir.toString(), "--workspace", "team", "--name", name);
+            } finally {
+                System.setErr(original);
+            }
+            assertThat(created.exit()).isEqualTo(1);
+            assertThat(created.stdout()).isEmpty();
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("cairn keys create: 'name'");
+        }
+    }
+
+    @Test
     void missingOptionsAndUnknownKeysFail() {
         assertThat(run("keys", "create", "--data-dir", dataDir.toString(), "--name", "x").exit()).isNotZero();
         Run unknown = run("keys", "revoke", "--data-dir", dataDir.toString(), "key_nope");
