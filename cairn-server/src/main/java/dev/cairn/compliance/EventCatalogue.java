@@ -40,7 +40,10 @@ final class EventCatalogue {
             Map.entry("dataset.rows_erased", "Rows taken out of a dataset version after an erasure, with their leaf hashes"),
             Map.entry("training.completed", "A reward model trained: dataset, settings, privacy spent, metrics, model card"),
             Map.entry("privacy.charged", "Privacy budget spent by a computation, per dataset and annotator"),
-            Map.entry("compliance.report", "A compliance report generated: its kind, period and digest"));
+            Map.entry("compliance.report", "A compliance report generated: its kind, period and digest"),
+            Map.entry("memory.item.deleted", "A memory item deleted, with its thread (no content)"),
+            Map.entry("memory.thread.deleted", "A memory thread deleted, with how many items it held"),
+            Map.entry("memory.workspace.deleted", "A workspace's memory deleted, with how many threads and items"));
 
     private EventCatalogue() {
     }
