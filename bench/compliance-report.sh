@@ -29,12 +29,7 @@ HEAP=${HEAP:-256m}
 bench_workdir compliance-report
 
 now() { date +%s.%N; }
-peak_heap_mib() {   # FROM: largest heap occupancy before a collection in GC log lines FROM on, in MiB
-  tail -n +"$1" "$work/gc.log" | grep -oE '[0-9]+[KMG]->[0-9]+[KMG]\([0-9]+[KMG]\)' | sed 's/->.*//' | awk '
-    { u = substr($0, length($0)); n = substr($0, 1, length($0) - 1) + 0
-      m = (u == "K") ? n / 1024 : (u == "G") ? n * 1024 : n; if (m > max) max = m }
-    END { printf "%.0f\n", max + 0 }'
-}
+peak_heap_mib() { gc_heap_mib "$work/gc.log" "$1" 1; }   # FROM: largest heap in use before a collection, in MiB
 
 cat > "$work/cairn.yaml" <<YAML
 cairn: {}

@@ -37,15 +37,7 @@ api() {   # METHOD PATH [BODY]: the answer's body; fails on a status other than 
     ${3:+-d "$3"}
 }
 now() { date +%s.%N; }
-# Largest heap occupancy in GC log lines FROM (1-based) on, in MiB, from "123M->45M(256M)": before a
-# collection (WHICH 1: the peak in use, garbage included) or after it (WHICH 2: what stayed live).
-heap_mib() {   # FROM WHICH
-  tail -n +"$1" "$work/gc.log" | grep -oE '[0-9]+[KMG]->[0-9]+[KMG]\([0-9]+[KMG]\)' | sed 's/(.*//' | awk -F'->' -v which="$2" '
-    { v = $which; u = substr(v, length(v)); n = substr(v, 1, length(v) - 1) + 0
-      m = (u == "K") ? n / 1024 : (u == "G") ? n * 1024 : n; if (m > max) max = m }
-    END { printf "%.0f\n", max + 0 }'
-}
-peak_heap_mib() { echo "$(heap_mib "$1" 1)/$(heap_mib "$1" 2)"; }   # FROM: "peak in use/largest live after GC"
+peak_heap_mib() { echo "$(gc_heap_mib "$work/gc.log" "$1" 1)/$(gc_heap_mib "$work/gc.log" "$1" 2)"; }   # FROM: "peak in use/largest live after GC"
 gc_lines() { wc -l < "$work/gc.log"; }
 
 # Logging the interactions is not what is measured: LOAD_DURABILITY (default async) lets the audit

@@ -116,3 +116,13 @@ bench_workdir() {   # NAME
   cairn_pid=
   trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "$cairn_pid" ] && wait "$cairn_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 }
+
+# Largest heap occupancy in a JVM GC log (-Xlog:gc) from line FROM (1-based) on, in MiB, from
+# "123M->45M(256M)": before a collection (WHICH 1: the peak in use, garbage included) or after it
+# (WHICH 2: what stayed live).
+gc_heap_mib() {   # GC_LOG FROM WHICH
+  tail -n +"$2" "$1" | grep -oE '[0-9]+[KMG]->[0-9]+[KMG]\([0-9]+[KMG]\)' | sed 's/(.*//' | awk -F'->' -v which="$3" '
+    { v = $which; u = substr(v, length(v)); n = substr(v, 1, length(v) - 1) + 0
+      m = (u == "K") ? n / 1024 : (u == "G") ? n * 1024 : n; if (m > max) max = m }
+    END { printf "%.0f\n", max + 0 }'
+}

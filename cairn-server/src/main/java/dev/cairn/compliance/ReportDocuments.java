@@ -2,6 +2,7 @@ package dev.cairn.compliance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,7 +17,9 @@ import org.apache.pdfbox.pdmodel.common.PDNameTreeNode;
 import org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification;
 import org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Takes the report back out of a report file, whichever of its three forms the file is: the JSON
@@ -68,7 +71,7 @@ public final class ReportDocuments {
      */
     public static boolean showsOnly(byte[] file, JsonNode report) {
         if (startsWith(file, PDF_MAGIC)) {
-            return java.util.Arrays.equals(file, ReportPdf.render(report));
+            return Arrays.equals(file, ReportPdf.render(report));
         }
         String text = new String(file, StandardCharsets.UTF_8);
         return text.stripLeading().startsWith("{") || text.equals(ReportHtml.render(report));
@@ -130,8 +133,8 @@ public final class ReportDocuments {
     }
 
     /** Refuses a member given twice: a reader and a verifier could each take another of the two. */
-    private static final tools.jackson.databind.ObjectReader STRICT = JsonBodies.JSON.reader()
-            .with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT = JsonBodies.JSON.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     private static JsonNode parse(byte[] json, String where) {
         try {

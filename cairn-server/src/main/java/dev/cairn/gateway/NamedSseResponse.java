@@ -5,11 +5,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 import dev.cairn.gateway.messages.EventWriter;
-import dev.cairn.platform.JsonBodies;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.exc.JacksonIOException;
-import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,11 +18,6 @@ final class NamedSseResponse implements EventWriter {
 
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    /** Straight into the response: the event is flushed once, whole, and the response stays open. */
-    private static final ObjectWriter WRITER = JsonBodies.JSON.writer()
-            .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .without(StreamWriteFeature.FLUSH_PASSED_TO_STREAM);
 
     private final HttpServletResponse response;
     private OutputStream out;
@@ -42,8 +34,8 @@ final class NamedSseResponse implements EventWriter {
             stream.write(type.getBytes(StandardCharsets.US_ASCII));
             stream.write(DATA);
             // Compact JSON has no line breaks: one data line.
-            WRITER.writeValue(stream, data);
-            stream.write(END);
+            SseResponse.WRITER.writeValue(stream, data);
+            stream.write(SseResponse.END);
             stream.flush();
         } catch (IOException | JacksonIOException e) {
             throw new ClientGoneException(e);

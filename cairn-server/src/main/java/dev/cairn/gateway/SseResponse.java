@@ -19,10 +19,10 @@ import tools.jackson.databind.ObjectWriter;
 final class SseResponse implements Reply.EventStream {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     /** Straight into the response: the event is flushed once, whole, and the response stays open. */
-    private static final ObjectWriter WRITER = JsonBodies.JSON.writer()
+    static final ObjectWriter WRITER = JsonBodies.JSON.writer()
             .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .without(StreamWriteFeature.FLUSH_PASSED_TO_STREAM);
 

@@ -3,15 +3,9 @@ package dev.cairn.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
-import java.util.UUID;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.cairn.support.TestDatabases;
-import org.flywaydb.core.Flyway;
+import dev.cairn.support.MigrationDatabase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,22 +24,9 @@ class DatasetBuildMigrationTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aVersionLeftBuildingByAnInRequestBuildIsFailedAndABuiltOneKept(String vendor) throws Exception {
-        String schema = "cairn_v12_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        HikariConfig config = new HikariConfig();
-        if (vendor.equals("sqlite")) {
-            config.setJdbcUrl("jdbc:sqlite:" + dir.resolve("v12.db"));
-        } else {
-            try (Connection c = DriverManager.getConnection(TestDatabases.POSTGRES_URL)) {
-                c.createStatement().execute("CREATE SCHEMA " + schema);
-            }
-            String url = TestDatabases.POSTGRES_URL;
-            config.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        }
-        config.setMaximumPoolSize(2);
-        try (HikariDataSource dataSource = new HikariDataSource(config)) {
-            String locations = "classpath:db/migration/" + vendor;
-            Flyway.configure().dataSource(dataSource).locations(locations).target("11").load().migrate();
-            JdbcClient jdbc = JdbcClient.create(dataSource);
+        try (MigrationDatabase database = MigrationDatabase.create(vendor, dir)) {
+            database.migrate("11");
+            JdbcClient jdbc = database.jdbc();
             for (String[] version : List.of(new String[] {"ds_half", "building"}, new String[] {"ds_done", "built"})) {
                 jdbc.sql("INSERT INTO datasets (id, workspace, key_id, filter, state, row_count, skipped, feedback_count, "
                                 + "checkpoint_size, checkpoint_note, created_at) VALUES (?, 'ws', NULL, '{}', ?, 1, 0, 0, 10, 'note', 0)")
@@ -54,7 +35,7 @@ class DatasetBuildMigrationTest {
                         .params(version[0], new byte[] {'{', '}'}).update();
             }
 
-            Flyway.configure().dataSource(dataSource).locations(locations).load().migrate();
+            database.migrate(null);
 
             assertThat(jdbc.sql("SELECT state || ' ' || error_code FROM datasets WHERE id = 'ds_half'").query(String.class).single())
                     .isEqualTo("failed build_interrupted");
@@ -64,12 +45,6 @@ class DatasetBuildMigrationTest {
             assertThat(jdbc.sql("SELECT state FROM datasets WHERE id = 'ds_done'").query(String.class).single()).isEqualTo("built");
             assertThat(jdbc.sql("SELECT COUNT(*) FROM dataset_rows WHERE dataset_id = 'ds_done'").query(Long.class).single()).isOne();
             assertThat(jdbc.sql("SELECT scanned_through FROM datasets WHERE id = 'ds_done'").query(Long.class).single()).isEqualTo(-1);
-        } finally {
-            if (vendor.equals("postgresql")) {
-                try (Connection c = DriverManager.getConnection(TestDatabases.POSTGRES_URL)) {
-                    c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                }
-            }
         }
     }
 }
