@@ -16,7 +16,6 @@ import dev.cairn.audit.LogIdentity;
 import dev.cairn.audit.MasterKey;
 import dev.cairn.audit.SubjectKeys;
 import dev.cairn.datasets.DatasetBundleWriter;
-import dev.cairn.gateway.ConfigurationRecorder;
 import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.PlatformProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,7 +27,6 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 final class OfflineAudit implements AutoCloseable {
 
-    private final OfflineSettings settings;
     private final AuditProperties config;
     private final PlatformProperties platform;
     private final OfflineDatabase database;
@@ -37,7 +35,6 @@ final class OfflineAudit implements AutoCloseable {
     private final Deque<Runnable> stops = new ArrayDeque<>();
 
     private OfflineAudit(OfflineSettings settings, OfflineDatabase database) {
-        this.settings = settings;
         this.config = settings.audit();
         this.platform = settings.platform();
         this.database = database;
@@ -55,13 +52,13 @@ final class OfflineAudit implements AutoCloseable {
 
     /**
      * The event publisher of the services a command builds: it records their admin actions, as the
-     * server's does. The configuration is recorded first when it differs from the last recorded, as
-     * at the server's start, since these entries are written under it.
+     * server's does. Unlike the server's start it records no configuration: a command configures
+     * nothing that serves requests (its settings, often just the defaults, are not the server's),
+     * so an {@code admin.config.changed} entry from it would claim a change that did not happen.
      */
     ApplicationEventPublisher adminActions() {
         MasterKey masterKey = new MasterKey(config, platform);
         AuditLog log = new AuditLog(sequencer, SubjectKeys.create(database.jdbc(), masterKey), masterKey, config);
-        new ConfigurationRecorder(settings.gateway(), settings.pricing(), platform, config, log, repository).recordIfChanged();
         AdminActionRecorder recorder = new AdminActionRecorder(log);
         return event -> {
             if (!(event instanceof AdminAction action)) {

@@ -25,7 +25,7 @@ class AuditCliTest {
     @Test
     void exportsABundleThatVerifiesOfflineUntilAByteChanges() throws Exception {
         Path data = dir.resolve("data");
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             assertThat(run("keys", "create", "--data-dir", data.toString(), "--workspace", "w", "--name", "k" + i).exit()).isZero();
         }
         CliRun vkey = run("log", "vkey", "--data-dir", data.toString());
@@ -37,7 +37,7 @@ class AuditCliTest {
         Path bundle = dir.resolve("bundle");
         CliRun export = run("export", "audit", "--data-dir", data.toString(), "--out", bundle.toString());
         assertThat(export.exit()).as(export.stderr()).isZero();
-        assertThat(export.stdout()).contains("exported 4 of 4 entries"); // three keys and the configuration
+        assertThat(export.stdout()).contains("exported 4 of 4 entries"); // four keys (a command records no configuration)
         Path state = dir.resolve("witness.checkpoint");
 
         CliRun verified = run("verify", "--dir", bundle.toString(), "--vkey", vkey.stdout().strip(), "--state", state.toString(), "--entry", "2");
@@ -57,7 +57,7 @@ class AuditCliTest {
 
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("cairn.db"));
              PreparedStatement update = db.prepareStatement(
-                     "UPDATE audit_entries SET data = REPLACE(data, 'k1', 'kX') WHERE idx = 2")) {
+                     "UPDATE audit_entries SET data = REPLACE(data, 'k2', 'kX') WHERE idx = 2")) {
             update.executeUpdate();
         }
         Path second = dir.resolve("bundle-after-db-change");

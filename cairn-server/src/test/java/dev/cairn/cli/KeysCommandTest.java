@@ -60,6 +60,16 @@ class KeysCommandTest {
     }
 
     @Test
+    void aKeyCommandRecordsItsActionButNoConfigurationChange() {
+        assertThat(run("keys", "create", "--data-dir", dataDir.toString(), "--workspace", "team", "--name", "ci").exit()).isZero();
+        try (var db = new com.zaxxer.hikari.HikariDataSource()) {
+            db.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("cairn.db"));
+            var types = JdbcClient.create(db).sql("SELECT type FROM audit_entries ORDER BY idx").query(String.class).list();
+            assertThat(types).contains("admin.key.created").doesNotContain("admin.config.changed");
+        }
+    }
+
+    @Test
     void anAnnotatorKeyIsCreatedWithItsRole() {
         Run created = run("keys", "create", "--data-dir", dataDir.toString(), "--workspace", "team", "--name", "rater", "--annotator");
         assertThat(created.exit()).isZero();
