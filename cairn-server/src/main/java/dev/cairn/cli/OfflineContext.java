@@ -56,7 +56,7 @@ final class OfflineContext implements AutoCloseable {
 
     /** The log's name and signing key; needs no database. */
     LogIdentity logIdentity() {
-        return new LogIdentity(settings.audit(), settings.platform());
+        return new LogIdentity(settings.audit(), settings.keyFiles());
     }
 
     AuditExporter auditExporter() {

@@ -12,6 +12,7 @@ import java.util.List;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.cairn.platform.OwnerOnlyFiles;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -107,7 +108,7 @@ public final class LocalEmbedder implements Embedder {
 
     private OrtSession createSession(OrtEnvironment environment, OrtSession.SessionOptions options)
             throws IOException, OrtException {
-        Files.createDirectories(scratchDir);
+        OwnerOnlyFiles.createDirectories(scratchDir);
         Path file = Files.createTempFile(scratchDir, MODEL + "-", ".onnx");
         try {
             try (InputStream in = resource(MODEL_FILE)) {

@@ -101,9 +101,9 @@ class KeysSealedCheckTest {
             new SecureRandom().nextBytes(other);
             // What a server started with a new master key over the same database would hold.
             MasterKey replaced = new MasterKey(Settings.bind("cairn.audit", AuditProperties.class,
-                    Settings.of("cairn.audit.master-key", Base64.getEncoder().encodeToString(other))), fixture.platform);
+                    Settings.of("cairn.audit.master-key", Base64.getEncoder().encodeToString(other))), fixture.keyFiles);
 
-            CheckResult result = new KeysSealedCheck(fixture.audit, fixture.platform,
+            CheckResult result = new KeysSealedCheck(fixture.audit, fixture.keyFiles, fixture.platform, fixture.database,
                     SubjectKeys.create(fixture.jdbc, replaced), apiKeys(fixture)).check();
 
             assertThat(result.passed()).isFalse();
@@ -127,7 +127,8 @@ class KeysSealedCheckTest {
     }
 
     private static CheckResult check(StatusCheckFixture fixture) {
-        return new KeysSealedCheck(fixture.audit, fixture.platform, fixture.subjectKeys, apiKeys(fixture)).check();
+        return new KeysSealedCheck(fixture.audit, fixture.keyFiles, fixture.platform, fixture.database, fixture.subjectKeys,
+                apiKeys(fixture)).check();
     }
 
     private static ApiKeyRepository apiKeys(StatusCheckFixture fixture) {
