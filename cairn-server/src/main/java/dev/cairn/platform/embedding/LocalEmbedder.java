@@ -2,10 +2,10 @@ package dev.cairn.platform.embedding;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,8 +111,9 @@ public final class LocalEmbedder implements Embedder {
         OwnerOnlyFiles.createDirectories(scratchDir);
         Path file = Files.createTempFile(scratchDir, MODEL + "-", ".onnx");
         try {
-            try (InputStream in = resource(MODEL_FILE)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            // Written into the temp file as made (0600): Files.copy would replace it with a new one under the umask.
+            try (InputStream in = resource(MODEL_FILE); OutputStream out = OwnerOnlyFiles.newOutputStream(file)) {
+                in.transferTo(out);
             }
             // ONNX Runtime reads the file itself and keeps no reference to it once the session exists.
             return environment.createSession(file.toString(), options);

@@ -62,6 +62,48 @@ class KeysSealedCheckTest {
     }
 
     @Test
+    void reportsTheModesOfTheDataDirAndTheDatabaseAndFailsNamingWhatOthersCanOpen() throws Exception {
+        try (StatusCheckFixture fixture = StatusCheckFixture.open(dir)) {
+            CheckResult owned = check(fixture);
+            assertThat(owned.passed()).as(owned.reason()).isTrue();
+            assertThat(owned.observed().path("data_dir").asString()).isEqualTo(dir.toString());
+            assertThat(owned.observed().path("data_dir_mode").asString()).isEqualTo("0700");
+            assertThat(owned.observed().path("database_file").asString()).isEqualTo(dir.resolve("cairn.db").toString());
+            assertThat(owned.observed().path("database_mode").asString()).isEqualTo("0600");
+            assertThat(owned.observed().path("data_dir_open_to_others").asLong()).isZero();
+            assertThat(owned.observed().path("keys_wrapped").asBoolean()).isFalse();
+            assertThat(owned.observed().path("master_key_wrapped").asBoolean()).isFalse();
+
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(dir.resolve("cairn.db"), PosixFilePermissions.fromString("rw-r--r--"));
+            CheckResult open = check(fixture);
+
+            assertThat(open.passed()).isFalse();
+            assertThat(open.observed().path("data_dir_mode").asString()).isEqualTo("0755");
+            assertThat(open.observed().path("database_mode").asString()).isEqualTo("0644");
+            assertThat(open.observed().path("data_dir_open_to_others").asLong()).isEqualTo(2);
+            assertThat(open.reason()).contains("2 directories and files of the data dir or the database can be opened by others")
+                    .contains(dir.resolve("cairn.db").toString()).contains("chmod -R go-rwx " + dir);
+        }
+    }
+
+    @Test
+    void reportsKeyFilesWrappedWhenAWrappingKeyIsConfigured() {
+        byte[] wrapping = new byte[32];
+        new SecureRandom().nextBytes(wrapping);
+        try (StatusCheckFixture fixture = StatusCheckFixture.open(dir,
+                "cairn.keys.wrapping-key", Base64.getEncoder().encodeToString(wrapping))) {
+            CheckResult result = check(fixture);
+
+            assertThat(result.passed()).as(result.reason()).isTrue();
+            assertThat(result.observed().path("keys_wrapped").asBoolean()).isTrue();
+            assertThat(result.observed().path("master_key_wrapped").asBoolean()).isTrue();
+            assertThat(result.observed().path("signing_key_wrapped").asBoolean()).isTrue();
+            assertThat(result.reason()).contains("wrapped by a key kept outside the data dir");
+        }
+    }
+
+    @Test
     void aKeyGivenInConfigurationHasNoFileToCheck() {
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
