@@ -54,28 +54,51 @@ final class SecretFiles {
         }
     }
 
+    /** The secret {@code file} holds, unwrapped with {@code wrapping} when the file is wrapped; the file is left as it is. */
+    static String read(Path file, String what, String purpose, Optional<WrappingKey> wrapping) {
+        try {
+            return secret(file, what, purpose, wrapping, read(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the " + what + " file " + file, e);
+        }
+    }
+
+    /** Replaces what {@code file} holds with {@code secret}, wrapped with {@code wrapping} when there is one. */
+    static void rewrite(Path file, String what, String secret, String purpose, Optional<WrappingKey> wrapping) {
+        try {
+            OwnerOnlyFiles.replace(file, (wrapping.map(key -> key.wrap(secret, purpose)).orElse(secret) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the " + what + " file " + file, e);
+        }
+    }
+
     /** Whether {@code file} holds a wrapped secret; false for a missing file. */
     static boolean isWrapped(Path file) throws IOException {
         return Files.exists(file) && WrappingKey.isWrapped(read(file));
     }
 
-    private static String open(Path file, String what, String purpose, Optional<WrappingKey> wrapping, String stored)
-            throws IOException {
-        if (WrappingKey.isWrapped(stored)) {
-            if (wrapping.isEmpty()) {
-                throw new InvalidConfigurationException("The " + what + " file " + file + " is wrapped and no wrapping key "
-                        + "is configured: set CAIRN_KEYS_WRAPPING_KEY or cairn.keys.wrapping-key-file to the key it was "
-                        + "wrapped with");
-            }
-            return wrapping.get().unwrap(stored, purpose, what, file);
-        }
-        if (wrapping.isPresent() && !stored.isEmpty()) {
+    private static String open(Path file, String what, String purpose, Optional<WrappingKey> wrapping, String stored) {
+        String secret = secret(file, what, purpose, wrapping, stored);
+        if (wrapping.isPresent() && !WrappingKey.isWrapped(stored) && !stored.isEmpty()) {
             // An install from before the wrapping key: the new file is complete on disk before it replaces the old.
-            OwnerOnlyFiles.replace(file, (wrapping.get().wrap(stored, purpose) + "\n").getBytes(StandardCharsets.UTF_8));
+            rewrite(file, what, secret, purpose, wrapping);
             log.warn("Wrapped the {} in {} with {}; from now on it opens only with that key, so keep the key apart "
                     + "from the data dir and back it up", what, file, wrapping.get().source());
         }
-        return stored;
+        return secret;
+    }
+
+    private static String secret(Path file, String what, String purpose, Optional<WrappingKey> wrapping, String stored) {
+        if (!WrappingKey.isWrapped(stored)) {
+            return stored;
+        }
+        if (wrapping.isEmpty()) {
+            throw new InvalidConfigurationException("The " + what + " file " + file + " is wrapped and no wrapping key "
+                    + "is configured: set CAIRN_KEYS_WRAPPING_KEY or cairn.keys.wrapping-key-file to the key it was "
+                    + "wrapped with");
+        }
+        return wrapping.get().unwrap(stored, purpose, what, file);
     }
 
     private static String read(Path file) throws IOException {

@@ -63,6 +63,59 @@ class KeyWrappingCliTest {
     }
 
     @Test
+    void rewrapTurnsWrappingOnRotatesItsKeyAndTurnsItOffKeepingTheKeys() throws Exception {
+        String data = dir.resolve("data").toString();
+        Path first = Files.writeString(dir.resolve("first.key"), randomKey());
+        Path second = Files.writeString(dir.resolve("second.key"), randomKey());
+        Path firstConfig = config("first.yaml", first);
+        Path secondConfig = config("second.yaml", second);
+        String vkey = CliRun.run("log", "vkey", "--data-dir", data).stdout().strip();
+        assertThat(vkey).isNotEmpty();
+
+        CliRun on = CliRun.run("keys", "rewrap", "--data-dir", data, "--new-wrapping-key-file", first.toString());
+        assertThat(on.exit()).as(on.stderr()).isZero();
+        assertThat(on.stdout()).contains("rewrapped " + dir.resolve("data/audit/signing.key"));
+        assertThat(Files.readString(dir.resolve("data/audit/signing.key"))).startsWith("cairn-wrapped-key:v1:");
+        assertThat(vkey(data, firstConfig)).isEqualTo(vkey);
+
+        CliRun wrongCurrent = CliRun.run("keys", "rewrap", "--data-dir", data, "--config", secondConfig.toString(),
+                "--new-wrapping-key-file", second.toString());
+        assertThat(wrongCurrent.exit()).isEqualTo(1);
+        assertThat(wrongCurrent.stderr()).contains("was wrapped with another key");
+        assertThat(vkey(data, firstConfig)).as("a refused rewrap changes nothing").isEqualTo(vkey);
+
+        CliRun rotated = CliRun.run("keys", "rewrap", "--data-dir", data, "--config", firstConfig.toString(),
+                "--new-wrapping-key-file", second.toString());
+        assertThat(rotated.exit()).as(rotated.stderr()).isZero();
+        assertThat(vkey(data, secondConfig)).isEqualTo(vkey);
+        assertThat(CliRun.run("log", "vkey", "--data-dir", data, "--config", firstConfig.toString()).stderr())
+                .contains("was wrapped with another key");
+
+        CliRun off = CliRun.run("keys", "rewrap", "--data-dir", data, "--config", secondConfig.toString(), "--unwrap");
+        assertThat(off.exit()).as(off.stderr()).isZero();
+        assertThat(Files.readString(dir.resolve("data/audit/signing.key"))).startsWith("PRIVATE+KEY+");
+        assertThat(CliRun.run("log", "vkey", "--data-dir", data).stdout().strip()).isEqualTo(vkey);
+
+        CliRun ambiguous = CliRun.run("keys", "rewrap", "--data-dir", data, "--unwrap", "--new-wrapping-key-file", first.toString());
+        assertThat(ambiguous.exit()).isEqualTo(1);
+        assertThat(ambiguous.stderr()).contains("give the new wrapping key in exactly one way");
+    }
+
+    private Path config(String name, Path wrappingKey) throws java.io.IOException {
+        return Files.writeString(dir.resolve(name), """
+                cairn:
+                  keys:
+                    wrapping-key-file: %s
+                """.formatted(wrappingKey));
+    }
+
+    private static String vkey(String data, Path config) {
+        CliRun run = CliRun.run("log", "vkey", "--data-dir", data, "--config", config.toString());
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        return run.stdout().strip();
+    }
+
+    @Test
     void theWrappingKeyComesFromTheEnvironmentAsTheServerReadsIt() {
         CommonOptions options = new CommonOptions();
         options.dataDir = dir.resolve("data");
