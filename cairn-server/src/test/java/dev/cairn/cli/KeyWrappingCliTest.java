@@ -125,6 +125,10 @@ class KeyWrappingCliTest {
 
         assertThat(settings.keyWrapping().wrappingKey()).isEqualTo(key);
         assertThat(settings.keyFiles().wrapping()).isTrue();
+        assertThat(OfflineSettings.load(options, Map.of("CAIRN_KEYS_WRAPPINGKEY", key)).keyWrapping().wrappingKey())
+                .as("the relaxed form of the other settings' variables too").isEqualTo(key);
+        assertThat(OfflineSettings.load(options, Map.of("CAIRN_KEYS_WRAPPING_KEY_FILE", "/etc/cairn/kek")).keyWrapping()
+                .wrappingKeyFile()).isEqualTo(Path.of("/etc/cairn/kek"));
         assertThat(OfflineSettings.load(options, Map.of()).keyFiles().wrapping()).isFalse();
     }
 
