@@ -62,24 +62,24 @@ public class KeyFiles {
         for (Kind kind : Kind.values()) {
             Path file = file(kind);
             if (Files.exists(file)) {
-                secrets.put(file, SecretFiles.read(file, kind.what, kind.what, wrapping));
+                secrets.put(file, SecretFiles.read(file, kind.what, wrapping));
             }
         }
         for (Kind kind : Kind.values()) {
             String secret = secrets.get(file(kind));
             if (secret != null) {
-                SecretFiles.rewrite(file(kind), kind.what, secret, kind.what, to);
+                SecretFiles.rewrite(file(kind), kind.what, secret, to);
             }
         }
         return List.copyOf(secrets.keySet());
     }
 
     String masterKey(Supplier<String> create) {
-        return SecretFiles.readOrCreate(masterKeyFile, Kind.MASTER.what, Kind.MASTER.what, wrapping, create);
+        return SecretFiles.readOrCreate(masterKeyFile, Kind.MASTER.what, wrapping, create);
     }
 
     String signingKey(Supplier<String> create) {
-        return SecretFiles.readOrCreate(signingKeyFile, Kind.SIGNING.what, Kind.SIGNING.what, wrapping, create);
+        return SecretFiles.readOrCreate(signingKeyFile, Kind.SIGNING.what, wrapping, create);
     }
 
     private Path file(Kind kind) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a one-line secret from a file, or creates the file readable by its owner only (0600). With
  * a wrapping key the file holds the secret wrapped: one found in the clear is wrapped in place, and
- * one found wrapped opens only with that key.
+ * one found wrapped opens only with that key. {@code what} names the secret in messages and binds
+ * its wrapped form to it, so that one key file cannot stand in for another.
  */
 final class SecretFiles {
 
@@ -30,21 +31,20 @@ final class SecretFiles {
     private SecretFiles() {
     }
 
-    static String readOrCreate(Path file, String what, String purpose, Optional<WrappingKey> wrapping,
-                               Supplier<String> create) {
+    static String readOrCreate(Path file, String what, Optional<WrappingKey> wrapping, Supplier<String> create) {
         try {
             if (Files.exists(file)) {
                 warnIfOpen(file, what);
-                return open(file, what, purpose, wrapping, read(file));
+                return open(file, what, wrapping, read(file));
             }
             String secret = create.get();
             try {
                 // Created with its permissions in one step, so the secret is never readable by others.
                 OwnerOnlyFiles.createFile(file);
             } catch (FileAlreadyExistsException e) {
-                return open(file, what, purpose, wrapping, read(file)); // another process won the race
+                return open(file, what, wrapping, read(file)); // another process won the race
             }
-            String stored = wrapping.map(key -> key.wrap(secret, purpose)).orElse(secret);
+            String stored = wrapping.map(key -> key.wrap(secret, what)).orElse(secret);
             OwnerOnlyFiles.writeString(file, stored + "\n");
             log.info("Created the {} in {} (mode 0600{}); back it up and keep it apart from the database", what, file,
                     wrapping.map(key -> ", wrapped with " + key.source()).orElse(""));
@@ -55,18 +55,18 @@ final class SecretFiles {
     }
 
     /** The secret {@code file} holds, unwrapped with {@code wrapping} when the file is wrapped; the file is left as it is. */
-    static String read(Path file, String what, String purpose, Optional<WrappingKey> wrapping) {
+    static String read(Path file, String what, Optional<WrappingKey> wrapping) {
         try {
-            return secret(file, what, purpose, wrapping, read(file));
+            return secret(file, what, wrapping, read(file));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the " + what + " file " + file, e);
         }
     }
 
     /** Replaces what {@code file} holds with {@code secret}, wrapped with {@code wrapping} when there is one. */
-    static void rewrite(Path file, String what, String secret, String purpose, Optional<WrappingKey> wrapping) {
+    static void rewrite(Path file, String what, String secret, Optional<WrappingKey> wrapping) {
         try {
-            OwnerOnlyFiles.replace(file, (wrapping.map(key -> key.wrap(secret, purpose)).orElse(secret) + "\n")
+            OwnerOnlyFiles.replace(file, (wrapping.map(key -> key.wrap(secret, what)).orElse(secret) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the " + what + " file " + file, e);
@@ -78,18 +78,18 @@ final class SecretFiles {
         return Files.exists(file) && WrappingKey.isWrapped(read(file));
     }
 
-    private static String open(Path file, String what, String purpose, Optional<WrappingKey> wrapping, String stored) {
-        String secret = secret(file, what, purpose, wrapping, stored);
+    private static String open(Path file, String what, Optional<WrappingKey> wrapping, String stored) {
+        String secret = secret(file, what, wrapping, stored);
         if (wrapping.isPresent() && !WrappingKey.isWrapped(stored) && !stored.isEmpty()) {
             // An install from before the wrapping key: the new file is complete on disk before it replaces the old.
-            rewrite(file, what, secret, purpose, wrapping);
+            rewrite(file, what, secret, wrapping);
             log.warn("Wrapped the {} in {} with {}; from now on it opens only with that key, so keep the key apart "
                     + "from the data dir and back it up", what, file, wrapping.get().source());
         }
         return secret;
     }
 
-    private static String secret(Path file, String what, String purpose, Optional<WrappingKey> wrapping, String stored) {
+    private static String secret(Path file, String what, Optional<WrappingKey> wrapping, String stored) {
         if (!WrappingKey.isWrapped(stored)) {
             return stored;
         }
@@ -98,7 +98,7 @@ final class SecretFiles {
                     + "is configured: set CAIRN_KEYS_WRAPPING_KEY or cairn.keys.wrapping-key-file to the key it was "
                     + "wrapped with");
         }
-        return wrapping.get().unwrap(stored, purpose, what, file);
+        return wrapping.get().unwrap(stored, what, file);
     }
 
     private static String read(Path file) throws IOException {

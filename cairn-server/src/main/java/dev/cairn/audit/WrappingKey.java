@@ -77,9 +77,9 @@ final class WrappingKey {
         return source;
     }
 
-    /** {@code secret} sealed for {@code purpose}, in the key file format. */
-    String wrap(String secret, String purpose) {
-        byte[] sealed = Aead.seal(sealKey, secret.getBytes(StandardCharsets.UTF_8), associatedData(purpose));
+    /** {@code secret} sealed for the key file of {@code what}, in the key file format. */
+    String wrap(String secret, String what) {
+        byte[] sealed = Aead.seal(sealKey, secret.getBytes(StandardCharsets.UTF_8), associatedData(what));
         Base64.Encoder base64 = Base64.getEncoder();
         return PREFIX + base64.encodeToString(check) + ":" + base64.encodeToString(sealed);
     }
@@ -88,7 +88,7 @@ final class WrappingKey {
      * The secret of a wrapped key file; a key other than the one it was wrapped with, or a file
      * that has been changed, stops the start with a message that says which.
      */
-    String unwrap(String stored, String purpose, String what, Path file) {
+    String unwrap(String stored, String what, Path file) {
         String[] parts = stored.substring(PREFIX.length()).split(":", -1);
         byte[] storedCheck;
         byte[] sealed;
@@ -106,7 +106,7 @@ final class WrappingKey {
                     + source + ": configure the wrapping key it was wrapped with");
         }
         try {
-            return new String(Aead.open(sealKey, sealed, associatedData(purpose)), StandardCharsets.UTF_8);
+            return new String(Aead.open(sealKey, sealed, associatedData(what)), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw damaged(what, file);
         }
@@ -117,8 +117,8 @@ final class WrappingKey {
                 + "wrapping key but what it holds does not open with it; restore the file from its backup");
     }
 
-    private static String associatedData(String purpose) {
-        return "cairn wrapped key v1: " + purpose;
+    private static String associatedData(String what) {
+        return "cairn wrapped key v1: " + what;
     }
 
     private static byte[] decode(String encoded, String setting) {

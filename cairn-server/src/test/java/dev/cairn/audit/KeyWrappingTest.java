@@ -167,9 +167,9 @@ class KeyWrappingTest {
         return Settings.bind("cairn.audit", AuditProperties.class, Settings.of());
     }
 
-    private String unwrap(String stored, String purpose) {
+    private String unwrap(String stored, String what) {
         return WrappingKey.load(new KeyWrappingProperties(wrappingKey, null), dir.resolve("data")).orElseThrow()
-                .unwrap(stored.strip(), purpose, purpose, Path.of("test"));
+                .unwrap(stored.strip(), what, Path.of("test"));
     }
 
     private static boolean containsBytes(byte[] haystack, byte[] needle) {

@@ -164,7 +164,7 @@ class KeysSealedCheck implements StatusCheck {
 
     /** Where a key comes from, and for a key file whether anyone but its owner may read it. */
     private void keySource(String name, String what, String configured, String setting, Path file,
-                                  ObjectNode observed, List<String> problems) {
+                           ObjectNode observed, List<String> problems) {
         if (configured != null && !configured.isBlank()) {
             observed.put(name + "_source", "configuration");
             return;
