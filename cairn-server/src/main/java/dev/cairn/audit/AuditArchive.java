@@ -13,6 +13,7 @@ import java.util.Optional;
 import dev.cairn.ledger.EntryBundle;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.VerificationException;
+import dev.cairn.platform.OwnerOnlyFiles;
 import dev.cairn.platform.PlatformProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -84,9 +85,8 @@ public class AuditArchive {
     }
 
     private static void writeAtomically(Path file, byte[] data) throws IOException {
-        Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, data);
+        OwnerOnlyFiles.write(tmp, data); // and its missing directories 0700
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true); // on disk before the database lets go of its copy
         }

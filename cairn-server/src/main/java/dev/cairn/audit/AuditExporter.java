@@ -3,7 +3,6 @@ package dev.cairn.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +12,7 @@ import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.EntryBundle;
 import dev.cairn.ledger.TileId;
 import dev.cairn.ledger.Tiles;
+import dev.cairn.platform.OwnerOnlyFiles;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,7 +46,7 @@ public class AuditExporter {
         try {
             CheckpointPublisher.Signed latest = checkpoints.publish();
             long size = latest.checkpoint().size();
-            Files.createDirectories(out);
+            OwnerOnlyFiles.createDirectories(out);
             write(out.resolve("checkpoint"), latest.note().getBytes(StandardCharsets.UTF_8));
             write(out.resolve("vkey"), (identity.verifier().vkey() + "\n").getBytes(StandardCharsets.UTF_8));
             List<String> notes = repository.checkpoints();
@@ -98,7 +98,6 @@ public class AuditExporter {
         if (data == null) {
             throw new IllegalStateException("the audit log is missing " + file.getFileName());
         }
-        Files.createDirectories(file.getParent());
-        Files.write(file, data);
+        OwnerOnlyFiles.write(file, data); // and its missing directories 0700
     }
 }

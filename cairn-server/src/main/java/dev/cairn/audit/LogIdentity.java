@@ -1,13 +1,11 @@
 package dev.cairn.audit;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 import dev.cairn.ledger.NoteSigner;
 import dev.cairn.ledger.NoteVerifier;
 import dev.cairn.platform.InvalidConfigurationException;
-import dev.cairn.platform.PlatformProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,21 +18,18 @@ public class LogIdentity {
 
     private final NoteSigner signer;
 
-    public LogIdentity(AuditProperties audit, PlatformProperties platform) {
-        this.signer = load(audit, platform);
+    public LogIdentity(AuditProperties audit, KeyFiles files) {
+        this.signer = load(audit, files);
     }
 
-    static NoteSigner load(AuditProperties audit, PlatformProperties platform) {
+    static NoteSigner load(AuditProperties audit, KeyFiles files) {
         String configuredOrigin = blankToNull(audit.origin());
         NoteSigner signer;
         if (blankToNull(audit.signingKey()) != null) {
             signer = NoteSigner.parse(audit.signingKey());
         } else {
-            Path file = audit.signingKeyFile() != null ? audit.signingKeyFile()
-                    : platform.dataDir().resolve("audit").resolve("signing.key");
             String origin = configuredOrigin != null ? configuredOrigin : defaultOrigin();
-            signer = NoteSigner.parse(SecretFiles.readOrCreate(file, "audit log signing key",
-                    () -> NoteSigner.generate(origin).skey()));
+            signer = NoteSigner.parse(files.signingKey(() -> NoteSigner.generate(origin).skey()));
         }
         if (configuredOrigin != null && !configuredOrigin.equals(signer.name())) {
             throw new InvalidConfigurationException("cairn.audit.origin is '" + configuredOrigin

@@ -1,7 +1,6 @@
 package dev.cairn.audit;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -13,14 +12,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.cairn.platform.PlatformProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * The key that wraps every subject's data key, and names subjects without storing who they are.
- * It comes from {@code cairn.audit.master-key} (base64 of 32 bytes) or a key file, never from the
- * database that holds what it wraps.
+ * It comes from {@code cairn.audit.master-key} (base64 of 32 bytes) or a key file ({@link KeyFiles}),
+ * never from the database that holds what it wraps.
  */
 @Component
 public class MasterKey {
@@ -31,8 +29,8 @@ public class MasterKey {
     private final Cache<String, String> subjectIds = Caffeine.newBuilder().maximumSize(100_000).build();
 
     @Autowired
-    public MasterKey(AuditProperties audit, PlatformProperties platform) {
-        this(load(audit, platform.dataDir()));
+    public MasterKey(AuditProperties audit, KeyFiles files) {
+        this(load(audit, files));
     }
 
     MasterKey(byte[] master) {
@@ -60,11 +58,9 @@ public class MasterKey {
         return new SecretKeySpec(Aead.open(wrapKey, wrapped, keyId), "AES");
     }
 
-    private static byte[] load(AuditProperties audit, Path dataDir) {
+    private static byte[] load(AuditProperties audit, KeyFiles files) {
         String configured = audit.masterKey();
-        String encoded = configured != null && !configured.isBlank() ? configured.strip()
-                : SecretFiles.readOrCreate(audit.masterKeyFile() != null ? audit.masterKeyFile()
-                        : dataDir.resolve("audit").resolve("master.key"), "audit master key", MasterKey::generate);
+        String encoded = configured != null && !configured.isBlank() ? configured.strip() : files.masterKey(MasterKey::generate);
         try {
             return Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {

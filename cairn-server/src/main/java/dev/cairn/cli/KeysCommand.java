@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
  * {@code cairn keys}: manages API keys directly in the data dir, with no server running. Only the
  * requested output goes to stdout (the secret, for {@code create}); logs go to stderr.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys, and rewrap the master and signing key files.",
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
+                KeysRewrapCommand.class})
 class KeysCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -57,7 +57,7 @@ final class OfflineAudit implements AutoCloseable {
      * so an {@code admin.config.changed} entry from it would claim a change that did not happen.
      */
     ApplicationEventPublisher adminActions() {
-        MasterKey masterKey = new MasterKey(config, platform);
+        MasterKey masterKey = new MasterKey(config, settings.keyFiles());
         AuditLog log = new AuditLog(sequencer, SubjectKeys.create(database.jdbc(), masterKey), masterKey, config);
         AdminActionRecorder recorder = new AdminActionRecorder(log);
         return event -> {
@@ -70,14 +70,14 @@ final class OfflineAudit implements AutoCloseable {
 
     /** Writes export bundles, signing a checkpoint of the current tree first when the latest does not cover it. */
     AuditExporter exporter() {
-        LogIdentity identity = new LogIdentity(config, platform);
+        LogIdentity identity = new LogIdentity(config, settings.keyFiles());
         return new AuditExporter(repository, entryStore(), checkpoints(identity), identity);
     }
 
     /** Writes dataset bundles, with proofs under the checkpoints the log has signed (or signs now). */
     DatasetBundleWriter datasetWriter() {
         return DatasetBundleWriter.create(database.dataSource(), database.jdbc(), repository, entryStore(),
-                checkpoints(new LogIdentity(config, platform)));
+                checkpoints(new LogIdentity(config, settings.keyFiles())));
     }
 
     private EntryStore entryStore() {

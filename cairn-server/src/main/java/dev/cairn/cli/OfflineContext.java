@@ -6,6 +6,7 @@ import java.util.function.Function;
 import dev.cairn.access.ApiKeyRepository;
 import dev.cairn.access.ApiKeyService;
 import dev.cairn.audit.AuditExporter;
+import dev.cairn.audit.KeyFiles;
 import dev.cairn.audit.LogIdentity;
 import dev.cairn.datasets.DatasetBundleWriter;
 import org.slf4j.Logger;
@@ -56,7 +57,12 @@ final class OfflineContext implements AutoCloseable {
 
     /** The log's name and signing key; needs no database. */
     LogIdentity logIdentity() {
-        return new LogIdentity(settings.audit(), settings.platform());
+        return new LogIdentity(settings.audit(), settings.keyFiles());
+    }
+
+    /** The master and signing key files; needs no database. */
+    KeyFiles keyFiles() {
+        return settings.keyFiles();
     }
 
     AuditExporter auditExporter() {

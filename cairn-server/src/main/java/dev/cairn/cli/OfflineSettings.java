@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.cairn.audit.AuditProperties;
+import dev.cairn.audit.KeyFiles;
+import dev.cairn.audit.KeyWrappingProperties;
 import dev.cairn.gateway.GatewayProperties;
 import dev.cairn.platform.DatabaseProperties;
 import dev.cairn.platform.PlatformProperties;
@@ -74,6 +76,15 @@ final class OfflineSettings {
 
     AuditProperties audit() {
         return binder.bindOrCreate("cairn.audit", AuditProperties.class);
+    }
+
+    KeyWrappingProperties keyWrapping() {
+        return binder.bindOrCreate("cairn.keys", KeyWrappingProperties.class);
+    }
+
+    /** The master and signing key files, opened with the wrapping key the server would use. */
+    KeyFiles keyFiles() {
+        return new KeyFiles(audit(), platform(), keyWrapping());
     }
 
     GatewayProperties gateway() {

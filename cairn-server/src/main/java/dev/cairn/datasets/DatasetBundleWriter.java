@@ -4,8 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -22,6 +20,7 @@ import dev.cairn.ledger.HashSource;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.TileHashSource;
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.OwnerOnlyFiles;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -76,13 +75,13 @@ public final class DatasetBundleWriter {
                     + "is not in the log yet; the running server retries every " + ErasureRecords.RETRY_EVERY.toSeconds()
                     + " s, try again then");
         }
-        Files.createDirectories(out);
+        OwnerOnlyFiles.createDirectories(out);
         long cut = dataset.checkpointSize();
         HashSource cutTree = new TileHashSource(tile -> log.tile(tile.level(), tile.index(), tile.width()), cut);
         long written = 0;
         long rows = 0;
-        try (OutputStream rowsOut = new BufferedOutputStream(Files.newOutputStream(out.resolve("rows.jsonl")));
-             OutputStream sourcesOut = new BufferedOutputStream(Files.newOutputStream(out.resolve("sources.jsonl")))) {
+        try (OutputStream rowsOut = new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(out.resolve("rows.jsonl")));
+             OutputStream sourcesOut = new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(out.resolve("sources.jsonl")))) {
             long after = -1;
             while (true) {
                 List<DatasetRepository.Row> page = datasets.rows(dataset.id(), after);
@@ -123,9 +122,9 @@ public final class DatasetBundleWriter {
         ArrayNode consistency = manifest.putArray("consistency");
         MerkleProofs.consistencyProof(laterTree, cut, laterSize)
                 .forEach(hash -> consistency.add(Base64.getEncoder().encodeToString(hash)));
-        Files.write(out.resolve("manifest.json"), JsonBodies.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        Files.writeString(out.resolve("checkpoint"), dataset.checkpointNote(), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("vkey"), vkey + "\n", StandardCharsets.UTF_8);
+        OwnerOnlyFiles.write(out.resolve("manifest.json"), JsonBodies.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        OwnerOnlyFiles.writeString(out.resolve("checkpoint"), dataset.checkpointNote());
+        OwnerOnlyFiles.writeString(out.resolve("vkey"), vkey + "\n");
         return new Summary(rows, written, cut, laterSize);
     }
 

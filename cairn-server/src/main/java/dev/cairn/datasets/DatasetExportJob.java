@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 import dev.cairn.platform.JsonBodies;
+import dev.cairn.platform.OwnerOnlyFiles;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.jobs.Job;
 import dev.cairn.platform.jobs.JobHandler;
@@ -72,10 +73,9 @@ class DatasetExportJob implements JobHandler {
             if (!exports.running(id)) {
                 return; // expired by an erasure before it started
             }
-            Files.createDirectories(directory);
             Path part = directory.resolve(id + ".jsonl.part");
             DatasetExporter.Written written;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part))) {
+            try (OutputStream out = new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(part))) {
                 written = exporter.write(dataset, ExportFormat.of(export.format()), out,
                         (rows, lines, bytes) -> exports.progress(id, rows, lines, bytes));
             }

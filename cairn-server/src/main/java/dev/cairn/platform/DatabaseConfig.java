@@ -1,9 +1,5 @@
 package dev.cairn.platform;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -39,13 +35,12 @@ public class DatabaseConfig {
         HikariConfig config = new HikariConfig();
         String url = db.url();
         if (url == null || url.isBlank()) {
-            try {
-                Files.createDirectories(platform.dataDir());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create data dir " + platform.dataDir(), e);
-            }
+            DataDirectory.secure(platform.dataDir());
             url = "jdbc:sqlite:" + platform.dataDir().resolve("cairn.db");
+        } else {
+            DataDirectory.secureIfPresent(platform.dataDir());
         }
+        DataDirectory.sqliteFile(url).ifPresent(DataDirectory::createDatabaseFile);
         config.setUsername(db.username());
         config.setPassword(db.password());
         config.setPoolName("cairn-db");

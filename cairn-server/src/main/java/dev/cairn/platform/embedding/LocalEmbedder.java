@@ -2,16 +2,17 @@ package dev.cairn.platform.embedding;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.cairn.platform.OwnerOnlyFiles;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -107,11 +108,12 @@ public final class LocalEmbedder implements Embedder {
 
     private OrtSession createSession(OrtEnvironment environment, OrtSession.SessionOptions options)
             throws IOException, OrtException {
-        Files.createDirectories(scratchDir);
+        OwnerOnlyFiles.createDirectories(scratchDir);
         Path file = Files.createTempFile(scratchDir, MODEL + "-", ".onnx");
         try {
-            try (InputStream in = resource(MODEL_FILE)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            // Written into the temp file as made (0600): Files.copy would replace it with a new one under the umask.
+            try (InputStream in = resource(MODEL_FILE); OutputStream out = OwnerOnlyFiles.newOutputStream(file)) {
+                in.transferTo(out);
             }
             // ONNX Runtime reads the file itself and keeps no reference to it once the session exists.
             return environment.createSession(file.toString(), options);

@@ -60,7 +60,7 @@ class ComplianceStatusPostgresqlTest {
                         Clock.systemUTC()),
                 new DurabilityCheck(fixture.audit, fixture.dataSource, fixture.sequencer),
                 new CheckpointsCheck(fixture.repository, fixture.identity, fixture.audit.checkpointInterval(), Clock.systemUTC()),
-                new KeysSealedCheck(fixture.audit, fixture.platform, fixture.subjectKeys, new ApiKeyRepository(fixture.jdbc)),
+                new KeysSealedCheck(fixture.audit, fixture.keyFiles, fixture.platform, fixture.database, fixture.subjectKeys, new ApiKeyRepository(fixture.jdbc)),
                 new ErasuresCheck(fixture.repository, fixture.entries, fixture.subjectKeys, List.of())));
     }
 }

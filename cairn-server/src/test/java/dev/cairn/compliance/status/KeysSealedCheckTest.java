@@ -62,6 +62,48 @@ class KeysSealedCheckTest {
     }
 
     @Test
+    void reportsTheModesOfTheDataDirAndTheDatabaseAndFailsNamingWhatOthersCanOpen() throws Exception {
+        try (StatusCheckFixture fixture = StatusCheckFixture.open(dir)) {
+            CheckResult owned = check(fixture);
+            assertThat(owned.passed()).as(owned.reason()).isTrue();
+            assertThat(owned.observed().path("data_dir").asString()).isEqualTo(dir.toString());
+            assertThat(owned.observed().path("data_dir_mode").asString()).isEqualTo("0700");
+            assertThat(owned.observed().path("database_file").asString()).isEqualTo(dir.resolve("cairn.db").toString());
+            assertThat(owned.observed().path("database_mode").asString()).isEqualTo("0600");
+            assertThat(owned.observed().path("data_dir_open_to_others").asLong()).isZero();
+            assertThat(owned.observed().path("keys_wrapped").asBoolean()).isFalse();
+            assertThat(owned.observed().path("master_key_wrapped").asBoolean()).isFalse();
+
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(dir.resolve("cairn.db"), PosixFilePermissions.fromString("rw-r--r--"));
+            CheckResult open = check(fixture);
+
+            assertThat(open.passed()).isFalse();
+            assertThat(open.observed().path("data_dir_mode").asString()).isEqualTo("0755");
+            assertThat(open.observed().path("database_mode").asString()).isEqualTo("0644");
+            assertThat(open.observed().path("data_dir_open_to_others").asLong()).isEqualTo(2);
+            assertThat(open.reason()).contains("2 directories and files of the data dir or the database can be opened by others")
+                    .contains(dir.resolve("cairn.db").toString()).contains("chmod -R go-rwx " + dir);
+        }
+    }
+
+    @Test
+    void reportsKeyFilesWrappedWhenAWrappingKeyIsConfigured() {
+        byte[] wrapping = new byte[32];
+        new SecureRandom().nextBytes(wrapping);
+        try (StatusCheckFixture fixture = StatusCheckFixture.open(dir,
+                "cairn.keys.wrapping-key", Base64.getEncoder().encodeToString(wrapping))) {
+            CheckResult result = check(fixture);
+
+            assertThat(result.passed()).as(result.reason()).isTrue();
+            assertThat(result.observed().path("keys_wrapped").asBoolean()).isTrue();
+            assertThat(result.observed().path("master_key_wrapped").asBoolean()).isTrue();
+            assertThat(result.observed().path("signing_key_wrapped").asBoolean()).isTrue();
+            assertThat(result.reason()).contains("wrapped by a key kept outside the data dir");
+        }
+    }
+
+    @Test
     void aKeyGivenInConfigurationHasNoFileToCheck() {
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
@@ -101,9 +143,9 @@ class KeysSealedCheckTest {
             new SecureRandom().nextBytes(other);
             // What a server started with a new master key over the same database would hold.
             MasterKey replaced = new MasterKey(Settings.bind("cairn.audit", AuditProperties.class,
-                    Settings.of("cairn.audit.master-key", Base64.getEncoder().encodeToString(other))), fixture.platform);
+                    Settings.of("cairn.audit.master-key", Base64.getEncoder().encodeToString(other))), fixture.keyFiles);
 
-            CheckResult result = new KeysSealedCheck(fixture.audit, fixture.platform,
+            CheckResult result = new KeysSealedCheck(fixture.audit, fixture.keyFiles, fixture.platform, fixture.database,
                     SubjectKeys.create(fixture.jdbc, replaced), apiKeys(fixture)).check();
 
             assertThat(result.passed()).isFalse();
@@ -127,7 +169,8 @@ class KeysSealedCheckTest {
     }
 
     private static CheckResult check(StatusCheckFixture fixture) {
-        return new KeysSealedCheck(fixture.audit, fixture.platform, fixture.subjectKeys, apiKeys(fixture)).check();
+        return new KeysSealedCheck(fixture.audit, fixture.keyFiles, fixture.platform, fixture.database, fixture.subjectKeys,
+                apiKeys(fixture)).check();
     }
 
     private static ApiKeyRepository apiKeys(StatusCheckFixture fixture) {

@@ -13,6 +13,8 @@ import dev.cairn.audit.AuditRepository;
 import dev.cairn.audit.AuditSequencer;
 import dev.cairn.audit.CheckpointPublisher;
 import dev.cairn.audit.EntryStore;
+import dev.cairn.audit.KeyFiles;
+import dev.cairn.audit.KeyWrappingProperties;
 import dev.cairn.audit.LogIdentity;
 import dev.cairn.audit.MasterKey;
 import dev.cairn.audit.SubjectKeys;
@@ -42,6 +44,8 @@ final class StatusCheckFixture implements AutoCloseable {
     final Path dataDir;
     final PlatformProperties platform;
     final AuditProperties audit;
+    final DatabaseProperties database;
+    final KeyFiles keyFiles;
     final HikariDataSource dataSource;
     final JdbcClient jdbc;
     final AuditRepository repository;
@@ -62,8 +66,10 @@ final class StatusCheckFixture implements AutoCloseable {
         this.dataDir = dataDir;
         this.platform = Settings.bind("cairn", PlatformProperties.class, settings);
         this.audit = Settings.bind("cairn.audit", AuditProperties.class, settings);
+        this.database = Settings.bind("cairn.db", DatabaseProperties.class, settings);
+        this.keyFiles = new KeyFiles(audit, platform, Settings.bind("cairn.keys", KeyWrappingProperties.class, settings));
         if (postgres == null) {
-            this.dataSource = DatabaseConfig.open(platform, Settings.bind("cairn.db", DatabaseProperties.class, settings));
+            this.dataSource = DatabaseConfig.open(platform, database);
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite").load().migrate();
             this.dropDatabase = dataSource::close;
         } else {
@@ -73,10 +79,10 @@ final class StatusCheckFixture implements AutoCloseable {
         this.jdbc = JdbcClient.create(dataSource);
         this.repository = new AuditRepository(dataSource, jdbc, WriteGate.of(Dialect.of(dataSource)));
         this.sequencer = new AuditSequencer(repository, 64);
-        this.masterKey = new MasterKey(audit, platform);
+        this.masterKey = new MasterKey(audit, keyFiles);
         this.subjectKeys = SubjectKeys.create(jdbc, masterKey);
         this.log = new AuditLog(sequencer, subjectKeys, masterKey, audit);
-        this.identity = new LogIdentity(audit, platform);
+        this.identity = new LogIdentity(audit, keyFiles);
         this.checkpoints = new CheckpointPublisher(sequencer, repository, identity, audit);
         this.archive = new AuditArchive(audit, platform);
         this.entries = new EntryStore(repository, archive);
