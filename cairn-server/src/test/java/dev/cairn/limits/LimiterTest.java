@@ -91,7 +91,7 @@ class LimiterTest {
         Spending spending = new Spending(usage, ledger, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
         spendings.add(spending);
         return new Limiter(new LimitRules(properties, null), new Buckets(new LocalBuckets(clockMicros::get), null, true, metrics),
-                spending, new ClientAddress(properties), metrics);
+                spending, new ClientAddress(properties), metrics, (workspace, user) -> "sub_" + workspace + "_" + user.hashCode());
     }
 
     private static Principal key(String keyId, String workspace) {
