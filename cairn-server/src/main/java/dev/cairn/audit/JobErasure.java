@@ -3,6 +3,7 @@ package dev.cairn.audit;
 import java.util.List;
 
 import dev.cairn.platform.jobs.JobQueue;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,9 +15,10 @@ import org.springframework.stereotype.Component;
 @Component
 class JobErasure implements ErasureParticipant {
 
-    private final JobQueue jobs;
+    private final ObjectProvider<JobQueue> jobs;
 
-    JobErasure(JobQueue jobs) {
+    /** The queue comes lazily: its handlers (compliance reports) reach back to the erasure participants. */
+    JobErasure(ObjectProvider<JobQueue> jobs) {
         this.jobs = jobs;
     }
 
@@ -27,7 +29,7 @@ class JobErasure implements ErasureParticipant {
 
     @Override
     public List<Holding> erase(Erasure erasure) {
-        JobQueue.Erased erased = jobs.eraseSubject(erasure.workspace(), erasure.subjectId(), erasure.index());
+        JobQueue.Erased erased = jobs.getObject().eraseSubject(erasure.workspace(), erasure.subjectId(), erasure.index());
         return List.of(new Holding("queued", erased.deleted(), "deleted"),
                 new Holding("ran", erased.scrubbed(), "payload and last error overwritten"));
     }

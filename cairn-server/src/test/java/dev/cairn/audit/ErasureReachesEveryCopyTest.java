@@ -30,7 +30,6 @@ import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.NoteVerifier;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.support.CairnServerTest;
-import dev.cairn.support.ServerDataDir;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -47,14 +46,11 @@ import tools.jackson.databind.JsonNode;
  */
 class ErasureReachesEveryCopyTest extends CairnServerTest {
 
-    private static final Path OWN_DATA_DIR = ServerDataDir.create("cairn-erasure");
     private static final String WORKSPACE = "erase-every-copy";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @DynamicPropertySource
-    static void ownDataDirAndEndUserLimits(DynamicPropertyRegistry registry) {
-        // A data dir of its own, so the scan reads this server's files only.
-        registry.add("cairn.data-dir", OWN_DATA_DIR::toString);
+    static void endUserLimits(DynamicPropertyRegistry registry) {
         registry.add("cairn.limits.store", () -> "local");
         registry.add("cairn.limits.workspaces." + WORKSPACE + ".user.requests-per-minute", () -> "1000");
     }
@@ -64,14 +60,15 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
 
     @Test
     void noFileOfTheDataDirHoldsAnErasedSubjectsStringsAndEveryProofStillVerifies() throws Exception {
-        assertThat(platform.dataDir()).isEqualTo(OWN_DATA_DIR);
         String key = createKey(WORKSPACE);
         Map<String, String> secrets = new LinkedHashMap<>();
         String subject = "erasee-" + token(secrets, "subject name") + "@example.com";
         String thread = "thr-erasee-" + HexFormat.of().formatHex(new byte[] {(byte) RANDOM.nextInt(), (byte) RANDOM.nextInt()});
 
-        String chat = chat(key, subject, thread, null, "Please store " + token(secrets, "chat turn"));
-        chat(key, subject, thread, "recall", "What did I ask you to store? " + token(secrets, "recall query"));
+        // Recall first, while the workspace's memory is empty: its query's vector is cached, and no
+        // recalled string of random letters meets the guard's classifier, which would block it.
+        chat(key, subject, thread, "recall", "What is my cat called? My dog is " + token(secrets, "recall query") + ".");
+        String chat = chat(key, subject, thread, null, "My cat is called " + token(secrets, "chat turn") + ".");
         assertThat(post(key, subject, "/v1/memory/items", """
                 {"items":[{"kind":"fact","thread_id":"%s","content":"Lives near %s"}]}""".formatted(thread,
                 token(secrets, "memory item"))).statusCode()).isEqualTo(200);
@@ -92,7 +89,7 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
         // kept in the clear by design), so that it stays findable whatever is sealed at rest.
         String control = "ctl" + hex(10) + "q7";
         String keeper = "keeper-" + hex(6) + "@example.com";
-        chat(key, keeper, "thr-" + control, null, "Please store " + control);
+        chat(key, keeper, "thr-" + control, null, "My cat is called " + control + ".");
         post(key, keeper, "/v1/memory/items", """
                 {"items":[{"kind":"fact","content":"Keeps %s"}]}""".formatted(control));
         awaitEmbeddings(key, thread);
@@ -118,7 +115,7 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
         assertThat(result.path("files").path("method").asString()).contains("wal_checkpoint(TRUNCATE)");
 
         assertThat(get("/v1/memory/threads/" + thread, key).statusCode()).as("a thread left empty is deleted").isEqualTo(404);
-        assertThat(json(get("/v1/memory/items?limit=1000", key)).path("items").toString())
+        assertThat(json(get("/v1/memory/items?limit=1000", key)).path("data").toString())
                 .doesNotContain(secrets.keySet().stream().map(ErasureReachesEveryCopyTest::tail).toArray(String[]::new))
                 .contains(control);
         assertThat(json(get("/v1/audit/requests/" + chat, key)).path("content_state").asString()).isEqualTo("erased");
@@ -152,9 +149,11 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
     }
 
     private static String hex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random).replaceAll("[0-9]", "x");
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < 2 * bytes; i++) {
+            letters.append((char) ('a' + RANDOM.nextInt(26)));
+        }
+        return letters.toString();
     }
 
     /**
@@ -168,7 +167,8 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
     /** Those of the strings that some file under the data dir holds, as raw bytes. */
     private List<String> found(List<String> strings) throws IOException {
         List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(OWN_DATA_DIR)) {
+        // The data dir the end-to-end servers share: other tests' files are read too, and hold none of these.
+        try (Stream<Path> files = Files.walk(platform.dataDir())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String bytes;
                 try {
@@ -214,7 +214,7 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
     private void awaitEmbeddings(String key, String thread) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode items = json(get("/v1/memory/items?thread_id=" + thread, key)).path("items");
+            JsonNode items = json(get("/v1/memory/items?thread_id=" + thread, key)).path("data");
             boolean all = !items.isEmpty();
             for (JsonNode item : items) {
                 all &= !item.path("embedding_model").isNull();
@@ -224,7 +224,8 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the thread's items were not embedded within 60 s");
+        throw new AssertionError("the thread's items were not embedded within 60 s: "
+                + get("/v1/memory/items?thread_id=" + thread, key).body() + " jobs: " + get("/admin/jobs?kind=memory.embed", ADMIN_KEY).body());
     }
 
     private static long rows(JsonNode holdings, String id) {
