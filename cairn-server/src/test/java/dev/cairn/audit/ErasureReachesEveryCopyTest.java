@@ -140,6 +140,18 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
         }
     }
 
+    @Test
+    void theMemoryApiRefusesASubjectNoErasureCouldName() {
+        String key = createKey(WORKSPACE);
+        for (String bad : List.of("x".repeat(257), "tab\tinside")) {
+            HttpResponse<String> refused = post(key, bad, "/v1/memory/items", """
+                    {"items":[{"kind":"fact","content":"Not stored"}]}""");
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(refused).path("error").path("param").asString()).isEqualTo("Cairn-Subject");
+            assertThat(json(refused).path("error").path("code").asString()).isEqualTo("invalid_header");
+        }
+    }
+
     /** A fresh distinctive string, remembered with where it was sent. */
     private static String token(Map<String, String> secrets, String where) {
         // Lower case and ending in "q7": the full-text index keeps it as it is (no case folding, no stemming).
