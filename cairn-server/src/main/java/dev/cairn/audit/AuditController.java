@@ -135,9 +135,11 @@ public class AuditController {
 
     /**
      * Erases a data subject: destroys its keys, so its sealed content can never be read again, and
-     * records the erasure; then every {@link ErasureParticipant} removes its copies, and the result
-     * lists what held the subject. Admin keys only; the subject is taken in the key's workspace unless
-     * {@code workspace} names another.
+     * records the erasure; then every {@link ErasureParticipant} removes its copies, the old copies of
+     * the rows they deleted are taken out of the database files ({@link DeletedData}), and the result,
+     * which lists per store what held the subject and what was done, is itself recorded
+     * ({@code subject.erasure.completed}, counts only). Admin keys only; the subject is taken in the
+     * key's workspace unless {@code workspace} names another.
      */
     @PostMapping("/subjects/{subject}/erase")
     ObjectNode erase(@PathVariable String subject, @RequestParam(required = false) String workspace,

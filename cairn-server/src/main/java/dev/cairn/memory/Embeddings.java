@@ -64,7 +64,8 @@ public class Embeddings {
 
     /**
      * Drops the cached vector of a query text from both caches: a user turn that was used as a
-     * recall query, once its data subject is erased (a vector can be turned back into text nearly).
+     * recall query, once its data subject is erased: an embedding is derived from the text and
+     * can be inverted to text close to it.
      */
     void forgetQuery(String text) {
         String digest = MemoryCache.digest(text);
