@@ -4,17 +4,21 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.TreeSet;
 
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.TileHashSource;
+import dev.cairn.platform.DeletedData;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PageLimit;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,6 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
 @RequestMapping(path = "/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
 public class AuditController {
 
+    private static final Logger log = LoggerFactory.getLogger(AuditController.class);
     private static final int MAX_PAGE = 1000;
     private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -48,10 +53,12 @@ public class AuditController {
     private final AuditLog auditLog;
     private final LogIdentity identity;
     private final List<ErasureParticipant> participants;
+    private final DeletedData deletedData;
 
     public AuditController(AuditRepository repository, EntryStore entries, CheckpointPublisher checkpoints,
                            SealedContent sealed, SubjectKeys subjectKeys, MasterKey masterKey, AuditLog auditLog,
-                           LogIdentity identity, List<ErasureParticipant> participants) {
+                           LogIdentity identity, List<ErasureParticipant> participants, DeletedData deletedData) {
+        this.deletedData = deletedData;
         this.repository = repository;
         this.entries = entries;
         this.checkpoints = checkpoints;
@@ -128,9 +135,11 @@ public class AuditController {
 
     /**
      * Erases a data subject: destroys its keys, so its sealed content can never be read again, and
-     * records the erasure; then every {@link ErasureParticipant} removes its copies, and the result
-     * lists what held the subject. Admin keys only; the subject is taken in the key's workspace unless
-     * {@code workspace} names another.
+     * records the erasure; then every {@link ErasureParticipant} removes its copies, the old copies of
+     * the rows they deleted are taken out of the database files ({@link DeletedData}), and the result,
+     * which lists per store what held the subject and what was done, is itself recorded
+     * ({@code subject.erasure.completed}, counts only). Admin keys only; the subject is taken in the
+     * key's workspace unless {@code workspace} names another.
      */
     @PostMapping("/subjects/{subject}/erase")
     ObjectNode erase(@PathVariable String subject, @RequestParam(required = false) String workspace,
@@ -161,12 +170,45 @@ public class AuditController {
         json.put("citation", citation(index));
         // After the entry, so that what the participants record can cite it.
         ErasureParticipant.Erasure erasure = new ErasureParticipant.Erasure(scope, subjectId, principal.keyId(), index);
+        ObjectNode stores = JsonBodies.JSON.createObjectNode();
+        stores.putObject("audit_keys").put("rows", destroyed.size()).put("action", "destroyed: sealed content unreadable");
+        TreeSet<String> tables = new TreeSet<>();
+        boolean complete = true;
         for (ErasureParticipant participant : participants) {
             ArrayNode held = json.putArray(participant.name());
-            for (ErasureParticipant.Holding holding : participant.erase(erasure)) {
-                held.addObject().put("id", holding.id()).put("rows", holding.rows());
+            try {
+                for (ErasureParticipant.Holding holding : participant.erase(erasure)) {
+                    ObjectNode one = held.addObject().put("id", holding.id()).put("rows", holding.rows());
+                    if (holding.action() != null) {
+                        one.put("action", holding.action());
+                    }
+                }
+                tables.addAll(participant.tables());
+            } catch (RuntimeException e) {
+                // The others still run; erasing the subject again retries what is left (each participant finds only what remains).
+                log.error("Erasure {} of subject {}: the {} participant failed", index, subjectId, participant.name(), e);
+                held.addObject().put("id", "failed").put("rows", 0).put("action", "failed: erase the subject again to retry");
+                complete = false;
             }
+            stores.set(participant.name(), held.deepCopy());
         }
+        DeletedData.Cleared cleared = deletedData.clear(tables);
+        ObjectNode files = json.putObject("files");
+        files.put("method", cleared.method());
+        cleared.tables().forEach(files.withArray("tables")::add);
+        files.put("complete", cleared.complete());
+        json.put("complete", complete && cleared.complete());
+        // The erasure's outcome is an entry too: counts and ids per store, never content, citing the subject.erased entry.
+        ObjectNode completed = JsonBodies.JSON.createObjectNode();
+        completed.put("subject", subjectId);
+        completed.put("erasure_index", index);
+        completed.set("stores", stores);
+        completed.set("files", files.deepCopy());
+        completed.put("complete", complete && cleared.complete());
+        long completedIndex = auditLog.append(new AuditEvent("subject.erasure.completed", dev.cairn.platform.Ids.newId("evt"),
+                Instant.now(), scope, principal.keyId(), null, null, completed, null)).join();
+        json.put("completed_index", completedIndex);
+        json.put("completed_citation", citation(completedIndex));
         return json;
     }
 

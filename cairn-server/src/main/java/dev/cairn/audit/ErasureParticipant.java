@@ -13,8 +13,16 @@ public interface ErasureParticipant {
     record Erasure(String workspace, String subjectId, String keyId, long index) {
     }
 
-    /** Something of the participant's that held the subject, and how many of its rows did. */
-    record Holding(String id, long rows) {
+    /**
+     * Something of the participant's that held the subject, how many of its rows (or entries) did,
+     * and what was done to them ({@code action}, e.g. {@code deleted}; null for the participant's
+     * one usual action, which its documentation names).
+     */
+    record Holding(String id, long rows, String action) {
+
+        public Holding(String id, long rows) {
+            this(id, rows, null);
+        }
     }
 
     /** The member of the erasure result that lists this participant's holdings, e.g. {@code datasets}. */
@@ -22,6 +30,14 @@ public interface ErasureParticipant {
 
     /** Removes the subject's content from what the participant keeps; what held it. */
     List<Holding> erase(Erasure erasure);
+
+    /**
+     * The tables {@link #erase} deletes or overwrites rows of: once every participant has run, the
+     * old copies of those rows are taken out of the database's files ({@code DeletedData}).
+     */
+    default List<String> tables() {
+        return List.of();
+    }
 
     /**
      * Something an erasure left the participant to finish (an entry the log could not take yet, say),

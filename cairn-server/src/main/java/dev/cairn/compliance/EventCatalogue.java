@@ -36,6 +36,7 @@ final class EventCatalogue {
             Map.entry("feedback.demonstration", "A human's better answer to a logged interaction; the text sealed"),
             Map.entry("feedback.preference", "A human's preference between two answers, citing their entries"),
             Map.entry("subject.erased", "A data subject erased: its keys destroyed, so its sealed content is unreadable"),
+            Map.entry("subject.erasure.completed", "What an erasure removed per store (memory, limits, jobs, datasets), counts only"),
             Map.entry("dataset.built", "A dataset version built from the log: its filter, sources and Merkle root of rows"),
             Map.entry("dataset.rows_erased", "Rows taken out of a dataset version after an erasure, with their leaf hashes"),
             Map.entry("training.completed", "A reward model trained: dataset, settings, privacy spent, metrics, model card"),

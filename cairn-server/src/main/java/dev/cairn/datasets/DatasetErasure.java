@@ -58,6 +58,12 @@ class DatasetErasure implements ErasureParticipant {
         return held;
     }
 
+    /** Rows' content is overwritten in place. */
+    @Override
+    public List<String> tables() {
+        return List.of("dataset_rows");
+    }
+
     /** The versions whose {@code dataset.rows_erased} entry is not in the log yet. */
     @Override
     public List<Owed> owed() {

@@ -436,7 +436,7 @@ public class GatewayPipeline {
             return;
         }
         try {
-            memory.capture(trail.recollection(), trail.requestId(), answerText(trail));
+            memory.capture(trail.recollection(), trail.subject(), trail.requestId(), answerText(trail));
         } catch (RuntimeException e) {
             log.warn("Storing the turns of request {} on thread {} failed", trail.requestId(), trail.recollection().threadId(), e);
         }

@@ -114,6 +114,24 @@ class Buckets {
         return redis == null || failOpen ? local.peek(buckets) : List.of();
     }
 
+    /** What {@link #remove} did: buckets dropped here and in Redis, and whether Redis could be reached (or is not used). */
+    record Removed(int local, long shared, boolean complete) {
+    }
+
+    /** Drops these buckets here and, when shared, in Redis. */
+    Removed remove(List<String> ids) {
+        int here = local.remove(ids);
+        if (redis == null) {
+            return new Removed(here, 0, true);
+        }
+        try {
+            return new Removed(here, redis.remove(ids), true);
+        } catch (RedisException e) {
+            redisFailed(e);
+            return new Removed(here, 0, false);
+        }
+    }
+
     private void redisFailed(RedisException e) {
         if (redis.failed() && !redisWasDown) {
             redisWasDown = true;

@@ -1,10 +1,6 @@
 package dev.cairn.limits;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +8,12 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import dev.cairn.access.Principal;
+import dev.cairn.audit.MasterKey;
 import dev.cairn.limits.LimitRules.Rule;
 import dev.cairn.limits.LimitRules.Rules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,16 +36,33 @@ public class Limiter {
             "/v1/messages");
     /** The status of a request whose client left before the end (nginx's "client closed request"). */
     private static final int CLIENT_GONE = 499;
-    /** Longer end-user ids are hashed into bucket names, so a client cannot blow up key sizes. */
-    private static final int MAX_USER_LENGTH = 128;
+
+    /**
+     * The name an end user's buckets go by: the data subject's pseudonym ({@code sub_…}, as the
+     * audit log names the subject), so that no bucket id, here or in Redis, holds the end user's own
+     * id, its length is fixed, and erasing the subject finds its buckets ({@link LimitErasure}).
+     */
+    @FunctionalInterface
+    interface EndUserIds {
+        String of(String workspace, String user);
+    }
 
     private final LimitRules rules;
     private final Buckets buckets;
     private final Spending spending;
     private final ClientAddress addresses;
     private final LimitMetrics metrics;
+    private final EndUserIds endUsers;
 
-    Limiter(LimitRules rules, Buckets buckets, Spending spending, ClientAddress addresses, LimitMetrics metrics) {
+    @Autowired
+    Limiter(LimitRules rules, Buckets buckets, Spending spending, ClientAddress addresses, LimitMetrics metrics,
+            MasterKey masterKey) {
+        this(rules, buckets, spending, addresses, metrics, masterKey::subjectId);
+    }
+
+    Limiter(LimitRules rules, Buckets buckets, Spending spending, ClientAddress addresses, LimitMetrics metrics,
+            EndUserIds endUsers) {
+        this.endUsers = endUsers;
         this.rules = rules;
         this.buckets = buckets;
         this.spending = spending;
@@ -181,7 +196,8 @@ public class Limiter {
         String workspace = escape(principal.workspace());
         add(all, limits.workspace(), Dimension.WORKSPACE, "workspace:" + workspace, principal.workspace());
         if (user != null && limits.user().rates()) {
-            add(all, limits.user(), Dimension.USER, "user:" + workspace + ":" + escape(userKey(user)), "'" + shortened(user) + "'");
+            add(all, limits.user(), Dimension.USER, userBuckets(principal.workspace(), endUsers.of(principal.workspace(), user)),
+                    "'" + shortened(user) + "'");
         }
         if (limits.ip().rates()) {
             String address = addresses.of(peer);
@@ -190,13 +206,32 @@ public class Limiter {
         return all;
     }
 
+    /** What the ids of a data subject's end-user buckets in the workspace start with (then {@code :rpm}, …). */
+    static String userBuckets(String workspace, String subjectId) {
+        return "user:" + escape(workspace) + ":" + escape(subjectId);
+    }
+
+    /** The ids every bucket of a data subject's end user in the workspace could have, whatever the limits. */
+    static List<String> userBucketIds(String workspace, String subjectId) {
+        List<String> ids = new ArrayList<>();
+        for (Measure measure : Measure.values()) {
+            for (Window window : Window.values()) {
+                ids.add(userBuckets(workspace, subjectId) + ":" + suffix(measure, window));
+            }
+        }
+        return ids;
+    }
+
+    private static String suffix(Measure measure, Window window) {
+        return window.abbreviation(measure).toLowerCase(Locale.ROOT);
+    }
+
     private static void add(List<Bucket> all, Rule rule, Dimension dimension, String id, String subject) {
         for (Measure measure : Measure.values()) {
             for (Window window : Window.values()) {
                 long limit = rule.limit(measure, window);
                 if (limit > 0) {
-                    String suffix = window.abbreviation(measure).toLowerCase(Locale.ROOT);
-                    all.add(new Bucket(id + ":" + suffix, dimension, subject, measure, window, limit));
+                    all.add(new Bucket(id + ":" + suffix(measure, window), dimension, subject, measure, window, limit));
                 }
             }
         }
@@ -210,18 +245,6 @@ public class Limiter {
             }
         }
         return refusing;
-    }
-
-    private static String userKey(String user) {
-        if (user.length() <= MAX_USER_LENGTH) {
-            return user;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(user.getBytes(StandardCharsets.UTF_8));
-            return "sha256-" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String shortened(String user) {

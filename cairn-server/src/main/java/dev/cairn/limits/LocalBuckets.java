@@ -89,6 +89,20 @@ final class LocalBuckets implements BucketStore {
         }
     }
 
+    /** Drops these buckets (they read as full from now on); returns how many were held. */
+    int remove(List<String> ids) {
+        lock.lock();
+        try {
+            int removed = 0;
+            for (String id : ids) {
+                removed += tats.remove(id) != null ? 1 : 0;
+            }
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many buckets are held (tests). */
     int size() {
         lock.lock();

@@ -56,6 +56,11 @@ final class RedisBuckets implements BucketStore, AutoCloseable {
         return levels(draws, run("peek", draws));
     }
 
+    /** Deletes these buckets' keys; returns how many existed. */
+    long remove(List<String> ids) {
+        return connection().sync().del(ids.stream().map(id -> prefix + id).toArray(String[]::new));
+    }
+
     /** False for a while after a failure: Redis is then left alone. */
     boolean available() {
         return System.nanoTime() - downUntil.get() >= 0;

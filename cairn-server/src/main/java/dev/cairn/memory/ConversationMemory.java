@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.cairn.audit.MasterKey;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
@@ -38,9 +39,11 @@ public class ConversationMemory {
     private final TokenCounter tokens;
     private final FactExtraction extraction;
     private final MemoryProperties config;
+    private final MasterKey masterKey;
 
     public ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
-                              FactExtraction extraction, MemoryProperties config) {
+                              FactExtraction extraction, MemoryProperties config, MasterKey masterKey) {
+        this.masterKey = masterKey;
         this.enabled = config.enabled();
         this.memory = memory;
         this.windows = windows;
@@ -97,8 +100,17 @@ public class ConversationMemory {
                 MemoryCache.sha256Hex(injection.text()));
     }
 
-    /** Stores the user's turn and the answer on the thread, sourced to the request's audit id. */
+    /** Stores the user's turn and the answer on the thread, sourced to the request's audit id, with no data subject. */
     public void capture(Recollection recollection, String requestId, String answer) {
+        capture(recollection, null, requestId, answer);
+    }
+
+    /**
+     * The same for a request about a data subject ({@code subject}: {@code Cairn-Subject}, else the
+     * body's {@code user}, as its audit entry is sealed under; null: none): the turns record the
+     * subject's pseudonym, so that erasing the subject deletes them.
+     */
+    public void capture(Recollection recollection, String subject, String requestId, String answer) {
         if (!recollection.hasThread()) {
             return;
         }
@@ -115,8 +127,9 @@ public class ConversationMemory {
         if (turns.isEmpty()) {
             return;
         }
-        List<MemoryItem> stored = memory.addItems(recollection.workspace(), turns);
-        extraction.turnsAdded(recollection.workspace(), recollection.threadId(), stored);
+        String subjectId = subject == null ? null : masterKey.subjectId(recollection.workspace(), subject);
+        List<MemoryItem> stored = memory.addItems(recollection.workspace(), subjectId, turns);
+        extraction.turnsAdded(recollection.workspace(), recollection.threadId(), subjectId, stored);
     }
 
     private record Injection(String text, List<String> ids, int tokens) {

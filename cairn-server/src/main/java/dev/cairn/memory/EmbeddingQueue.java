@@ -57,14 +57,15 @@ public class EmbeddingQueue implements JobHandler {
         return KIND;
     }
 
-    void enqueue(String workspace, List<String> ids) {
+    /** Queues the embedding of these items, ids only, as jobs of the data subject they are about (null: none). */
+    void enqueue(String workspace, String subjectId, List<String> ids) {
         List<String> payloads = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_JOB) {
             ObjectNode payload = JsonBodies.JSON.createObjectNode();
             ids.subList(from, Math.min(ids.size(), from + IDS_PER_JOB)).forEach(payload.putArray("ids")::add);
             payloads.add(payload.toString());
         }
-        jobs.getObject().enqueueAll(KIND, workspace, payloads);
+        jobs.getObject().enqueueAll(KIND, workspace, subjectId, payloads);
     }
 
     @EventListener(ApplicationReadyEvent.class)

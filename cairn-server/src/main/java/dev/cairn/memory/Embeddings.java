@@ -63,6 +63,17 @@ public class Embeddings {
     }
 
     /**
+     * Drops the cached vector of a query text from both caches: a user turn that was used as a
+     * recall query, once its data subject is erased: an embedding is derived from the text and
+     * can be inverted to text close to it.
+     */
+    void forgetQuery(String text) {
+        String digest = MemoryCache.digest(text);
+        queries.invalidate(digest);
+        shared.delete("cairn:qemb:" + embedder.model() + ":" + digest);
+    }
+
+    /**
      * Loads an in-process model in the background, so that the first recall does not wait for it
      * (about 2 s); does nothing for a remote model or one already loaded.
      */

@@ -76,15 +76,21 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
         return KIND;
     }
 
-    /** Queues extraction for turns just stored on a thread, when extraction is configured. */
-    void turnsAdded(String workspace, String threadId, List<MemoryItem> turns) {
+    /**
+     * Queues extraction for turns just stored on a thread, when extraction is configured; the job, and
+     * the items it extracts, belong to the turns' data subject ({@code subjectId}, null: none).
+     */
+    void turnsAdded(String workspace, String threadId, String subjectId, List<MemoryItem> turns) {
         if (model == null || turns.isEmpty()) {
             return;
         }
         ObjectNode payload = JsonBodies.JSON.createObjectNode();
         payload.put("thread_id", threadId);
         turns.forEach(t -> payload.withArray("item_ids").add(t.id()));
-        jobs.getObject().enqueue(KIND, workspace, payload.toString());
+        if (subjectId != null) {
+            payload.put("subject_id", subjectId);
+        }
+        jobs.getObject().enqueueAll(KIND, workspace, subjectId, List.of(payload.toString()));
     }
 
     @Override
@@ -110,7 +116,7 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
         turns.forEach(t -> purpose.withArray("turns").add(t.id()));
         String answer = calls.getObject().complete(new OwnModelCalls.Call(workspace, model, AUDIT_TYPE, purpose, INSTRUCTIONS,
                 prompt(turns, known)));
-        apply(workspace, threadId, parse(answer), known, turns);
+        apply(workspace, threadId, payload.path("subject_id").asString(null), parse(answer), known, turns);
     }
 
     private String prompt(List<MemoryItem> turns, Map<String, MemoryItem> known) {
@@ -143,7 +149,8 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
         }
     }
 
-    private void apply(String workspace, String threadId, JsonNode answer, Map<String, MemoryItem> known, List<MemoryItem> turns) {
+    private void apply(String workspace, String threadId, String subjectId, JsonNode answer, Map<String, MemoryItem> known,
+                       List<MemoryItem> turns) {
         List<NewItem> added = new ArrayList<>();
         String source = "extraction:" + turns.getLast().source();
         for (JsonNode add : answer.path("add")) {
@@ -163,7 +170,7 @@ public class FactExtraction implements JobHandler, SmartInitializingSingleton {
         }
         MemoryService service = memory.getObject();
         if (!added.isEmpty()) {
-            service.addItems(workspace, added);
+            service.addItems(workspace, subjectId, added);
         }
         for (JsonNode retire : answer.path("retire")) {
             if (retire.isString() && known.containsKey(retire.stringValue())) {

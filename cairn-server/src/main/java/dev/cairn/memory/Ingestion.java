@@ -32,7 +32,8 @@ public class Ingestion {
         this.chunker = new Chunker(tokens::count, MAX_CHUNK_TOKENS);
     }
 
-    List<MemoryItem> ingest(String workspace, Fields body) {
+    /** Cuts and stores the body's content; the items are about the data subject {@code subjectId} (null: none). */
+    List<MemoryItem> ingest(String workspace, String subjectId, Fields body) {
         IngestFormat format = format(body.requiredText("format"));
         String threadId = body.text("thread_id");
         String source = body.text("source");
@@ -76,7 +77,7 @@ public class Ingestion {
         }
         List<MemoryItem> stored = new ArrayList<>(items.size());
         for (int from = 0; from < items.size(); from += MemoryService.MAX_ITEMS_PER_CALL) {
-            stored.addAll(memory.addItems(workspace, items.subList(from, Math.min(items.size(), from + MemoryService.MAX_ITEMS_PER_CALL))));
+            stored.addAll(memory.addItems(workspace, subjectId, items.subList(from, Math.min(items.size(), from + MemoryService.MAX_ITEMS_PER_CALL))));
         }
         return stored;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.cairn.access.AccessException;
 import dev.cairn.access.Principal;
+import dev.cairn.audit.MasterKey;
 import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PageLimit;
@@ -52,10 +53,12 @@ public class MemoryController {
     private final MemoryProperties.Recall recallConfig;
     private final long maxBodyBytes;
     private final ApplicationEventPublisher events;
+    private final MasterKey masterKey;
 
     public MemoryController(MemoryService memory, HybridRecall recall, Ingestion ingestion, MemoryProperties memoryConfig,
-                            PlatformProperties platform, ApplicationEventPublisher events) {
+                            PlatformProperties platform, ApplicationEventPublisher events, MasterKey masterKey) {
         this.events = events;
+        this.masterKey = masterKey;
         this.memory = memory;
         this.recall = recall;
         this.ingestion = ingestion;
@@ -191,7 +194,30 @@ public class MemoryController {
         for (int i = 0; i < items.size(); i++) {
             requested.add(newItem(new Fields(items.get(i), "items[" + i + "]")));
         }
-        return list(memory.addItems(workspace(request), requested));
+        String workspace = workspace(request);
+        return list(memory.addItems(workspace, subjectId(request, workspace), requested));
+    }
+
+    /** The header naming the data subject that items are about, as for the gateway's requests. */
+    static final String SUBJECT_HEADER = "Cairn-Subject";
+    /** As long as a subject erasure accepts: a longer name could never be erased. */
+    static final int MAX_SUBJECT_LENGTH = 256;
+
+    /**
+     * The pseudonym of the data subject the request's {@code Cairn-Subject} names (null when it names
+     * none): the items record it, so that erasing the subject deletes them.
+     */
+    private String subjectId(HttpServletRequest request, String workspace) {
+        String header = request.getHeader(SUBJECT_HEADER);
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String subject = header.strip();
+        if (subject.length() > MAX_SUBJECT_LENGTH || subject.codePoints().anyMatch(Character::isISOControl)) {
+            throw RequestException.invalid("invalid_header", SUBJECT_HEADER,
+                    SUBJECT_HEADER + " is 1 to " + MAX_SUBJECT_LENGTH + " characters, none of them control characters");
+        }
+        return masterKey.subjectId(workspace, subject);
     }
 
     private static NewItem newItem(Fields item) {
@@ -247,7 +273,8 @@ public class MemoryController {
 
     @PostMapping("/ingest")
     ObjectNode ingest(HttpServletRequest request) throws IOException {
-        return list(ingestion.ingest(workspace(request), body(request)));
+        String workspace = workspace(request);
+        return list(ingestion.ingest(workspace, subjectId(request, workspace), body(request)));
     }
 
     @PostMapping("/recall")

@@ -117,8 +117,14 @@ public class MemoryRepository {
 
     // --- items -----------------------------------------------------------------------------------
 
+    /** Stores items of no data subject. */
     public void insertItems(List<MemoryItem> items) {
-        template.batchUpdate("INSERT INTO memory_items (" + ITEM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        insertItems(items, null);
+    }
+
+    /** Stores items; {@code subjectId} is the data subject they are about (its pseudonym; null: none), for erasure. */
+    public void insertItems(List<MemoryItem> items, String subjectId) {
+        template.batchUpdate("INSERT INTO memory_items (" + ITEM_COLUMNS + ", subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 items, 500, (ps, item) -> {
                     ps.setString(1, item.id());
                     ps.setString(2, item.workspace());
@@ -136,6 +142,7 @@ public class MemoryRepository {
                     ps.setString(14, item.embeddingModel());
                     ps.setLong(15, item.createdAt().toEpochMilli());
                     ps.setLong(16, item.updatedAt().toEpochMilli());
+                    ps.setString(17, subjectId);
                 });
     }
 
@@ -239,6 +246,48 @@ public class MemoryRepository {
 
     public boolean deleteItem(String workspace, String id) {
         return jdbc.sql("DELETE FROM memory_items WHERE workspace = ? AND id = ?").params(workspace, id).update() == 1;
+    }
+
+    // --- erasure ---------------------------------------------------------------------------------
+
+    /** A data subject's items as erasure needs them: the threads to forget and the user turns whose query vectors to drop. */
+    public record SubjectItem(String id, String threadId, String content) {
+    }
+
+    public List<SubjectItem> subjectItems(String workspace, String subjectId) {
+        return jdbc.sql("SELECT id, thread_id, content FROM memory_items WHERE subject_id = ? AND workspace = ?")
+                .params(subjectId, workspace).query((rs, n) -> new SubjectItem(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    /**
+     * Deletes the subject's items, then those of {@code threads} that no item is left on (see
+     * docs: a thread the erasure empties held only the subject's conversation, and its client-chosen
+     * id and name may name them). In the caller's transaction.
+     */
+    public Removed deleteSubject(String workspace, String subjectId, Collection<String> threads) {
+        int items = jdbc.sql("DELETE FROM memory_items WHERE subject_id = ? AND workspace = ?").params(subjectId, workspace).update();
+        int emptied = 0;
+        for (String thread : threads) {
+            emptied += jdbc.sql("DELETE FROM memory_threads WHERE workspace = ? AND id = ? AND NOT EXISTS "
+                            + "(SELECT 1 FROM memory_items WHERE workspace = ? AND thread_id = ?)")
+                    .params(workspace, thread, workspace, thread).update();
+        }
+        return new Removed(emptied, items);
+    }
+
+    /**
+     * Rewrites the full-text index after deletions, so that none of its segments still holds a
+     * deleted item's terms: FTS5 records a deletion as a marker in a new segment and keeps the old
+     * one until segments merge; {@code optimize} merges them all now. PostgreSQL's GIN index is
+     * cleaned by VACUUM instead. Returns whether anything was done.
+     */
+    public boolean compactFullText() {
+        if (dialect != Dialect.SQLITE) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO memory_items_fts (memory_items_fts) VALUES ('optimize')").update();
+        return true;
     }
 
     // --- embeddings ------------------------------------------------------------------------------

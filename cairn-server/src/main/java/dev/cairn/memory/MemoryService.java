@@ -130,8 +130,16 @@ public class MemoryService {
 
     // --- items -----------------------------------------------------------------------------------
 
-    /** Stores up to {@value #MAX_ITEMS_PER_CALL} items in one transaction and queues their embedding. */
+    /** Stores up to {@value #MAX_ITEMS_PER_CALL} items of no data subject in one transaction and queues their embedding. */
     public List<MemoryItem> addItems(String workspace, List<NewItem> requested) {
+        return addItems(workspace, null, requested);
+    }
+
+    /**
+     * The same for items about a data subject ({@code subjectId}, its pseudonym; null: none): they
+     * record it, and erasing the subject deletes them ({@link MemoryErasure}).
+     */
+    public List<MemoryItem> addItems(String workspace, String subjectId, List<NewItem> requested) {
         if (requested.isEmpty() || requested.size() > MAX_ITEMS_PER_CALL) {
             throw RequestException.invalid("invalid_items", "items",
                     "Send between 1 and " + MAX_ITEMS_PER_CALL + " items per call, not " + requested.size());
@@ -157,10 +165,10 @@ public class MemoryService {
         });
         try {
             transactions.executeWithoutResult(status -> {
-                repository.insertItems(items);
+                repository.insertItems(items, subjectId);
                 retire(workspace, superseded, now);
                 // In the same transaction: items are never stored without their embedding job.
-                embeddingQueue.enqueue(workspace, items.stream().map(MemoryItem::id).toList());
+                embeddingQueue.enqueue(workspace, subjectId, items.stream().map(MemoryItem::id).toList());
             });
         } catch (DuplicateKeyException e) {
             // A concurrent call stored the same external_id between the check and the insert.
@@ -276,7 +284,7 @@ public class MemoryService {
         vectors.invalidate(workspace);
         forgetWindows(workspace, current, updated);
         if (contentChanged) {
-            embeddingQueue.enqueue(workspace, List.of(id));
+            embeddingQueue.enqueue(workspace, null, List.of(id));
         }
         return updated;
     }

@@ -76,7 +76,9 @@ public class DatabaseConfig {
      * only a crash, and group commit keeps that to one sync per batch. Checkpoints are
      * {@link SqliteCheckpointer}'s, off the commit path; SQLite's own, inside the commit that
      * crosses its threshold, stay as a backstop should that thread fall far behind. A connection
-     * that meets another's lock waits for it with {@link SqliteBusyWait}.
+     * that meets another's lock waits for it with {@link SqliteBusyWait}. secure_delete overwrites
+     * what a DELETE removes, and pages freed, with zeros, so an erased subject's rows do not linger
+     * in the file's free space ({@link DeletedData} then clears the log).
      */
     static DataSource sqlite(String url, DatabaseProperties db) {
         SQLiteConfig sqlite = new SQLiteConfig();
@@ -84,6 +86,7 @@ public class DatabaseConfig {
         sqlite.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, sqliteSynchronous(db.sqliteSynchronous()));
         sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(SqliteCheckpointer.BACKSTOP_PAGES));
         sqlite.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(SqliteCheckpointer.WAL_SIZE_LIMIT_BYTES));
+        sqlite.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         sqlite.enforceForeignKeys(true);
         SQLiteDataSource source = new SQLiteDataSource(sqlite) {
             @Override

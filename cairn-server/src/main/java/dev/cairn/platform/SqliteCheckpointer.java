@@ -103,11 +103,52 @@ public class SqliteCheckpointer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Copies the whole log into the database file and truncates the log to nothing, under the
+     * {@link WriteGate} so that no commit of Cairn's races it: after rows were deleted, the log's
+     * older frames would still hold the pages they were on. Waits up to {@code patience} for readers
+     * to move past the log's end; false when one still held on (the log keeps its frames until the
+     * next full checkpoint, and the caller says so). True and idle on PostgreSQL.
+     */
+    public boolean truncate(Duration patience) {
+        if (dialect != Dialect.SQLITE) {
+            return true;
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        // A connection of its own: the periodic round uses its own from its own thread.
+        try (Connection own = dataSource.getConnection(); WriteGate.Held held = gate.hold()) {
+            SqliteBusyWait.install(own, RESTART_WAIT);
+            try {
+                while (true) {
+                    if (!run(own, "TRUNCATE").busy()) {
+                        return true;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        return false;
+                    }
+                    Thread.sleep(10);
+                }
+            } finally {
+                SqliteBusyWait.install(own, DatabaseConfig.BUSY_TIMEOUT);
+            }
+        } catch (SQLException e) {
+            log.warn("SQLite TRUNCATE checkpoint failed: {}", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private Outcome run(String mode) throws SQLException {
         if (connection == null) {
             connection = dataSource.getConnection();
             SqliteBusyWait.install(connection, RESTART_WAIT);
         }
+        return run(connection, mode);
+    }
+
+    private static Outcome run(Connection connection, String mode) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             result.next();

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
 import dev.cairn.support.Settings;
 import dev.cairn.access.Principal;
 import dev.cairn.access.Role;
+import dev.cairn.audit.ErasureParticipant;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.WriteGate;
 import dev.cairn.support.TestDatabases;
@@ -90,9 +91,15 @@ class LimiterTest {
         LimitMetrics metrics = new LimitMetrics(registry);
         Spending spending = new Spending(usage, ledger, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
         spendings.add(spending);
-        return new Limiter(new LimitRules(properties, null), new Buckets(new LocalBuckets(clockMicros::get), null, true, metrics),
-                spending, new ClientAddress(properties), metrics);
+        buckets = new Buckets(new LocalBuckets(clockMicros::get), null, true, metrics);
+        return new Limiter(new LimitRules(properties, null), buckets, spending, new ClientAddress(properties), metrics, END_USERS);
     }
+
+    /** Stands in for the master key's subject ids: distinct per workspace and end user. */
+    private static final Limiter.EndUserIds END_USERS = (workspace, user) -> "sub_" + Integer.toHexString(
+            (workspace + "\u0000" + user).hashCode()) + Integer.toHexString(user.length());
+    /** The buckets of the limiter made last. */
+    private Buckets buckets;
 
     private static Principal key(String keyId, String workspace) {
         return new Principal(keyId, workspace, Role.USER, List.of());
@@ -284,6 +291,23 @@ class LimiterTest {
                 .hasMessage("The monthly budget of key key_i is spent: $1.0000 of $1.0000 this UTC month. It renews in 225h0m0s.");
         assertThat(limiter.admit(request(key("key_other", "ws_i"), 1))).as("the budget was the key's, not the workspace's")
                 .isSameAs(Admission.NONE);
+    }
+
+    @Test
+    void erasingASubjectDropsItsEndUserBucketsAndNoOneElses() {
+        Limiter limiter = limiter("cairn.limits.defaults.user.requests-per-minute", "1");
+        Principal principal = key("key_k", "ws_k");
+        limiter.admit(new Limiter.Request(principal, LOCAL, "alice", () -> 0));
+        limiter.admit(new Limiter.Request(principal, LOCAL, "bob", () -> 0));
+
+        List<ErasureParticipant.Holding> held = new LimitErasure(buckets).erase(
+                new ErasureParticipant.Erasure("ws_k", END_USERS.of("ws_k", "alice"), "key_admin", 7));
+
+        assertThat(held).containsExactly(new ErasureParticipant.Holding("user_buckets", 1, "dropped in this process"));
+        assertThat(limiter.admit(new Limiter.Request(principal, LOCAL, "alice", () -> 0)).headers())
+                .as("alice starts again with a full bucket").containsEntry("x-ratelimit-remaining-requests", "0");
+        assertThatThrownBy(() -> limiter.admit(new Limiter.Request(principal, LOCAL, "bob", () -> 0)))
+                .as("bob's bucket is still spent").isInstanceOf(LimitException.class);
     }
 
     @Test

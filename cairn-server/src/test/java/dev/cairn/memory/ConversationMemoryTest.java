@@ -106,7 +106,7 @@ class ConversationMemoryTest {
                 new TransactionTemplate(new DataSourceTransactionManager(db.source())));
         FactExtraction extraction = new FactExtraction(properties, null, null, repository, null);
         return new ConversationMemory(service, windows, new HybridRecall(repository, vectors, embeddings, properties), TOKENS,
-                extraction, properties);
+                extraction, properties, null); // no master key: these turns name no data subject
     }
 
     private static JsonNode json(String text) {

@@ -47,6 +47,35 @@ class MemoryRepositoryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void erasingASubjectDeletesItsItemsAndTheThreadsItLeavesEmpty(TestDatabase db) {
+        try (db) {
+            MemoryRepository repository = repository(db);
+            Instant t = Instant.parse("2026-11-01T10:00:00Z");
+            thread(repository, "ws", "thr-alice");
+            thread(repository, "ws", "thr-shared");
+            repository.insertItems(List.of(item("ws", "thr-alice", ItemKind.MESSAGE, "Alice mentions quokkas", t),
+                    item("ws", "thr-shared", ItemKind.MESSAGE, "Alice likes quokkas too", t)), "sub_alice");
+            repository.insertItems(List.of(item("ws", "thr-shared", ItemKind.MESSAGE, "Bob prefers quokkas", t)), "sub_bob");
+            repository.insertItems(List.of(item("other", null, ItemKind.FACT, "Quokkas elsewhere", t)), "sub_alice");
+
+            List<MemoryRepository.SubjectItem> held = repository.subjectItems("ws", "sub_alice");
+            MemoryRepository.Removed removed = repository.deleteSubject("ws", "sub_alice",
+                    held.stream().map(MemoryRepository.SubjectItem::threadId).toList());
+            repository.compactFullText();
+
+            assertThat(held).extracting(MemoryRepository.SubjectItem::content)
+                    .containsExactlyInAnyOrder("Alice mentions quokkas", "Alice likes quokkas too");
+            assertThat(removed).isEqualTo(new MemoryRepository.Removed(1, 2));
+            assertThat(repository.thread("ws", "thr-alice")).as("left empty").isEmpty();
+            assertThat(repository.thread("ws", "thr-shared")).as("Bob's turn is still on it").isPresent();
+            assertThat(repository.fullText("ws", List.of("quokkas"), ItemFilter.LIVE, 10)).hasSize(1);
+            assertThat(repository.fullText("other", List.of("quokkas"), ItemFilter.LIVE, 10))
+                    .as("a subject id is of one workspace").hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void fullTextRanksMatchesWithinTheWorkspaceAndFilter(TestDatabase db) {
         try (db) {
             MemoryRepository repository = repository(db);

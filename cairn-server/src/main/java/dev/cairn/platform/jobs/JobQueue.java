@@ -88,6 +88,15 @@ public class JobQueue implements SmartLifecycle {
 
     /** Queues one job per payload, all of one kind and workspace, in one transaction; returns their ids in order. */
     public List<String> enqueueAll(String kind, String workspace, List<String> payloadsJson) {
+        return enqueueAll(kind, workspace, null, payloadsJson);
+    }
+
+    /**
+     * The same for jobs that work on a data subject's content ({@code subjectId}, its pseudonym):
+     * erasing the subject deletes them while queued and overwrites their payloads afterwards
+     * ({@link #eraseSubject}).
+     */
+    public List<String> enqueueAll(String kind, String workspace, String subjectId, List<String> payloadsJson) {
         if (kind == null || kind.isBlank()) {
             throw new IllegalArgumentException("A job needs a kind");
         }
@@ -100,10 +109,29 @@ public class JobQueue implements SmartLifecycle {
         if (!handlers.containsKey(kind)) {
             logUnhandled(kind);
         }
-        List<String> ids = transactions.execute(status -> repository.insert(kind, workspace, payloadsJson,
+        List<String> ids = transactions.execute(status -> repository.insert(kind, workspace, subjectId, payloadsJson,
                 config.maxAttempts(), System.currentTimeMillis()));
         wakeAfterCommit();
         return ids;
+    }
+
+    /** What {@link #eraseSubject} did: queued jobs deleted, others' payloads and errors overwritten. */
+    public record Erased(int deleted, int scrubbed) {
+    }
+
+    /**
+     * Erases a data subject from the queue: its queued jobs are deleted, and every other job of it
+     * (running, succeeded, failed) keeps its row, for the job listing, with its payload replaced by
+     * {@code {"erased_by": erasureIndex}} and its last error, which may quote what it worked on, by a
+     * sentence saying why. A running job's worker already holds the payload; what it writes after
+     * this carries the subject too and is found by the next erasure.
+     */
+    public Erased eraseSubject(String workspace, String subjectId, long erasureIndex) {
+        String payload = JsonBodies.JSON.createObjectNode().put("erased_by", erasureIndex).toString();
+        String error = "Removed: the data subject was erased (audit entry " + erasureIndex + ")";
+        JobRepository.Erased erased = transactions.execute(status -> repository.eraseSubject(workspace, subjectId, payload,
+                error, System.currentTimeMillis()));
+        return new Erased(erased.deleted(), erased.scrubbed());
     }
 
     /**

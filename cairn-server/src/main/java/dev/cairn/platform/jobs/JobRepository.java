@@ -53,15 +53,19 @@ class JobRepository {
         this.skipLocked = dialect == Dialect.POSTGRESQL;
     }
 
-    /** Inserts queued jobs due at once, in the caller's transaction if there is one; returns their ids. */
-    List<String> insert(String kind, String workspace, List<String> payloads, int maxAttempts, long now) {
+    /**
+     * Inserts queued jobs due at once, in the caller's transaction if there is one; returns their ids.
+     * {@code subjectId} is the data subject whose content the jobs work on (null: none), for erasure.
+     */
+    List<String> insert(String kind, String workspace, String subjectId, List<String> payloads, int maxAttempts, long now) {
         List<String> ids = new ArrayList<>(payloads.size());
         for (int i = 0; i < payloads.size(); i++) {
             ids.add(Ids.newId("job"));
         }
         jdbcTemplate.batchUpdate("""
-                INSERT INTO jobs (id, kind, workspace, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)""", indexes(payloads.size()), 500, (ps, i) -> {
+                INSERT INTO jobs (id, kind, workspace, payload, state, attempts, max_attempts, run_after, created_at, updated_at,
+                                  subject_id)
+                VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)""", indexes(payloads.size()), 500, (ps, i) -> {
                     ps.setString(1, ids.get(i));
                     ps.setString(2, kind);
                     ps.setString(3, workspace);
@@ -70,8 +74,26 @@ class JobRepository {
                     ps.setLong(6, now);
                     ps.setLong(7, now);
                     ps.setLong(8, now);
+                    ps.setString(9, subjectId);
                 });
         return ids;
+    }
+
+    /** What erasing a subject did to its jobs: queued ones deleted, the others' payloads and errors overwritten. */
+    record Erased(int deleted, int scrubbed) {
+    }
+
+    /**
+     * Deletes the subject's queued jobs and overwrites the payload and last error of the rest
+     * (running, succeeded, failed) with {@code payload} and {@code error}, in the caller's transaction.
+     */
+    Erased eraseSubject(String workspace, String subjectId, String payload, String error, long now) {
+        int deleted = jdbc.sql("DELETE FROM jobs WHERE workspace = ? AND subject_id = ? AND state = 'queued'")
+                .params(workspace, subjectId).update();
+        int scrubbed = jdbc.sql("UPDATE jobs SET payload = ?, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ? END,"
+                        + " updated_at = ? WHERE workspace = ? AND subject_id = ?")
+                .params(payload, error, now, workspace, subjectId).update();
+        return new Erased(deleted, scrubbed);
     }
 
     /**

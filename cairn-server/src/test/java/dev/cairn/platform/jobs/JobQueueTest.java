@@ -108,6 +108,33 @@ class JobQueueTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void erasingASubjectDeletesItsQueuedJobsAndOverwritesWhatTheOthersHeld(TestDatabase db) throws Exception {
+        try (db; Queues queues = new Queues()) {
+            JobQueue queue = queues.start(db.source(), config(1, 1, Duration.ofMillis(10)), handler("test.quoting", job -> {
+                throw new IllegalStateException("could not read " + job.payload());
+            }));
+            String failed = queue.enqueueAll("test.quoting", "ws-e", "sub_alice", List.of("{\"text\":\"alice's words\"}")).getFirst();
+            awaitState(db.source(), failed, StoredJob.State.FAILED);
+            assertThat(stored(db.source(), failed).lastError()).contains("alice's words");
+            String queued = queue.enqueueAll("nobody.handles", "ws-e", "sub_alice", List.of("{\"text\":\"more of alice\"}")).getFirst();
+            String others = queue.enqueueAll("nobody.handles", "ws-e", "sub_bob", List.of("{\"text\":\"bob's\"}")).getFirst();
+            String elsewhere = queue.enqueueAll("nobody.handles", "ws-other", "sub_alice", List.of("{\"n\":1}")).getFirst();
+
+            JobQueue.Erased erased = queue.eraseSubject("ws-e", "sub_alice", 42);
+
+            assertThat(erased).isEqualTo(new JobQueue.Erased(1, 1));
+            assertThat(repository(db.source()).find(queued)).isEmpty();
+            StoredJob scrubbed = stored(db.source(), failed);
+            assertThat(scrubbed.payload()).isEqualTo("{\"erased_by\":42}");
+            assertThat(scrubbed.lastError()).isEqualTo("Removed: the data subject was erased (audit entry 42)");
+            assertThat(scrubbed.state()).isEqualTo(StoredJob.State.FAILED);
+            assertThat(stored(db.source(), others).payload()).isEqualTo("{\"text\":\"bob's\"}");
+            assertThat(stored(db.source(), elsewhere).payload()).as("a subject id is of one workspace").isEqualTo("{\"n\":1}");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void anEnqueuedJobRunsOnceAndSucceeds(TestDatabase db) throws Exception {
         try (db; Queues queues = new Queues()) {
             List<Job> seen = new CopyOnWriteArrayList<>();
