@@ -12,6 +12,7 @@ import dev.cairn.audit.AuditRepository;
 import dev.cairn.audit.AuditSequencer;
 import dev.cairn.audit.CheckpointPublisher;
 import dev.cairn.audit.EntryStore;
+import dev.cairn.audit.KeyFiles;
 import dev.cairn.audit.LogIdentity;
 import dev.cairn.audit.MasterKey;
 import dev.cairn.audit.SubjectKeys;
@@ -29,6 +30,7 @@ final class OfflineAudit implements AutoCloseable {
 
     private final AuditProperties config;
     private final PlatformProperties platform;
+    private final KeyFiles keyFiles;
     private final OfflineDatabase database;
     private final AuditRepository repository;
     private final AuditSequencer sequencer;
@@ -37,6 +39,7 @@ final class OfflineAudit implements AutoCloseable {
     private OfflineAudit(OfflineSettings settings, OfflineDatabase database) {
         this.config = settings.audit();
         this.platform = settings.platform();
+        this.keyFiles = settings.keyFiles();
         this.database = database;
         this.repository = new AuditRepository(database.dataSource(), database.jdbc(), database.gate());
         this.sequencer = new AuditSequencer(repository, config.maxBatch());
@@ -57,7 +60,7 @@ final class OfflineAudit implements AutoCloseable {
      * so an {@code admin.config.changed} entry from it would claim a change that did not happen.
      */
     ApplicationEventPublisher adminActions() {
-        MasterKey masterKey = new MasterKey(config, settings.keyFiles());
+        MasterKey masterKey = new MasterKey(config, keyFiles);
         AuditLog log = new AuditLog(sequencer, SubjectKeys.create(database.jdbc(), masterKey), masterKey, config);
         AdminActionRecorder recorder = new AdminActionRecorder(log);
         return event -> {
@@ -70,14 +73,14 @@ final class OfflineAudit implements AutoCloseable {
 
     /** Writes export bundles, signing a checkpoint of the current tree first when the latest does not cover it. */
     AuditExporter exporter() {
-        LogIdentity identity = new LogIdentity(config, settings.keyFiles());
+        LogIdentity identity = new LogIdentity(config, keyFiles);
         return new AuditExporter(repository, entryStore(), checkpoints(identity), identity);
     }
 
     /** Writes dataset bundles, with proofs under the checkpoints the log has signed (or signs now). */
     DatasetBundleWriter datasetWriter() {
         return DatasetBundleWriter.create(database.dataSource(), database.jdbc(), repository, entryStore(),
-                checkpoints(new LogIdentity(config, settings.keyFiles())));
+                checkpoints(new LogIdentity(config, keyFiles)));
     }
 
     private EntryStore entryStore() {
