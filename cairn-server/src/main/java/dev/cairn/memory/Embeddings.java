@@ -38,6 +38,12 @@ public class Embeddings {
         this.shared = shared;
     }
 
+    /** What the query cache holds now, by its weigher, once its pending evictions are done. */
+    long cachedQueryBytes() {
+        queries.cleanUp();
+        return queries.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
     public String model() {
         return embedder.model();
     }

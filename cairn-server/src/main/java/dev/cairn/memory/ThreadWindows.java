@@ -38,9 +38,13 @@ public class ThreadWindows {
         this.repository = repository;
         this.shared = shared;
         this.turns = memory.recall().recentTurns();
-        // By bytes: a window is a few short turns or a few pasted documents.
-        this.local = CacheBytes.<String, List<MemoryItem>>bounded(memory.recall().windowCacheBytes().toBytes(),
-                (key, window) -> CacheBytes.of(key) + bytes(window)).expireAfterWrite(Duration.ofSeconds(30)).build();
+        this.local = cache(memory.recall().windowCacheBytes().toBytes());
+    }
+
+    /** By bytes: a window is a few short turns or a few pasted documents. */
+    static Cache<String, List<MemoryItem>> cache(long maxBytes) {
+        return CacheBytes.<String, List<MemoryItem>>bounded(maxBytes, (key, window) -> CacheBytes.of(key) + bytes(window))
+                .expireAfterWrite(Duration.ofSeconds(30)).build();
     }
 
     /** What a window holds on the heap: each item's strings, instants and fields. */
