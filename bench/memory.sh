@@ -49,7 +49,7 @@ cat > "$work/cairn.yaml" <<YAML
 cairn:
   memory:
     embedding:
-      query-cache-size: 0
+      query-cache-bytes: 0
 YAML
 key="$(./cairn keys create --data-dir "$work/data" --workspace locomo --name bench 2>>"$results/keys.log")"
 admin="$(./cairn keys create --data-dir "$work/data" --workspace locomo --name bench-admin --admin 2>>"$results/keys.log")"

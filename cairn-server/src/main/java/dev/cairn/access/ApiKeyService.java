@@ -11,12 +11,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.cairn.platform.AdminAction;
 import dev.cairn.platform.PlainIds;
+import dev.cairn.platform.CacheBytes;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -35,14 +35,23 @@ public class ApiKeyService {
 
     private final ApiKeyRepository repository;
     private final ApplicationEventPublisher events;
-    private final Cache<String, Optional<ApiKey>> byHash =
-            Caffeine.newBuilder().expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
+    /** By bytes: a key's allowed models may be a thousand names; a miss (an unknown secret) is small. */
+    private final Cache<String, Optional<ApiKey>> byHash = CacheBytes.<String, Optional<ApiKey>>bounded(32 << 20,
+            (hash, key) -> CacheBytes.of(hash) + key.map(ApiKeyService::bytes).orElse(0L) + CacheBytes.OBJECT)
+            .expireAfterWrite(CACHE_TTL).build();
     private final Map<String, Instant> pendingTouches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService toucher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("cairn-key-touch").daemon().factory());
 
     /** Far beyond any real allow-list; keeps a key's audit entry within an entry's size. */
     static final int MAX_ALLOWED_MODELS = 1000;
+
+    /** A cached key on the heap: its strings, allowed models and instants. */
+    static long bytes(ApiKey key) {
+        return 64 + 3 * 24 + CacheBytes.of(key.id()) + CacheBytes.of(key.secretHash()) + CacheBytes.of(key.displayPrefix())
+                + CacheBytes.of(key.workspace()) + CacheBytes.of(key.name())
+                + (key.allowedModels() == null ? 0 : CacheBytes.ofStrings(key.allowedModels()));
+    }
 
     public ApiKeyService(ApiKeyRepository repository, ApplicationEventPublisher events) {
         this.repository = repository;

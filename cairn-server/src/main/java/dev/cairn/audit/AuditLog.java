@@ -106,9 +106,16 @@ public class AuditLog {
                     event.subject() != null ? event.subject() : "workspace:" + event.workspace());
             entry.put("subject", subjectId);
             SubjectKeys.DataKey key = subjectKeys.forSubject(subjectId, event.workspace() == null ? "" : event.workspace());
-            byte[] sealed = Aead.seal(key.key(), CanonicalJson.bytes(event.personal()), event.eventId());
+            byte[] plain = CanonicalJson.bytes(event.personal());
+            // Compressed before it is encrypted (ciphertext does not compress) when the recorder
+            // says all of it is one caller's own; docs/audit-format.md says why that is safe.
+            byte[] deflated = event.compressible() ? SealedCompression.deflate(plain) : null;
+            byte[] sealed = Aead.seal(key.key(), deflated != null ? deflated : plain, event.eventId());
             ObjectNode seal = entry.putObject("sealed");
             seal.put("alg", SEAL_ALGORITHM);
+            if (deflated != null) {
+                seal.put(SealedCompression.MEMBER, SealedCompression.DEFLATE);
+            }
             seal.put("key", key.id());
             seal.put("ct", Base64.getEncoder().encodeToString(sealed));
             data = CanonicalJson.bytes(entry);

@@ -11,7 +11,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CacheBytes;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +26,9 @@ public class MasterKey {
     private final SecretKey wrapKey;
     private final byte[] subjectIdKey;
     /** The same few subjects come back request after request; an HMAC each time is wasted work. */
-    private final Cache<String, String> subjectIds = Caffeine.newBuilder().maximumSize(100_000).build();
+    /** By bytes: a subject's name is the client's {@code user} field, of any length. */
+    private final Cache<String, String> subjectIds = CacheBytes.<String, String>bounded(16 << 20,
+            (subject, id) -> CacheBytes.of(subject) + CacheBytes.of(id)).build();
 
     @Autowired
     public MasterKey(AuditProperties audit, KeyFiles files) {

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.zip.DataFormatException;
 
 import javax.crypto.AEADBadTagException;
 
@@ -52,11 +53,21 @@ public class SealedContent {
                 throw new IllegalStateException("sealed content of entry " + stored.index() + " does not match its digest");
             }
         }
+        String zip = seal.path(SealedCompression.MEMBER).asString(null);
+        if (zip != null && !zip.equals(SealedCompression.DEFLATE)) {
+            throw new IllegalStateException("sealed content of entry " + stored.index() + " is compressed by '" + zip
+                    + "', which this Cairn does not know");
+        }
         try {
             byte[] plain = Aead.open(key.get().key(), sealed, entry.path("id").asString());
+            if (zip != null) {
+                plain = SealedCompression.inflate(plain);
+            }
             return new Opened("available", JsonBodies.JSON.readTree(plain));
         } catch (AEADBadTagException e) {
             throw new IllegalStateException("sealed content of entry " + stored.index() + " does not open", e);
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("sealed content of entry " + stored.index() + " does not inflate", e);
         }
     }
 

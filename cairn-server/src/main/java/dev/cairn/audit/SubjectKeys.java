@@ -13,8 +13,8 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.Ids;
+import dev.cairn.platform.CacheBytes;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -36,12 +36,20 @@ public class SubjectKeys {
 
     private final DataKeyRepository repository;
     private final MasterKey master;
-    private final Cache<String, DataKey> liveBySubject = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final Cache<String, DataKey> byId = Caffeine.newBuilder().maximumSize(10_000).build();
+    /** About 14,000 subjects' keys each (some 600 bytes an entry). */
+    static final long CACHE_BYTES = 8 << 20;
+    private final Cache<String, DataKey> liveBySubject = CacheBytes.<String, DataKey>bounded(CACHE_BYTES, SubjectKeys::bytes).build();
+    private final Cache<String, DataKey> byId = CacheBytes.<String, DataKey>bounded(CACHE_BYTES, SubjectKeys::bytes).build();
 
     SubjectKeys(DataKeyRepository repository, MasterKey master) {
         this.repository = repository;
         this.master = master;
+    }
+
+    /** A cached key: its cache key, ids, and the key object with its 32 bytes. */
+    private static long bytes(String cacheKey, DataKey key) {
+        return CacheBytes.of(cacheKey) + CacheBytes.OBJECT + CacheBytes.of(key.id()) + CacheBytes.of(key.subjectId())
+                + CacheBytes.OBJECT + CacheBytes.of(new byte[32]) + CacheBytes.of("AES");
     }
 
     /** For the command line, which builds the audit log without Spring. */

@@ -20,6 +20,7 @@ import dev.cairn.audit.CanonicalJson;
 import dev.cairn.audit.CheckpointPublisher;
 import dev.cairn.audit.EntryFilter;
 import dev.cairn.audit.EntryStore;
+import dev.cairn.audit.RecordedRequest;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
 import dev.cairn.feedback.FeedbackSources;
@@ -346,7 +347,7 @@ class DatasetBuilder {
         row.put("interaction_index", stored.index());
         row.put("time", entry.path("time").asString());
         row.put("model", data.path("model").asString(""));
-        JsonNode request = data.path("request");
+        JsonNode request = RecordedRequest.of(data, content);
         for (String field : List.of("tools", "tool_choice", "parallel_tool_calls")) {
             if (request.has(field)) {
                 row.set(field, request.get(field));

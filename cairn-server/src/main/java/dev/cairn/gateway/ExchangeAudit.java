@@ -2,12 +2,12 @@ package dev.cairn.gateway;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import dev.cairn.access.Principal;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.gateway.routing.RouteAttempt;
+import dev.cairn.guard.Action;
 import dev.cairn.guard.InputSource;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.guard.Verdict;
@@ -28,9 +28,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class ExchangeAudit {
-
-    /** Request fields that carry personal content; every other field is a parameter. */
-    private static final Set<String> PERSONAL_FIELDS = Set.of("messages", "input", "user", "prompt");
 
     private final AuditLog audit;
 
@@ -107,12 +104,21 @@ class ExchangeAudit {
         data.put("latency_us", (System.nanoTime() - trail.startNanos()) / 1000);
         data.put("upstream_latency_us", trail.upstreamNanos() / 1000);
         trail.usage().putInto(data);
-        // The request as the client sent it: its personal fields sealed, the others readable.
+        // The request as the client sent it: sealed unless known safe. Its content fields sit at the
+        // top of the personal part; every other field not shown exactly as sent is sealed in full
+        // under "request", where a reader overlays it on the parameters shown.
         ObjectNode personal = JsonNodeFactory.instance.objectNode();
         if (trail.request() != null) {
-            ObjectNode parameters = data.putObject("request");
-            for (var field : trail.request().properties()) {
-                (PERSONAL_FIELDS.contains(field.getKey()) ? personal : parameters).set(field.getKey(), field.getValue());
+            RequestParameters.Split split = RequestParameters.split(
+                    RequestParameters.api(trail.route(), trail.caller().auditData()), trail.request());
+            data.set("request", split.clear());
+            for (String field : RequestParameters.CONTENT_FIELDS) {
+                if (trail.request().has(field)) {
+                    personal.set(field, trail.request().get(field));
+                }
+            }
+            if (!split.sealed().isEmpty()) {
+                personal.set("request", split.sealed());
             }
         }
         List<OutputScreen.Located> outputVerdicts = trail.output() == null ? List.of() : trail.output().verdicts();
@@ -159,8 +165,13 @@ class ExchangeAudit {
         }
         String type = trail.caller().auditType() != null ? trail.caller().auditType() : "gateway." + trail.route();
         Principal principal = trail.caller().principal();
+        // Compressed only when the caller wrote or was shown all of it: a client's own call (not
+        // Cairn's, whose prompt mixes a thread's turns) whose answer the output guard neither
+        // redacted nor blocked.
+        boolean compressible = trail.caller().auditType() == null && outputVerdicts.stream()
+                .noneMatch(located -> located.verdict().action() == Action.REDACT || located.verdict().action() == Action.BLOCK);
         return new AuditEvent(type, trail.requestId(), Instant.now(), principal.workspace(), principal.keyId(),
-                trail.caller().trace().traceId(), trail.subject(), data, personal.isEmpty() ? null : personal);
+                trail.caller().trace().traceId(), trail.subject(), data, personal.isEmpty() ? null : personal, compressible);
     }
 
     /**

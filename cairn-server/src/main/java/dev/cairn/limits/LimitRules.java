@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.access.ApiKey;
 import dev.cairn.access.ApiKeyRepository;
 import dev.cairn.access.Principal;
@@ -16,6 +15,7 @@ import dev.cairn.limits.LimitsProperties.KeyLimit;
 import dev.cairn.limits.LimitsProperties.Limit;
 import dev.cairn.platform.InvalidConfigurationException;
 import dev.cairn.platform.Settings;
+import dev.cairn.platform.CacheBytes;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.core.env.Environment;
@@ -92,7 +92,9 @@ class LimitRules {
     private final Map<String, Limit> byKeyName = new HashMap<>();
     private final ApiKeyRepository keys;
     private final boolean enabled;
-    private final Cache<String, Rules> resolved = Caffeine.newBuilder().maximumSize(100_000).build();
+    /** By bytes: the key names a key, workspace, end user and address, the user's of any length. */
+    private final Cache<String, Rules> resolved = CacheBytes.<String, Rules>bounded(16 << 20,
+            (key, rules) -> CacheBytes.of(key) + 5 * CacheBytes.OBJECT + 4 * 64).build();
 
     @Autowired
     LimitRules(LimitsProperties config, ApiKeyRepository keys, Environment environment) {

@@ -12,11 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.cairn.usage.UsageLedger;
 import dev.cairn.usage.UsageRepository;
 import dev.cairn.usage.UsageRepository.Spender;
+import dev.cairn.platform.CacheBytes;
 import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -117,11 +117,12 @@ class Spending {
         this.usage = usage;
         this.ledger = ledger;
         this.clock = clock;
-        this.sums = Caffeine.newBuilder()
+        // By bytes: a scope names a key, workspace or end user, the last of any length.
+        this.sums = CacheBytes.<Window, Snapshot>bounded(16 << 20,
+                        (window, snapshot) -> 3 * CacheBytes.OBJECT + CacheBytes.of(window.scope().id()) + CacheBytes.OBJECT)
                 .refreshAfterWrite(refresh)
                 // An idle scope's sum is taken again rather than served stale and refreshed after.
                 .expireAfterWrite(refresh.multipliedBy(3))
-                .maximumSize(100_000)
                 .executor(refresher)
                 .build(this::load);
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CacheBytes;
 import dev.cairn.platform.embedding.Embedder;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,17 @@ public class Embeddings {
                     + config.provider() + "'");
         };
         this.batchSize = Math.max(1, config.batchSize());
-        this.queries = Caffeine.newBuilder().maximumSize(config.queryCacheSize()).build();
+        // By bytes: a vector's size is the model's (1.5 KB for the local model, 12 KB for a remote
+        // 3,072-dimension one), which an entry count cannot know.
+        this.queries = CacheBytes.<String, float[]>bounded(config.queryCacheBytes().toBytes(),
+                (digest, vector) -> CacheBytes.of(digest) + CacheBytes.of(vector)).build();
         this.shared = shared;
+    }
+
+    /** What the query cache holds now, by its weigher, once its pending evictions are done. */
+    long cachedQueryBytes() {
+        queries.cleanUp();
+        return queries.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     public String model() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.cairn.platform.Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Context memory ({@code cairn.memory}): items are embedded in the background by {@code embedding}
@@ -39,7 +40,7 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
                             String baseUrl,
                             String apiKey,
                             @DefaultValue("32") int batchSize,
-                            @DefaultValue("10000") int queryCacheSize,
+                            @DefaultValue("16MB") DataSize queryCacheBytes,
                             @DefaultValue("1") int threads) {
     }
 
@@ -59,7 +60,8 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
                          @DefaultValue("0.0") double salienceWeight,
                          @DefaultValue("0.3") double neighbourWeight,
                          @DefaultValue("1.0") double mmrLambda,
-                         @DefaultValue("8") int recentTurns) {
+                         @DefaultValue("8") int recentTurns,
+                         @DefaultValue("32MB") DataSize windowCacheBytes) {
     }
 
     /** How recall merges its full-text and vector lists. */
@@ -85,7 +87,7 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
                     "must be local or remote, not '" + embedding.provider() + "'");
         }
         Settings.atLeast("cairn.memory.embedding.batch-size", embedding.batchSize(), 1);
-        Settings.atLeast("cairn.memory.embedding.query-cache-size", embedding.queryCacheSize(), 0);
+        Settings.atLeast("cairn.memory.embedding.query-cache-bytes", embedding.queryCacheBytes().toBytes(), 0);
         Settings.atLeast("cairn.memory.embedding.threads", embedding.threads(), 1);
     }
 
@@ -101,5 +103,6 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
         Settings.between("cairn.memory.recall.neighbour-weight", recall.neighbourWeight(), 0, 1);
         Settings.between("cairn.memory.recall.mmr-lambda", recall.mmrLambda(), 0, 1);
         Settings.atLeast("cairn.memory.recall.recent-turns", recall.recentTurns(), 0);
+        Settings.atLeast("cairn.memory.recall.window-cache-bytes", recall.windowCacheBytes().toBytes(), 0);
     }
 }

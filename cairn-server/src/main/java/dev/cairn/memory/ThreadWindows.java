@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CacheBytes;
 import dev.cairn.platform.JsonBodies;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -32,13 +32,31 @@ public class ThreadWindows {
      * Another process's writes reach this cache only by expiry: 30 s bounds how stale a window
      * can be when several Cairns share a database (this process forgets its own writes at once).
      */
-    private final Cache<String, List<MemoryItem>> local = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(30)).build();
+    private final Cache<String, List<MemoryItem>> local;
 
     public ThreadWindows(MemoryRepository repository, MemoryCache shared, MemoryProperties memory) {
         this.repository = repository;
         this.shared = shared;
         this.turns = memory.recall().recentTurns();
+        this.local = cache(memory.recall().windowCacheBytes().toBytes());
+    }
+
+    /** By bytes: a window is a few short turns or a few pasted documents. */
+    static Cache<String, List<MemoryItem>> cache(long maxBytes) {
+        return CacheBytes.<String, List<MemoryItem>>bounded(maxBytes, (key, window) -> CacheBytes.of(key) + bytes(window))
+                .expireAfterWrite(Duration.ofSeconds(30)).build();
+    }
+
+    /** What a window holds on the heap: each item's strings, instants and fields. */
+    static long bytes(List<MemoryItem> window) {
+        long bytes = CacheBytes.OBJECT + 4L * window.size();
+        for (MemoryItem item : window) {
+            bytes += 80 + 4 * 24 // the item, its four instants
+                    + CacheBytes.of(item.id()) + CacheBytes.of(item.workspace()) + CacheBytes.of(item.threadId())
+                    + CacheBytes.of(item.content()) + CacheBytes.of(item.externalId()) + CacheBytes.of(item.metadata())
+                    + CacheBytes.of(item.supersedes()) + CacheBytes.of(item.source()) + CacheBytes.of(item.embeddingModel());
+        }
+        return bytes;
     }
 
     /** The thread's last turns, oldest first. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CacheBytes;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +29,10 @@ public class RewardScorer {
 
     private final RewardModelRepository models;
     private final RewardFeatures features;
-    private final Cache<String, RewardModel> cache = Caffeine.newBuilder().maximumSize(256).build();
+    /** By bytes: a model's weights are as many as its features. */
+    private final Cache<String, RewardModel> cache = CacheBytes.<String, RewardModel>bounded(32 << 20,
+            (key, model) -> CacheBytes.of(key) + CacheBytes.OBJECT + CacheBytes.of(model.workspace())
+                    + CacheBytes.of(model.name()) + CacheBytes.of(model.runId()) + CacheBytes.of(model.weights())).build();
 
     RewardScorer(RewardModelRepository models, RewardFeatures features) {
         this.models = models;

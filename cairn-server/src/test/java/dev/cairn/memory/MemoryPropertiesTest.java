@@ -17,7 +17,7 @@ class MemoryPropertiesTest {
             cairn.memory.embedding.provider | cloud | cairn.memory.embedding.provider must be local or remote, not 'cloud'
             cairn.memory.embedding.provider | remote | cairn.memory.embedding.base-url is required with provider remote
             cairn.memory.embedding.batch-size | 0 | cairn.memory.embedding.batch-size must be 1 or more, not 0
-            cairn.memory.embedding.query-cache-size | -1 | cairn.memory.embedding.query-cache-size must be 0 or more, not -1
+            cairn.memory.embedding.query-cache-bytes | -1 | cairn.memory.embedding.query-cache-bytes must be 0 or more, not -1
             cairn.memory.embedding.threads | 0 | cairn.memory.embedding.threads must be 1 or more, not 0
             cairn.memory.recall.token-budget | 0 | cairn.memory.recall.token-budget must be 1 or more, not 0
             cairn.memory.recall.top-k | 0 | cairn.memory.recall.top-k must be 1 or more, not 0
@@ -30,6 +30,7 @@ class MemoryPropertiesTest {
             cairn.memory.recall.neighbour-weight | 2 | cairn.memory.recall.neighbour-weight must be from 0 to 1, not 2
             cairn.memory.recall.mmr-lambda | -0.5 | cairn.memory.recall.mmr-lambda must be from 0 to 1, not -0.5
             cairn.memory.recall.recent-turns | -1 | cairn.memory.recall.recent-turns must be 0 or more, not -1
+            cairn.memory.recall.window-cache-bytes | -1 | cairn.memory.recall.window-cache-bytes must be 0 or more, not -1
             cairn.memory.default-context-window | 0 | cairn.memory.default-context-window must be 1 or more, not 0
             cairn.memory.context-windows.gpt | 0 | cairn.memory.context-windows.gpt must be 1 or more, not 0
             """)
@@ -42,6 +43,8 @@ class MemoryPropertiesTest {
         MemoryProperties memory = Settings.bind("cairn.memory", MemoryProperties.class, Map.of());
         assertThat(memory.embedding().provider()).isEqualTo("local");
         assertThat(memory.recall().fusion()).isEqualTo(MemoryProperties.Fusion.SCORE);
+        assertThat(memory.embedding().queryCacheBytes().toBytes()).isEqualTo(16L << 20);
+        assertThat(memory.recall().windowCacheBytes().toBytes()).isEqualTo(32L << 20);
         Settings.assertRefused("cairn.memory", MemoryProperties.class, Settings.of("cairn.memory.embedding.provider", "remote",
                 "cairn.memory.embedding.base-url", "http://127.0.0.1:9/v1"), "cairn.memory.embedding.model is required with provider remote");
         assertThat(Settings.bind("cairn.memory", MemoryProperties.class, Settings.of("cairn.memory.embedding.provider", "remote",

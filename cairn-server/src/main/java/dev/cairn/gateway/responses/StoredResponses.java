@@ -7,6 +7,7 @@ import java.util.Objects;
 import dev.cairn.audit.AuditLog;
 import dev.cairn.audit.AuditRepository;
 import dev.cairn.audit.EntryStore;
+import dev.cairn.audit.RecordedRequest;
 import dev.cairn.audit.SealedContent;
 import dev.cairn.audit.StoredEntry;
 import dev.cairn.platform.JsonBodies;
@@ -166,15 +167,7 @@ public class StoredResponses {
             throw ResponsesException.unavailable(id, param, content.state());
         }
         JsonNode data = tree.path("data");
-        ObjectNode chatBody = JsonNodeFactory.instance.objectNode();
-        if (data.get("request") instanceof ObjectNode parameters) {
-            chatBody.setAll(parameters);
-        }
-        for (String personal : new String[] {"messages", "user"}) {
-            if (content.content().has(personal)) {
-                chatBody.set(personal, content.content().get(personal));
-            }
-        }
+        ObjectNode chatBody = RecordedRequest.of(data, content.content());
         return new Opened(stored, chatBody, data.path("responses").path("instructions").asBoolean(false),
                 content.content().path("choices").path(0), data.get("usage"));
     }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.platform.CacheBytes;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +20,11 @@ import org.springframework.stereotype.Component;
 public class DeploymentStates {
 
     static final int MAX_STATES = 2_000;
+    /**
+     * What one state holds besides its name, a generous estimate: its circuit breaker with the outcome
+     * window and its counters. The bound is in bytes, so that names a client made long cannot stretch it.
+     */
+    static final long STATE_BYTES = 4096;
 
     private final CircuitBreakerConfig breaker;
     private final RoutingProperties.Breaker settings;
@@ -28,7 +33,8 @@ public class DeploymentStates {
     /** Deployments of configured groups: never forgotten, so no client's names can push one out. */
     private final ConcurrentMap<String, DeploymentState> pinned = new ConcurrentHashMap<>();
     /** Deployments named directly by clients ({@code <provider>/<model>}, aliases): bounded. */
-    private final Cache<String, DeploymentState> named = Caffeine.newBuilder().maximumSize(MAX_STATES).build();
+    private final Cache<String, DeploymentState> named = CacheBytes.<String, DeploymentState>bounded(MAX_STATES * STATE_BYTES,
+            (name, state) -> CacheBytes.of(name) + STATE_BYTES).build();
 
     public DeploymentStates(RoutingProperties properties, SharedRouteState shared, RoutingMetrics metrics) {
         this.settings = properties.routing().breaker();

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.platform.RedisClients;
+import dev.cairn.platform.CacheBytes;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -69,7 +69,8 @@ final class RedisRouteState implements SharedRouteState, AutoCloseable {
     private final RedisClient client;
     private final String prefix;
     /** The local copy: each deployment asked about, to the epoch millisecond it is blocked until (0: not). */
-    private final Cache<String, Long> known = Caffeine.newBuilder().maximumSize(DeploymentStates.MAX_STATES).build();
+    private final Cache<String, Long> known = CacheBytes.<String, Long>bounded(DeploymentStates.MAX_STATES * 256L,
+            (name, until) -> CacheBytes.of(name) + 16).build();
     /** Writes not yet in Redis, one per deployment: the latest block's end, or {@link #UNBLOCK} with what it lifts. */
     private final ConcurrentMap<String, Write> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean flushQueued = new AtomicBoolean();
