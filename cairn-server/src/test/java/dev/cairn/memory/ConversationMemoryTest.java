@@ -86,8 +86,7 @@ class ConversationMemoryTest {
         settings.putAll(extra);
         MemoryProperties properties = Settings.bind("cairn.memory", MemoryProperties.class, settings);
         JobsProperties jobsConfig = Settings.bind("cairn.jobs", JobsProperties.class, settings);
-        MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                Dialect.of(db.source()));
+        MemoryRepository repository = TestMemoryRepositories.over(db.source());
         MemoryCache cache = new MemoryCache(Settings.bind("cairn.redis", RedisProperties.class, settings));
         Embeddings embeddings = new Embeddings(properties, cache,
                 new LocalEmbedder(Settings.bind("cairn", PlatformProperties.class, settings).dataDir(),

@@ -85,8 +85,7 @@ class EmbeddingQueueTest {
                 "cairn.memory.embedding.model", "fake-embedder",
                 "cairn.jobs.workers", "0")));
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                    Dialect.of(db.source()));
+            MemoryRepository repository = TestMemoryRepositories.over(db.source());
             Embeddings embeddings = embeddings(config);
             EmbeddingQueue queue = queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
             repository.ensureWorkspace("ws");

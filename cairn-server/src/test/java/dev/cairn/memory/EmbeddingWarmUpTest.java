@@ -42,7 +42,7 @@ class EmbeddingWarmUpTest {
     }
 
     private static MemoryRepository repository(TestDatabase db) {
-        return new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()), Dialect.of(db.source()));
+        return TestMemoryRepositories.over(db.source());
     }
 
     private static void awaitReady(Embeddings embeddings) throws InterruptedException {
