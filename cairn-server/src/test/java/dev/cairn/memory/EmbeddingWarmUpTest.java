@@ -73,7 +73,7 @@ class EmbeddingWarmUpTest {
             queue.run(new Job("job_1", EmbeddingQueue.KIND, "ws", "{\"ids\":[\"" + seat.id() + "\",\"" + meeting.id() + "\"]}", 1));
 
             assertThat(embeddings.ready()).isTrue();
-            assertThat(repository.items("ws", List.of(seat.id())).get(seat.id()).embeddingModel()).isEqualTo(LocalEmbedder.MODEL);
+            assertThat(repository.items("ws", List.of(seat.id())).get(seat.id()).embeddingModel()).isEqualTo(LocalEmbedder.QUANTIZED);
             List<VectorIndex.Hit> hits = vectors.search("ws", embeddings.query("which seat does she like"), ItemFilter.LIVE, 2);
             assertThat(hits).extracting(VectorIndex.Hit::id).containsExactly(seat.id(), meeting.id());
         }
