@@ -7,7 +7,7 @@
 #
 # TREE (default: this checkout) is a built checkout (`./mvnw -DskipTests package`) whose ./cairn is
 # measured; the load generator and the fake upstream are always this checkout's. Starts a fake
-# upstream on :9100 (unless one runs) and Cairn on :9190 with the in-process embedding model and a
+# upstream on :9102 and Cairn on :9190 with the in-process embedding model and a
 # fresh data dir, then CONNECTIONS clients (default 4, as the soak of issue 34) send chat
 # completions on one thread, each user turn made distinct (--vary: no cache keyed by text hits, as
 # with real users), WARMUP s unmeasured (default 30), then WINDOW s measured (default 30). One line:
@@ -38,11 +38,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true
       rm -rf "$work"' EXIT
 mkdir -p "$root/bench/results"
 
-if ! curl -sf -o /dev/null http://127.0.0.1:9100/health; then
-  start_fake 9100 "$work/fake.log"
-  wait_until_up http://127.0.0.1:9100/health "$fake_pid" "$work/fake.log"
-fi
-write_cairn_config "$work/cairn.yaml" 9100
+# A fake of its own, on a port of its own: another benchmark's fake on :9100 may stop mid-run.
+start_fake 9102 "$work/fake.log"
+wait_until_up http://127.0.0.1:9102/health "$fake_pid" "$work/fake.log"
+write_cairn_config "$work/cairn.yaml" 9102
 cat > "$work/body.json" <<'JSON'
 {"model":"fake/bench-model","messages":[{"role":"system","content":"You are a concise assistant that answers in one sentence."},{"role":"user","content":"Trip VARY: what is a cairn, and why do hikers build them on the ridge?"}],"max_tokens":64,"temperature":0.2}
 JSON
@@ -69,8 +68,11 @@ wait $gen
 line="$(grep '^{"mode"' "$work/load.out" | tail -n 1)"
 rps=$(jq -r '.throughput_rps' <<< "$line")
 cpu=$(echo "($t1 - $t0) / $hz * 1000 / ($rps * $WINDOW)" | bc -l)
-printf '%s rps=%.1f cpu_ms_per_req=%.2f p50_ms=%s p99_ms=%s failed=%s\n' "$label" "$rps" "$cpu" \
-  "$(jq -r '.latency_ms.p50' <<< "$line")" "$(jq -r '.latency_ms.p99' <<< "$line")" "$(jq -r '.requests_failed' <<< "$line")"
+printf '%s rps=%.1f cpu_ms_per_req=%.2f p50_ms=%s p99_ms=%s failed=%s %s\n' "$label" "$rps" "$cpu" \
+  "$(jq -r '.latency_ms.p50' <<< "$line")" "$(jq -r '.latency_ms.p99' <<< "$line")" "$(jq -r '.requests_failed' <<< "$line")" \
+  "$(jq -c '.failures // {}' <<< "$line")"
+# Why requests failed, from Cairn's log: the first few error messages.
+grep -o '"level":"ERROR"[^}]*}[^"]*"[^"]*"[^"]*"[^"]*"' "$work/cairn.log" | head -n 3 >&2 || true
 if [ "${PROFILE:-}" = 1 ]; then
   "$java" -cp "$classpath" dev.cairn.bench.JfrHotMethods "$root/bench/results/$label-memory.jfr" jdk.CPUTimeSample 30 >&2
 fi

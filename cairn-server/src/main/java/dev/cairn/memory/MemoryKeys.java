@@ -11,6 +11,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.audit.MasterKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * One AES-256 memory key per workspace, made on first use and stored only wrapped by the audit
@@ -47,11 +49,30 @@ public class MemoryKeys {
                     .params(workspace, master.wrap(new SecretKeySpec(raw, "AES"), context(workspace)), Instant.now().toEpochMilli())
                     .update();
             wrapped = wrapped(workspace);
+            forgetIfRolledBack(workspace);
         }
         try {
             return new WorkspaceKey(master.unwrap(wrapped, context(workspace)).getEncoded());
         } catch (AEADBadTagException e) {
             throw new IllegalStateException("the memory key of workspace '" + workspace + "' does not open with this master key", e);
+        }
+    }
+
+    /**
+     * A key made inside a transaction (the first items of a workspace are stored in one) exists only
+     * if that transaction commits: should it roll back, the cached key is dropped too, or later items
+     * would be sealed under a key the database never kept.
+     */
+    private void forgetIfRolledBack(String workspace) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        open.invalidate(workspace);
+                    }
+                }
+            });
         }
     }
 

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.Job;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The in-process model is loaded when first needed: not at the start of a server whose database
