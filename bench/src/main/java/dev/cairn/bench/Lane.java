@@ -25,6 +25,9 @@ final class Lane extends VerticleBase {
     record Shared(LoadOptions options, LatencyStats stats, AtomicBoolean running, AtomicLong inFlight) {
     }
 
+    /** The number the next {@code --vary} body gets, across lanes. */
+    private static final AtomicLong VARIED = new AtomicLong();
+
     private final Shared shared;
     private final int connections;
     private final Buffer body;
@@ -110,8 +113,11 @@ final class Lane extends VerticleBase {
     /** One request; the answer body is read to the end so the connection can be reused. */
     private Future<Integer> exchange() {
         shared.inFlight().incrementAndGet();
+        String vary = shared.options().varyToken();
+        Buffer sent = vary == null ? body
+                : Buffer.buffer(body.toString().replace(vary, Long.toString(VARIED.incrementAndGet())));
         return client.request(request)
-                .compose(req -> req.send(body))
+                .compose(req -> req.send(sent))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
                 .andThen(done -> shared.inFlight().decrementAndGet());
     }

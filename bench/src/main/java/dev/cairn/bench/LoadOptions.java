@@ -29,7 +29,8 @@ record LoadOptions(
         Duration bucket,
         Path markFile,
         double phaseFrom,
-        double phaseTo) {
+        double phaseTo,
+        String varyToken) {
 
     enum Mode { CLOSED, OPEN }
 
@@ -46,7 +47,9 @@ record LoadOptions(
     static final String USAGE = """
             usage: LoadGenerator closed --url U --connections N --duration S --warmup S --body FILE [options]
                    LoadGenerator open   --url U --rate R        --duration S --warmup S --body FILE [options]
-            options: --header 'Name: value' (repeatable)  --connections N (open loop: pool size, default 64)
+            options: --vary TOKEN (each request's body has TOKEN replaced by a number of its own, so no two
+                     requests repeat a text: caches keyed by text never hit)
+                     --header 'Name: value' (repeatable)  --connections N (open loop: pool size, default 64)
                      --event-loops N (default: cores)  --timeout S (per request, default 10)  --label TEXT
                      --bucket-ms N (adds a time series: answers, failures and latency per N ms of intended send time)
                      --mark-file FILE (read at the end: an epoch millisecond, e.g. when an upstream went down; with
@@ -76,6 +79,7 @@ record LoadOptions(
         Path markFile = null;
         double phaseFrom = -0.5;
         double phaseTo = 2.5;
+        String varyToken = null;
         for (int i = 1; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -93,6 +97,7 @@ record LoadOptions(
                 case "--event-loops" -> eventLoops = Integer.parseInt(value);
                 case "--timeout" -> timeout = Double.parseDouble(value);
                 case "--label" -> label = value;
+                case "--vary" -> varyToken = value;
                 case "--bucket-ms" -> bucketMs = Integer.parseInt(value);
                 case "--mark-file" -> markFile = Path.of(value);
                 case "--mark-phase" -> {
@@ -121,7 +126,7 @@ record LoadOptions(
         int pool = connections != null ? connections : 64;
         return new LoadOptions(mode, url, pool, rate, seconds(warmup), seconds(duration), List.copyOf(headers),
                 Files.readAllBytes(body), Math.max(1, Math.min(eventLoops, pool)), seconds(timeout), label,
-                Duration.ofMillis(Math.max(0, bucketMs)), markFile, phaseFrom, phaseTo);
+                Duration.ofMillis(Math.max(0, bucketMs)), markFile, phaseFrom, phaseTo, varyToken);
     }
 
     private static Duration seconds(double value) {

@@ -13,10 +13,13 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
-/** AES-256-GCM with a random 96-bit nonce, returned as {@code nonce ‖ ciphertext ‖ tag}. */
-final class Aead {
+/**
+ * AES-256-GCM with a random 96-bit nonce, returned as {@code nonce ‖ ciphertext ‖ tag}. Public for
+ * memory, which seals its content the same way under per-workspace keys.
+ */
+public final class Aead {
 
-    static final int NONCE_BYTES = 12;
+    public static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     /**
      * The nonces' source: the JDK's SHA-256 Hash_DRBG, seeded from the system. Linux's default
@@ -31,7 +34,7 @@ final class Aead {
     private Aead() {
     }
 
-    static byte[] seal(SecretKey key, byte[] plaintext, String associatedData) {
+    public static byte[] seal(SecretKey key, byte[] plaintext, String associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         // Every audited request seals once: reuse ciphers rather than look one up each time (each
@@ -63,7 +66,7 @@ final class Aead {
     }
 
     /** The plaintext, or an exception when the key, the data or its context is not the one sealed. */
-    static byte[] open(SecretKey key, byte[] sealed, String associatedData) throws AEADBadTagException {
+    public static byte[] open(SecretKey key, byte[] sealed, String associatedData) throws AEADBadTagException {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             throw new AEADBadTagException("sealed data too short");
         }

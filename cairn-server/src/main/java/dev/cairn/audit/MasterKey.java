@@ -52,11 +52,15 @@ public class MasterKey {
         return subjectIds.get(workspace + "\u0000" + subject, name -> "sub_" + HexFormat.of().formatHex(hmac(subjectIdKey, name), 0, 16));
     }
 
-    byte[] wrap(SecretKey dataKey, String keyId) {
+    /**
+     * The data key sealed under the master key, bound to {@code keyId} (an audit key's id, or
+     * {@code memory:<workspace>} for a workspace's memory key), which unwrapping must name again.
+     */
+    public byte[] wrap(SecretKey dataKey, String keyId) {
         return Aead.seal(wrapKey, dataKey.getEncoded(), keyId);
     }
 
-    SecretKey unwrap(byte[] wrapped, String keyId) throws AEADBadTagException {
+    public SecretKey unwrap(byte[] wrapped, String keyId) throws AEADBadTagException {
         return new SecretKeySpec(Aead.open(wrapKey, wrapped, keyId), "AES");
     }
 

@@ -1,6 +1,7 @@
 package dev.cairn.memory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -25,7 +26,7 @@ public class Embeddings {
     public Embeddings(MemoryProperties memory, MemoryCache shared, LocalEmbedder local) {
         MemoryProperties.Embedding config = memory.embedding();
         this.embedder = switch (config.provider()) {
-            case "local" -> local;
+            case "local" -> local.as(config.localModel());
             case "remote" -> new RemoteEmbedder(config.baseUrl(), config.apiKey(), config.model());
             default -> throw new IllegalStateException("cairn.memory.embedding.provider must be local or remote, not '"
                     + config.provider() + "'");
@@ -48,12 +49,29 @@ public class Embeddings {
         return embedder.model();
     }
 
+    /**
+     * The texts' vectors, in order. A text this process embedded as a recall query is taken from the
+     * query cache rather than embedded again: a captured user turn is the query its own request's
+     * recall just embedded, so capturing a turn costs one model run (the answer) instead of two. The
+     * cache is only read here, never filled, so texts that merely repeat are still embedded.
+     */
     public List<float[]> embed(List<String> texts) {
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + batchSize))));
+        float[][] vectors = new float[texts.size()][];
+        List<Integer> missing = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            vectors[i] = queries.getIfPresent(MemoryCache.digest(texts.get(i)));
+            if (vectors[i] == null) {
+                missing.add(i);
+            }
         }
-        return vectors;
+        for (int from = 0; from < missing.size(); from += batchSize) {
+            List<Integer> batch = missing.subList(from, Math.min(missing.size(), from + batchSize));
+            List<float[]> made = embedder.embed(batch.stream().map(texts::get).toList());
+            for (int j = 0; j < batch.size(); j++) {
+                vectors[batch.get(j)] = made.get(j);
+            }
+        }
+        return Arrays.asList(vectors);
     }
 
     /** The query's vector: from this process's cache, else the shared one, else the model. */

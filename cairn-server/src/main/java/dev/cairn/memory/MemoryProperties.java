@@ -1,9 +1,11 @@
 package dev.cairn.memory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.cairn.platform.Settings;
+import dev.cairn.platform.embedding.LocalEmbedder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -33,9 +35,11 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
     /**
      * The embedding model: {@code local} runs all-MiniLM-L6-v2 in process (bundled, offline);
      * {@code remote} calls an OpenAI-compatible {@code /embeddings} endpoint at {@code base-url}.
-     * {@code threads} is how many cores one local embedding call may use.
+     * {@code threads} is how many cores one local embedding call may use; {@code local-model} picks
+     * the full model or its int8-quantised build (the default: about half the CPU per text).
      */
     public record Embedding(@DefaultValue("local") String provider,
+                            @DefaultValue("all-minilm-l6-v2-q") String localModel,
                             String model,
                             String baseUrl,
                             String apiKey,
@@ -74,6 +78,10 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
     private static void check(Embedding embedding) {
         switch (embedding.provider() == null ? "" : embedding.provider()) {
             case "local" -> {
+                if (!List.of(LocalEmbedder.MODEL, LocalEmbedder.QUANTIZED).contains(embedding.localModel())) {
+                    throw Settings.invalid("cairn.memory.embedding.local-model", "must be " + LocalEmbedder.QUANTIZED + " or "
+                            + LocalEmbedder.MODEL + ", not '" + embedding.localModel() + "'");
+                }
             }
             case "remote" -> {
                 if (embedding.baseUrl() == null || embedding.baseUrl().isBlank()) {

@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,22 +24,28 @@ import org.springframework.stereotype.Repository;
 
 /**
  * SQL for workspaces, threads and items. Every query names the workspace, so one workspace can
- * never read or change another's memory whatever ids a caller guesses.
+ * never read or change another's memory whatever ids a caller guesses. Items' content and
+ * embeddings are stored sealed under their workspace's key and opened here, and the full-text
+ * index holds only keyed hashes of their words ({@link WorkspaceKey}): nothing above this class
+ * sees a sealed byte, nothing below it a clear word.
  */
 @Repository
 public class MemoryRepository {
 
     static final String ITEM_COLUMNS = "id, workspace, thread_id, kind, content, external_id, metadata, occurred_at, "
-            + "salience, supersedes, retired_at, source, tokens, embedding_model, created_at, updated_at";
+            + "salience, supersedes, retired_at, source, tokens, embedding_model, created_at, updated_at, content_sealed";
+    private static final String INSERT_COLUMNS = ITEM_COLUMNS + ", terms";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final Dialect dialect;
+    private final MemoryKeys keys;
 
-    public MemoryRepository(JdbcClient jdbc, JdbcTemplate template, Dialect dialect) {
+    public MemoryRepository(JdbcClient jdbc, JdbcTemplate template, Dialect dialect, MemoryKeys keys) {
         this.jdbc = jdbc;
         this.template = template;
         this.dialect = dialect;
+        this.keys = keys;
     }
 
     // --- workspaces ------------------------------------------------------------------------------
@@ -74,6 +81,7 @@ public class MemoryRepository {
         int items = jdbc.sql("DELETE FROM memory_items WHERE workspace = ?").param(id).update();
         int threads = jdbc.sql("DELETE FROM memory_threads WHERE workspace = ?").param(id).update();
         jdbc.sql("DELETE FROM memory_workspaces WHERE id = ?").param(id).update();
+        keys.destroy(id);
         return new Removed(threads, items);
     }
 
@@ -124,13 +132,14 @@ public class MemoryRepository {
 
     /** Stores items; {@code subjectId} is the data subject they are about (its pseudonym; null: none), for erasure. */
     public void insertItems(List<MemoryItem> items, String subjectId) {
-        template.batchUpdate("INSERT INTO memory_items (" + ITEM_COLUMNS + ", subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        template.batchUpdate("INSERT INTO memory_items (" + INSERT_COLUMNS + ", subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 items, 500, (ps, item) -> {
+                    WorkspaceKey key = keys.of(item.workspace());
                     ps.setString(1, item.id());
                     ps.setString(2, item.workspace());
                     ps.setString(3, item.threadId());
                     ps.setString(4, item.kind().wireName());
-                    ps.setString(5, item.content());
+                    ps.setString(5, "");
                     ps.setString(6, item.externalId());
                     ps.setString(7, item.metadata());
                     ps.setLong(8, item.occurredAt().toEpochMilli());
@@ -142,13 +151,15 @@ public class MemoryRepository {
                     ps.setString(14, item.embeddingModel());
                     ps.setLong(15, item.createdAt().toEpochMilli());
                     ps.setLong(16, item.updatedAt().toEpochMilli());
-                    ps.setString(17, subjectId);
+                    ps.setBytes(17, key.seal(item.content(), item.id()));
+                    ps.setString(18, indexTerms(key, item.content()));
+                    ps.setString(19, subjectId);
                 });
     }
 
     public Optional<MemoryItem> item(String workspace, String id) {
         return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND id = ?")
-                .params(workspace, id).query(MemoryRepository::itemRow).optional();
+                .params(workspace, id).query(this::itemRow).optional();
     }
 
     /**
@@ -159,7 +170,7 @@ public class MemoryRepository {
     public Map<String, MemoryItem> items(String workspace, Collection<String> ids) {
         Map<String, MemoryItem> found = new LinkedHashMap<>();
         inChunks(ids, chunk -> jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE id IN (" + marks(chunk) + ")")
-                .params(List.copyOf(chunk)).query(MemoryRepository::itemRow).list())
+                .params(List.copyOf(chunk)).query(this::itemRow).list())
                 .forEach(item -> {
                     if (item.workspace().equals(workspace)) {
                         found.put(item.id(), item);
@@ -188,7 +199,7 @@ public class MemoryRepository {
         filter.appendTo(sql, params);
         sql.append(" ORDER BY id LIMIT ?");
         params.add(limit);
-        return jdbc.sql(sql.toString()).params(params).query(MemoryRepository::itemRow).list();
+        return jdbc.sql(sql.toString()).params(params).query(this::itemRow).list();
     }
 
     /**
@@ -224,18 +235,30 @@ public class MemoryRepository {
     public List<MemoryItem> recentTurns(String workspace, String threadId, int limit) {
         List<MemoryItem> newestFirst = jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM memory_items WHERE workspace = ? AND thread_id = ? "
                         + "AND kind = 'message' AND retired_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT ?")
-                .params(workspace, threadId, limit).query(MemoryRepository::itemRow).list();
+                .params(workspace, threadId, limit).query(this::itemRow).list();
         return newestFirst.reversed();
     }
 
+    /** Updates the item; its content is sealed and indexed again only when it changed (the embedding job compares the sealed bytes). */
     public void updateItem(MemoryItem item, boolean contentChanged) {
-        jdbc.sql("UPDATE memory_items SET thread_id = ?, kind = ?, content = ?, metadata = ?, occurred_at = ?, salience = ?, "
+        List<Object> params = new ArrayList<>(Arrays.asList(item.threadId(), item.kind().wireName(), item.metadata(),
+                item.occurredAt().toEpochMilli(), item.salience()));
+        params.add(item.supersedes());
+        params.add(item.retiredAt() == null ? null : item.retiredAt().toEpochMilli());
+        params.add(item.tokens());
+        params.add(item.updatedAt().toEpochMilli());
+        if (contentChanged) {
+            WorkspaceKey key = keys.of(item.workspace());
+            params.add(key.seal(item.content(), item.id()));
+            params.add(indexTerms(key, item.content()));
+        }
+        params.add(item.workspace());
+        params.add(item.id());
+        jdbc.sql("UPDATE memory_items SET thread_id = ?, kind = ?, metadata = ?, occurred_at = ?, salience = ?, "
                         + "supersedes = ?, retired_at = ?, tokens = ?, updated_at = ?"
-                        + (contentChanged ? ", embedding = NULL, embedding_model = NULL" : "")
+                        + (contentChanged ? ", content = '', content_sealed = ?, terms = ?, embedding = NULL, embedding_model = NULL" : "")
                         + " WHERE workspace = ? AND id = ?")
-                .params(item.threadId(), item.kind().wireName(), item.content(), item.metadata(), item.occurredAt().toEpochMilli(),
-                        item.salience(), item.supersedes(), item.retiredAt() == null ? null : item.retiredAt().toEpochMilli(),
-                        item.tokens(), item.updatedAt().toEpochMilli(), item.workspace(), item.id())
+                .params(params)
                 .update();
     }
 
@@ -255,8 +278,12 @@ public class MemoryRepository {
     }
 
     public List<SubjectItem> subjectItems(String workspace, String subjectId) {
-        return jdbc.sql("SELECT id, thread_id, content FROM memory_items WHERE subject_id = ? AND workspace = ?")
-                .params(subjectId, workspace).query((rs, n) -> new SubjectItem(rs.getString(1), rs.getString(2), rs.getString(3)))
+        return jdbc.sql("SELECT id, thread_id, content, content_sealed FROM memory_items WHERE subject_id = ? AND workspace = ?")
+                .params(subjectId, workspace).query((rs, n) -> {
+                    byte[] sealed = rs.getBytes(4);
+                    String id = rs.getString(1);
+                    return new SubjectItem(id, rs.getString(2), sealed == null ? rs.getString(3) : keys.of(workspace).open(sealed, id));
+                })
                 .list();
     }
 
@@ -292,16 +319,22 @@ public class MemoryRepository {
 
     // --- embeddings ------------------------------------------------------------------------------
 
-    /** An item whose text is to be embedded, with what the vector index keeps of it. */
+    /**
+     * An item whose text is to be embedded, with what the vector index keeps of it; {@code sealed}
+     * is its content as stored, which storing the vector checks is still there.
+     */
     public record PendingText(long seq, String id, String workspace, String threadId, ItemKind kind, long occurredAt,
-                              boolean retired, String content) {
+                              boolean retired, String content, byte[] sealed) {
     }
 
-    private static final String PENDING_COLUMNS = "seq, id, workspace, thread_id, kind, occurred_at, retired_at, content";
+    private static final String PENDING_COLUMNS = "seq, id, workspace, thread_id, kind, occurred_at, retired_at, content, content_sealed";
 
-    private static PendingText pendingRow(ResultSet rs, int n) throws SQLException {
-        return new PendingText(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), ItemKind.stored(rs.getString(5)),
-                rs.getLong(6), rs.getObject(7) != null, rs.getString(8));
+    private PendingText pendingRow(ResultSet rs, int n) throws SQLException {
+        byte[] sealed = rs.getBytes(9);
+        String id = rs.getString(2);
+        String workspace = rs.getString(3);
+        return new PendingText(rs.getLong(1), id, workspace, rs.getString(4), ItemKind.stored(rs.getString(5)),
+                rs.getLong(6), rs.getObject(7) != null, sealed == null ? rs.getString(8) : keys.of(workspace).open(sealed, id), sealed);
     }
 
     /**
@@ -311,7 +344,7 @@ public class MemoryRepository {
     public List<PendingText> pendingEmbeddings(String model, long afterSeq, int limit) {
         return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE seq > ? "
                         + "AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY seq LIMIT ?")
-                .params(afterSeq, model, limit).query(MemoryRepository::pendingRow).list();
+                .params(afterSeq, model, limit).query(this::pendingRow).list();
     }
 
     /** Those of these items the model has not embedded. */
@@ -321,20 +354,23 @@ public class MemoryRepository {
             params.add(model);
             return jdbc.sql("SELECT " + PENDING_COLUMNS + " FROM memory_items WHERE id IN (" + marks(chunk) + ") "
                             + "AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY seq")
-                    .params(params).query(MemoryRepository::pendingRow).list();
+                    .params(params).query(this::pendingRow).list();
         });
     }
 
     /**
-     * Stores embeddings, except where the item's content changed since it was read (it is pending
-     * again) or the item is gone; returns, per item, whether its vector was stored.
+     * Stores embeddings, sealed under their workspace's key, except where the item's content
+     * changed since it was read (it is pending again), it is not sealed yet (the re-sealing will
+     * make it pending again) or the item is gone; returns, per item, whether its vector was stored.
      */
     public boolean[] storeEmbeddings(String model, List<PendingText> texts, List<byte[]> vectors) {
-        int[] counts = template.batchUpdate("UPDATE memory_items SET embedding = ?, embedding_model = ? WHERE id = ? AND content = ?",
+        int[] counts = template.batchUpdate("UPDATE memory_items SET embedding = ?, embedding_model = ? WHERE id = ? AND content_sealed = ?",
                 new AbstractList<Object[]>() {
                     @Override
                     public Object[] get(int i) {
-                        return new Object[] {vectors.get(i), model, texts.get(i).id(), texts.get(i).content()};
+                        PendingText text = texts.get(i);
+                        byte[] sealed = text.sealed() == null ? null : keys.of(text.workspace()).sealEmbedding(vectors.get(i), text.id());
+                        return new Object[] {sealed, model, text.id(), text.sealed()};
                     }
 
                     @Override
@@ -354,13 +390,17 @@ public class MemoryRepository {
                               byte[] embedding) {
     }
 
+    /** The workspace's vectors from this model, opened (a row not yet re-sealed holds its vector in clear). */
     public void forEachEmbedded(String workspace, String model, Consumer<EmbeddedRow> consumer) {
-        jdbc.sql("SELECT id, thread_id, kind, occurred_at, retired_at, embedding FROM memory_items "
+        WorkspaceKey key = keys.of(workspace);
+        jdbc.sql("SELECT id, thread_id, kind, occurred_at, retired_at, embedding, content_sealed IS NOT NULL FROM memory_items "
                         + "WHERE workspace = ? AND embedding_model = ? ORDER BY seq")
                 .params(workspace, model)
                 .query((ResultSet rs) -> {
-                    consumer.accept(new EmbeddedRow(rs.getString(1), rs.getString(2), ItemKind.stored(rs.getString(3)),
-                            rs.getLong(4), rs.getObject(5) != null, rs.getBytes(6)));
+                    String id = rs.getString(1);
+                    byte[] embedding = rs.getBytes(6);
+                    consumer.accept(new EmbeddedRow(id, rs.getString(2), ItemKind.stored(rs.getString(3)),
+                            rs.getLong(4), rs.getObject(5) != null, rs.getBoolean(7) ? key.openEmbedding(embedding, id) : embedding));
                 });
     }
 
@@ -371,13 +411,15 @@ public class MemoryRepository {
     }
 
     /**
-     * Items matching any of the query's terms, best first: BM25 over SQLite FTS5, ts_rank_cd over
-     * PostgreSQL's tsvector. Terms are quoted, so no user text is ever read as query syntax.
+     * Items matching any of the query's (stemmed) terms, best first: BM25 over SQLite FTS5,
+     * ts_rank_cd over PostgreSQL's tsvector, both over the terms' keyed hashes, made as the items'
+     * were. The hashes are letters only, and quoted besides, so no user text is ever read as query syntax.
      */
-    public List<TextHit> fullText(String workspace, List<String> terms, ItemFilter filter, int limit) {
-        if (terms.isEmpty()) {
+    public List<TextHit> fullText(String workspace, List<String> stems, ItemFilter filter, int limit) {
+        if (stems.isEmpty()) {
             return List.of();
         }
+        List<String> terms = List.of(keys.of(workspace).terms(stems).split(" "));
         List<Object> params = new ArrayList<>();
         StringBuilder sql;
         if (dialect == Dialect.SQLITE) {
@@ -391,8 +433,8 @@ public class MemoryRepository {
             sql.append(" ORDER BY f.rank LIMIT ?");
         } else {
             String query = String.join(" | ", terms.stream().map(t -> "'" + t.replace("'", "''").replace("\\", "\\\\") + "'").toList());
-            sql = new StringBuilder("SELECT i.id, ts_rank_cd(i.content_tsv, q) AS score FROM memory_items i, "
-                    + "to_tsquery('english', ?) q WHERE i.content_tsv @@ q AND i.workspace = ?");
+            sql = new StringBuilder("SELECT i.id, ts_rank_cd(i.terms_tsv, q) AS score FROM memory_items i, "
+                    + "to_tsquery('simple', ?) q WHERE i.terms_tsv @@ q AND i.workspace = ?");
             params.add(query);
             params.add(workspace);
             filter.appendTo(sql, params, "i.");
@@ -400,6 +442,51 @@ public class MemoryRepository {
         }
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new TextHit(rs.getString(1), rs.getDouble(2))).list();
+    }
+
+    // --- sealing rows written before content was sealed (V23) ------------------------------------
+
+    /** An item stored in clear by an earlier version: its text and (clear) embedding, if any. */
+    public record Unsealed(long seq, String id, String workspace, String content, byte[] embedding) {
+    }
+
+    /** Items not sealed yet, in storage order after {@code afterSeq}. */
+    public List<Unsealed> unsealed(long afterSeq, int limit) {
+        return jdbc.sql("SELECT seq, id, workspace, content, embedding FROM memory_items WHERE seq > ? AND content_sealed IS NULL "
+                        + "ORDER BY seq LIMIT ?")
+                .params(afterSeq, limit)
+                .query((rs, n) -> new Unsealed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5)))
+                .list();
+    }
+
+    /**
+     * Seals these items' content and embeddings and replaces their words in the index by keyed
+     * hashes; a row sealed meanwhile (by another process) is left alone, so running twice is harmless.
+     */
+    public void seal(List<Unsealed> rows) {
+        template.batchUpdate("UPDATE memory_items SET content = '', content_sealed = ?, terms = ?, embedding = ? "
+                        + "WHERE seq = ? AND content_sealed IS NULL",
+                rows, 500, (ps, row) -> {
+                    WorkspaceKey key = keys.of(row.workspace());
+                    ps.setBytes(1, key.seal(row.content(), row.id()));
+                    ps.setString(2, indexTerms(key, row.content()));
+                    ps.setBytes(3, row.embedding() == null ? null : key.sealEmbedding(row.embedding(), row.id()));
+                    ps.setLong(4, row.seq());
+                });
+    }
+
+    /**
+     * Rewrites the database's files so the clear text the sealed rows replaced leaves them: SQLite
+     * copies the database afresh (VACUUM) and empties its WAL; PostgreSQL rewrites the table
+     * (VACUUM FULL). Once, after the upgrade's re-sealing.
+     */
+    public void reclaimClearPages() {
+        if (dialect == Dialect.SQLITE) {
+            template.execute("VACUUM");
+            template.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } else {
+            template.execute("VACUUM FULL memory_items");
+        }
     }
 
     /** Runs a query per 500 values (well under every driver's parameter limit) and joins the results. */
@@ -430,9 +517,18 @@ public class MemoryRepository {
                 instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
-    static MemoryItem itemRow(ResultSet rs, int n) throws SQLException {
-        return new MemoryItem(rs.getString("id"), rs.getString("workspace"), rs.getString("thread_id"),
-                ItemKind.stored(rs.getString("kind")), rs.getString("content"), rs.getString("external_id"),
+    /** The words' index terms: their stems' keyed hashes, in order. */
+    static String indexTerms(WorkspaceKey key, String content) {
+        return key.terms(Words.stems(Words.of(content)));
+    }
+
+    private MemoryItem itemRow(ResultSet rs, int n) throws SQLException {
+        String id = rs.getString("id");
+        String workspace = rs.getString("workspace");
+        byte[] sealed = rs.getBytes("content_sealed");
+        String content = sealed == null ? rs.getString("content") : keys.of(workspace).open(sealed, id);
+        return new MemoryItem(id, workspace, rs.getString("thread_id"),
+                ItemKind.stored(rs.getString("kind")), content, rs.getString("external_id"),
                 rs.getString("metadata"), instant(rs, "occurred_at"), rs.getDouble("salience"), rs.getString("supersedes"),
                 instant(rs, "retired_at"), rs.getString("source"), rs.getInt("tokens"), rs.getString("embedding_model"),
                 instant(rs, "created_at"), instant(rs, "updated_at"));

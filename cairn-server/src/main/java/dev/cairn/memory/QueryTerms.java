@@ -2,12 +2,13 @@ package dev.cairn.memory;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * The words of a query worth matching in full text: lower-cased, without the common English
- * words that every turn contains and that would drown the ranking, at most 32 of them.
+ * The words of a query worth matching in full text: split and folded as items are
+ * ({@link Words}), without the common English words that every turn contains and that would drown
+ * the ranking, at most 32 of them, Porter-stemmed. The repository hashes them under the
+ * workspace's key, as it hashed the items' words.
  */
 final class QueryTerms {
 
@@ -26,15 +27,15 @@ final class QueryTerms {
     }
 
     static List<String> of(String query) {
-        Set<String> terms = new LinkedHashSet<>();
-        for (String word : query.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-            if (!word.isEmpty() && !STOPWORDS.contains(word)) {
-                terms.add(word);
-                if (terms.size() == 32) {
+        Set<String> words = new LinkedHashSet<>();
+        for (String word : Words.of(query)) {
+            if (!STOPWORDS.contains(word)) {
+                words.add(word);
+                if (words.size() == 32) {
                     break;
                 }
             }
         }
-        return List.copyOf(terms);
+        return List.copyOf(new LinkedHashSet<>(Words.stems(List.copyOf(words))));
     }
 }

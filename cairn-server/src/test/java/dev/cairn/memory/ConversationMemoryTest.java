@@ -14,7 +14,6 @@ import dev.cairn.support.Settings;
 import dev.cairn.platform.jobs.JobsProperties;
 import dev.cairn.platform.RedisProperties;
 import dev.cairn.platform.PlatformProperties;
-import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
 import dev.cairn.platform.TokenCounter;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -86,8 +83,7 @@ class ConversationMemoryTest {
         settings.putAll(extra);
         MemoryProperties properties = Settings.bind("cairn.memory", MemoryProperties.class, settings);
         JobsProperties jobsConfig = Settings.bind("cairn.jobs", JobsProperties.class, settings);
-        MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                Dialect.of(db.source()));
+        MemoryRepository repository = TestMemoryRepositories.over(db.source());
         MemoryCache cache = new MemoryCache(Settings.bind("cairn.redis", RedisProperties.class, settings));
         Embeddings embeddings = new Embeddings(properties, cache,
                 new LocalEmbedder(Settings.bind("cairn", PlatformProperties.class, settings).dataDir(),

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.RedisProperties;
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** The embedding job against a remote model that refuses one input: the others are embedded all the same. */
@@ -85,8 +82,7 @@ class EmbeddingQueueTest {
                 "cairn.memory.embedding.model", "fake-embedder",
                 "cairn.jobs.workers", "0")));
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
-            MemoryRepository repository = new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()),
-                    Dialect.of(db.source()));
+            MemoryRepository repository = TestMemoryRepositories.over(db.source());
             Embeddings embeddings = embeddings(config);
             EmbeddingQueue queue = queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
             repository.ensureWorkspace("ws");
@@ -109,5 +105,35 @@ class EmbeddingQueueTest {
             assertThat(repository.pendingEmbeddings("fake-embedder", ids)).extracting(MemoryRepository.PendingText::id)
                     .containsExactly(poison.id());
         }
+    }
+
+    @Test
+    void aTurnThatWasJustRecalledWithIsNotEmbeddedAgain() {
+        List<String> embedded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MODEL.handler((exchange, request) -> {
+            JsonNode input = request.json().get("input");
+            StringBuilder data = new StringBuilder();
+            for (int i = 0; i < input.size(); i++) {
+                embedded.add(input.get(i).asString());
+                data.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"embedding\":[")
+                        .append(input.get(i).asString().length()).append(",1,0]}");
+            }
+            FakeUpstream.json(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "]}");
+        });
+        Binder config = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cairn.memory.embedding.provider", "remote",
+                "cairn.memory.embedding.base-url", MODEL.baseUrl(),
+                "cairn.memory.embedding.model", "fake-embedder",
+                "cairn.jobs.workers", "0")));
+        Embeddings embeddings = embeddings(config);
+        String turn = "Which seat did I book for the Lisbon flight?";
+        float[] asQuery = embeddings.query(turn);
+
+        List<float[]> vectors = embeddings.embed(List.of("The answer: seat 14C, by the aisle.", turn));
+
+        // The recall embedded the turn; capturing it embeds only the answer, and the turn keeps the query's vector.
+        assertThat(embedded).containsExactly(turn, "The answer: seat 14C, by the aisle.");
+        assertThat(vectors.get(1)).isSameAs(asQuery);
+        assertThat(vectors.get(0)).isNotNull();
     }
 }

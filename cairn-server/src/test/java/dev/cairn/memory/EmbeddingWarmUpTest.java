@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import dev.cairn.platform.embedding.LocalEmbedder;
 import dev.cairn.platform.jobs.Job;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The in-process model is loaded when first needed: not at the start of a server whose database
@@ -42,7 +39,7 @@ class EmbeddingWarmUpTest {
     }
 
     private static MemoryRepository repository(TestDatabase db) {
-        return new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()), Dialect.of(db.source()));
+        return TestMemoryRepositories.over(db.source());
     }
 
     private static void awaitReady(Embeddings embeddings) throws InterruptedException {
@@ -73,7 +70,7 @@ class EmbeddingWarmUpTest {
             queue.run(new Job("job_1", EmbeddingQueue.KIND, "ws", "{\"ids\":[\"" + seat.id() + "\",\"" + meeting.id() + "\"]}", 1));
 
             assertThat(embeddings.ready()).isTrue();
-            assertThat(repository.items("ws", List.of(seat.id())).get(seat.id()).embeddingModel()).isEqualTo(LocalEmbedder.MODEL);
+            assertThat(repository.items("ws", List.of(seat.id())).get(seat.id()).embeddingModel()).isEqualTo(LocalEmbedder.QUANTIZED);
             List<VectorIndex.Hit> hits = vectors.search("ws", embeddings.query("which seat does she like"), ItemFilter.LIVE, 2);
             assertThat(hits).extracting(VectorIndex.Hit::id).containsExactly(seat.id(), meeting.id());
         }

@@ -151,7 +151,7 @@ class FactExtractionAndRedisTest {
         assertThat(recall.statusCode()).as(recall.body()).isEqualTo(200);
         RedisClient client = RedisClient.create(REDIS_URL);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            String cacheKey = "cairn:qemb:all-minilm-l6-v2:" + MemoryCache.digest(query);
+            String cacheKey = "cairn:qemb:all-minilm-l6-v2-q:" + MemoryCache.digest(query);
             assertThat(redis.sync().strlen(cacheKey)).as("384 float32 values").isEqualTo(384 * 4);
             assertThat(redis.sync().ttl(cacheKey)).isPositive();
         } finally {

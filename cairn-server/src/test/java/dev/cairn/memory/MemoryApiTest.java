@@ -38,7 +38,7 @@ class MemoryApiTest extends CairnServerTest {
         while (System.nanoTime() < deadline) {
             JsonNode item = ok(get("/v1/memory/items/" + itemId, key));
             if (!item.get("embedding_model").isNull()) {
-                assertThat(item.get("embedding_model").asString()).isEqualTo("all-minilm-l6-v2");
+                assertThat(item.get("embedding_model").asString()).isEqualTo("all-minilm-l6-v2-q"); // memory's default local model
                 return;
             }
             Thread.sleep(100);

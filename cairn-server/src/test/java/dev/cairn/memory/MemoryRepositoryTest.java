@@ -9,15 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import dev.cairn.platform.Dialect;
 import dev.cairn.platform.Ids;
 import dev.cairn.support.TestDatabases;
 import dev.cairn.support.TestDatabases.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Memory's SQL, full text and neighbour lookups included, on SQLite and on PostgreSQL. */
 class MemoryRepositoryTest {
@@ -30,7 +27,7 @@ class MemoryRepositoryTest {
     }
 
     private static MemoryRepository repository(TestDatabase db) {
-        return new MemoryRepository(JdbcClient.create(db.source()), new JdbcTemplate(db.source()), Dialect.of(db.source()));
+        return TestMemoryRepositories.over(db.source());
     }
 
     private static MemoryItem item(String workspace, String thread, ItemKind kind, String content, Instant at) {
@@ -91,8 +88,8 @@ class MemoryRepositoryTest {
             assertThat(hits).extracting(MemoryRepository.TextHit::id).containsExactlyInAnyOrder(best.id(), other.id(), fact.id());
             assertThat(hits.getFirst().id()).isEqualTo(best.id());
             assertThat(hits.getFirst().score()).isGreaterThan(hits.getLast().score());
-            // Stemmed: "leaking" finds "leaks"; quoted terms are never query syntax.
-            assertThat(repository.fullText("ws", List.of("leaking"), ItemFilter.LIVE, 10))
+            // Stemmed (QueryTerms stems the query as items were): "leaking" finds "leaks"; terms are never query syntax.
+            assertThat(repository.fullText("ws", QueryTerms.of("leaking"), ItemFilter.LIVE, 10))
                     .extracting(MemoryRepository.TextHit::id).containsExactly(best.id());
             assertThat(repository.fullText("ws", List.of("\"or", "and)", "near*"), ItemFilter.LIVE, 10)).isEmpty();
             assertThat(repository.fullText("ws", List.of("espresso"), new ItemFilter(null, Set.of(ItemKind.FACT), null, false), 10))
@@ -108,7 +105,7 @@ class MemoryRepositoryTest {
                     .extracting(MemoryRepository.TextHit::id).containsExactly(other.id());
             assertThat(repository.fullText("ws", List.of("door"), ItemFilter.LIVE, 10)).isEmpty();
             repository.deleteItem("ws", best.id());
-            assertThat(repository.fullText("ws", List.of("leaks"), ItemFilter.LIVE, 10)).isEmpty();
+            assertThat(repository.fullText("ws", QueryTerms.of("leaks"), ItemFilter.LIVE, 10)).isEmpty();
         }
     }
 

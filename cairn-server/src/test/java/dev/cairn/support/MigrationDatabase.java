@@ -52,6 +52,11 @@ public final class MigrationDatabase implements AutoCloseable {
         return (version == null ? flyway : flyway.target(version)).load().migrate();
     }
 
+    /** The pool itself, for a test that builds a repository over the migrated database. */
+    public javax.sql.DataSource source() {
+        return dataSource;
+    }
+
     public JdbcClient jdbc() {
         return JdbcClient.create(dataSource);
     }
