@@ -65,8 +65,8 @@ class MemoryRepositoryTest {
             assertThat(removed).isEqualTo(new MemoryRepository.Removed(1, 2));
             assertThat(repository.thread("ws", "thr-alice")).as("left empty").isEmpty();
             assertThat(repository.thread("ws", "thr-shared")).as("Bob's turn is still on it").isPresent();
-            assertThat(repository.fullText("ws", List.of("quokkas"), ItemFilter.LIVE, 10)).hasSize(1);
-            assertThat(repository.fullText("other", List.of("quokkas"), ItemFilter.LIVE, 10))
+            assertThat(repository.fullText("ws", QueryTerms.of("quokkas"), ItemFilter.LIVE, 10)).hasSize(1);
+            assertThat(repository.fullText("other", QueryTerms.of("quokkas"), ItemFilter.LIVE, 10))
                     .as("a subject id is of one workspace").hasSize(1);
         }
     }
