@@ -65,7 +65,8 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
                          @DefaultValue("0.3") double neighbourWeight,
                          @DefaultValue("1.0") double mmrLambda,
                          @DefaultValue("8") int recentTurns,
-                         @DefaultValue("32MB") DataSize windowCacheBytes) {
+                         @DefaultValue("32MB") DataSize windowCacheBytes,
+                         @DefaultValue("128MB") DataSize vectorIndexBytes) {
     }
 
     /** How recall merges its full-text and vector lists. */
@@ -112,5 +113,6 @@ public record MemoryProperties(@DefaultValue("true") boolean enabled,
         Settings.between("cairn.memory.recall.mmr-lambda", recall.mmrLambda(), 0, 1);
         Settings.atLeast("cairn.memory.recall.recent-turns", recall.recentTurns(), 0);
         Settings.atLeast("cairn.memory.recall.window-cache-bytes", recall.windowCacheBytes().toBytes(), 0);
+        Settings.atLeast("cairn.memory.recall.vector-index-bytes", recall.vectorIndexBytes().toBytes(), 0);
     }
 }

@@ -397,11 +397,25 @@ public class MemoryRepository {
                         + "WHERE workspace = ? AND embedding_model = ? ORDER BY seq")
                 .params(workspace, model)
                 .query((ResultSet rs) -> {
-                    String id = rs.getString(1);
-                    byte[] embedding = rs.getBytes(6);
-                    consumer.accept(new EmbeddedRow(id, rs.getString(2), ItemKind.stored(rs.getString(3)),
-                            rs.getLong(4), rs.getObject(5) != null, rs.getBoolean(7) ? key.openEmbedding(embedding, id) : embedding));
+                    consumer.accept(embeddedRow(key, rs));
                 });
+    }
+
+    /** One item's vector from this model, opened; empty when it has none from it. */
+    public Optional<EmbeddedRow> embedded(String workspace, String model, String id) {
+        WorkspaceKey key = keys.of(workspace);
+        return jdbc.sql("SELECT id, thread_id, kind, occurred_at, retired_at, embedding, content_sealed IS NOT NULL FROM memory_items "
+                        + "WHERE workspace = ? AND id = ? AND embedding_model = ?")
+                .params(workspace, id, model)
+                .query((rs, n) -> embeddedRow(key, rs))
+                .optional();
+    }
+
+    private static EmbeddedRow embeddedRow(WorkspaceKey key, ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        byte[] embedding = rs.getBytes(6);
+        return new EmbeddedRow(id, rs.getString(2), ItemKind.stored(rs.getString(3)),
+                rs.getLong(4), rs.getObject(5) != null, rs.getBoolean(7) ? key.openEmbedding(embedding, id) : embedding);
     }
 
     // --- full text -------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ class ConversationMemoryTest {
         Embeddings embeddings = new Embeddings(properties, cache,
                 new LocalEmbedder(Settings.bind("cairn", PlatformProperties.class, settings).dataDir(),
                         properties.embedding().threads()));
-        VectorIndex vectors = new VectorIndex(repository, embeddings);
+        VectorIndex vectors = new VectorIndex(repository, embeddings, properties);
         JobQueue[] jobs = new JobQueue[1];
         EmbeddingQueue embeddingQueue = new EmbeddingQueue(new ObjectProvider<>() {
             @Override

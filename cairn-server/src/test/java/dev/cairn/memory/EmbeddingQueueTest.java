@@ -84,7 +84,7 @@ class EmbeddingQueueTest {
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = TestMemoryRepositories.over(db.source());
             Embeddings embeddings = embeddings(config);
-            EmbeddingQueue queue = queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
+            EmbeddingQueue queue = queue(config, repository, embeddings, new VectorIndex(repository, embeddings, config.bindOrCreate("cairn.memory", MemoryProperties.class)));
             repository.ensureWorkspace("ws");
             MemoryItem good = item("a good fact");
             MemoryItem poison = item("POISON fact");

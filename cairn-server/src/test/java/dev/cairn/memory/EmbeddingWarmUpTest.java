@@ -56,7 +56,7 @@ class EmbeddingWarmUpTest {
         try (TestDatabase db = TestDatabases.sqlite(dir)) {
             MemoryRepository repository = repository(db);
             Embeddings embeddings = EmbeddingQueueTest.embeddings(config);
-            VectorIndex vectors = new VectorIndex(repository, embeddings);
+            VectorIndex vectors = new VectorIndex(repository, embeddings, config.bindOrCreate("cairn.memory", MemoryProperties.class));
             EmbeddingQueue queue = EmbeddingQueueTest.queue(config, repository, embeddings, vectors);
 
             queue.warmUpIfUsed();
@@ -84,7 +84,7 @@ class EmbeddingWarmUpTest {
             repository.ensureWorkspace("ws");
             repository.insertItems(List.of(item("Prefers aisle seats on long flights.")));
             Embeddings embeddings = EmbeddingQueueTest.embeddings(config);
-            EmbeddingQueue queue = EmbeddingQueueTest.queue(config, repository, embeddings, new VectorIndex(repository, embeddings));
+            EmbeddingQueue queue = EmbeddingQueueTest.queue(config, repository, embeddings, new VectorIndex(repository, embeddings, config.bindOrCreate("cairn.memory", MemoryProperties.class)));
             assertThat(embeddings.ready()).isFalse();
 
             queue.warmUpIfUsed();

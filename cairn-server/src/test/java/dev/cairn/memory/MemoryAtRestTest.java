@@ -62,7 +62,7 @@ class MemoryAtRestTest {
         MemoryCache cache = new MemoryCache(Settings.bind("cairn.redis", RedisProperties.class, settings));
         Embeddings embeddings = new Embeddings(properties, cache,
                 new LocalEmbedder(Settings.bind("cairn", PlatformProperties.class, settings).dataDir(), properties.embedding().threads()));
-        VectorIndex vectors = new VectorIndex(repository, embeddings);
+        VectorIndex vectors = new VectorIndex(repository, embeddings, properties);
         JobQueue[] jobs = new JobQueue[1];
         EmbeddingQueue embeddingQueue = new EmbeddingQueue(new ObjectProvider<>() {
             @Override
