@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.cairn.platform.DurableWrites;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
@@ -36,18 +37,18 @@ public class ConversationMemory {
     private final ThreadWindows windows;
     private final HybridRecall recall;
     private final TokenCounter tokens;
-    private final FactExtraction extraction;
     private final MemoryProperties config;
+    private final TurnWriter turns;
 
-    public ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
-                              FactExtraction extraction, MemoryProperties config) {
+    ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
+                       MemoryProperties config, TurnWriter turns) {
         this.enabled = config.enabled();
         this.memory = memory;
         this.windows = windows;
         this.recall = recall;
         this.tokens = tokens;
-        this.extraction = extraction;
         this.config = config;
+        this.turns = turns;
     }
 
     /**
@@ -97,7 +98,13 @@ public class ConversationMemory {
                 MemoryCache.sha256Hex(injection.text()));
     }
 
-    /** Stores the user's turn and the answer on the thread, sourced to the request's audit id. */
+    /**
+     * Stores the user's turn and the answer on the thread, sourced to the request's audit id, and
+     * returns once they are committed (on the writers' own connections, see {@link TurnWriter}).
+     * Throws {@link MemoryException} (503) when they cannot be stored, so that the call fails rather
+     * than be answered without them. A turn longer than an item may hold is stored cut to that
+     * length, and NUL characters (which PostgreSQL cannot store) as U+FFFD, so every turn fits.
+     */
     public void capture(Recollection recollection, String requestId, String answer) {
         if (!recollection.hasThread()) {
             return;
@@ -105,18 +112,29 @@ public class ConversationMemory {
         List<NewItem> turns = new ArrayList<>(2);
         Instant now = Instant.now();
         if (recollection.userTurn() != null && !recollection.userTurn().isBlank()) {
-            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, recollection.userTurn(), null, now.minusMillis(1),
-                    "{\"role\":\"user\"}", null, null, requestId));
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, storable(recollection.userTurn()), null,
+                    now.minusMillis(1), "{\"role\":\"user\"}", null, null, requestId));
         }
         if (answer != null && !answer.isBlank()) {
-            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, answer, null, now,
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, storable(answer), null, now,
                     "{\"role\":\"assistant\"}", null, null, requestId));
         }
         if (turns.isEmpty()) {
             return;
         }
-        List<MemoryItem> stored = memory.addItems(recollection.workspace(), turns);
-        extraction.turnsAdded(recollection.workspace(), recollection.threadId(), stored);
+        TurnWriter.Pending pending = this.turns.store(recollection.workspace(), recollection.threadId(), turns);
+        try {
+            DurableWrites.await(pending.stored(), MemoryException::unavailable);
+        } catch (MemoryException e) {
+            pending.abandoned().set(true);
+            throw e;
+        }
+    }
+
+    /** A turn as an item can hold it: at most {@link MemoryService#MAX_CONTENT_CHARS} characters, no NUL. */
+    static String storable(String turn) {
+        String cut = turn.length() <= MemoryService.MAX_CONTENT_CHARS ? turn : turn.substring(0, MemoryService.MAX_CONTENT_CHARS);
+        return cut.indexOf('\u0000') < 0 ? cut : cut.replace('\u0000', '\uFFFD');
     }
 
     private record Injection(String text, List<String> ids, int tokens) {

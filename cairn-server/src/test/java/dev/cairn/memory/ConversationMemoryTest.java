@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import dev.cairn.support.Settings;
 import dev.cairn.platform.jobs.JobsProperties;
 import dev.cairn.platform.RedisProperties;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.Dialect;
 import dev.cairn.platform.JsonBodies;
@@ -106,7 +107,7 @@ class ConversationMemoryTest {
                 new TransactionTemplate(new DataSourceTransactionManager(db.source())));
         FactExtraction extraction = new FactExtraction(properties, null, null, repository, null);
         return new ConversationMemory(service, windows, new HybridRecall(repository, vectors, embeddings, properties), TOKENS,
-                extraction, properties);
+                properties, new TurnWriter(service, extraction, WriteGate.OPEN));
     }
 
     private static JsonNode json(String text) {
