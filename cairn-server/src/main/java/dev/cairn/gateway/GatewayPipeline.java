@@ -39,8 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link Trail} gathers them; nothing is changed in place.
  *
  * <ol>
- *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; the edge hands us its
- *       principal in the {@link Caller};</li>
+ *   <li>admit and authenticate: done before any handler, by {@code OverloadFilter} (503
+ *       {@code overloaded} when Cairn is at capacity, before anything else) and
+ *       {@code ApiKeyInterceptor}; the edge hands us its principal in the {@link Caller};</li>
  *   <li>read: the body (size-limited) parsed once into a {@link ChatRequest}, the fields Cairn
  *       interprets checked;</li>
  *   <li>guard input: users' messages scanned under the workspace's policy, tools' results and
@@ -69,9 +70,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       when asked;</li>
  *   <li>conclude, once, for success and failure alike ({@link #conclude}): the audit entry,
  *       committed before the answer completes (with {@code cairn.audit.durability: sync}); the
- *       thread's new turns into memory; the usage ledger, metrics and the rate limits settled with
- *       the real usage and cost. All before the answer ends, so the client's next request finds its
- *       turns remembered and its buckets settled;</li>
+ *       thread's new turns into memory and the usage row, each committed before the answer ends
+ *       too (a call whose records cannot be written fails with a 503 instead: docs/overload.md);
+ *       metrics and the rate limits settled with the real usage and cost. So the client's next
+ *       request finds its turns remembered and its buckets settled;</li>
  *   <li>respond: the answer, or the error (thrown for the edge to write, or a stream's last event).</li>
  * </ol>
  */
