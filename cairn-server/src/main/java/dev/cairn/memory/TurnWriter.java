@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.cairn.platform.BatchWriter;
 import dev.cairn.platform.DurableWrites;
@@ -61,16 +62,16 @@ class TurnWriter {
     }
 
     private void write(Pending pending) throws InterruptedException {
-        List<MemoryItem>[] stored = new List[1];
+        AtomicReference<List<MemoryItem>> stored = new AtomicReference<>();
         if (!untilDone(pending, "turns", () -> {
             try (WriteGate.Held held = gate.hold()) {
-                stored[0] = memory.addItems(pending.workspace(), pending.turns());
+                stored.set(memory.addItems(pending.workspace(), pending.turns()));
             }
         })) {
             return;
         }
         // The turns are in; a failure to queue their fact extraction must not store them twice.
-        if (untilDone(pending, "fact extraction of", () -> extraction.turnsAdded(pending.workspace(), pending.threadId(), stored[0]))) {
+        if (untilDone(pending, "fact extraction of", () -> extraction.turnsAdded(pending.workspace(), pending.threadId(), stored.get()))) {
             pending.stored().complete(null);
         }
     }

@@ -2,6 +2,7 @@ package dev.cairn.overload;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.FixedLimit;
@@ -9,6 +10,7 @@ import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import dev.cairn.platform.GatewayMetrics;
 import dev.cairn.usage.UsageLedger;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,15 +66,21 @@ public class OverloadGate {
 
     private final boolean enabled;
     private final SimpleLimiter<Void> limiter;
-    private final UsageLedger usage;
+    private final IntSupplier recordBacklog;
     private final int maxRecordBacklog;
     private final GatewayMetrics metrics;
     private final AtomicLong shed = new AtomicLong();
     private volatile long lastShedNanos;
 
+    @Autowired
     public OverloadGate(OverloadProperties config, UsageLedger usage, GatewayMetrics metrics) {
+        this(config, usage::backlog, metrics);
+    }
+
+    /** @param recordBacklog how many usage events wait for the database */
+    OverloadGate(OverloadProperties config, IntSupplier recordBacklog, GatewayMetrics metrics) {
         this.enabled = config.enabled();
-        this.usage = usage;
+        this.recordBacklog = recordBacklog;
         this.maxRecordBacklog = config.maxRecordBacklog();
         this.metrics = metrics;
         com.netflix.concurrency.limits.Limit limit = config.limit() == OverloadProperties.Limit.FIXED
@@ -92,7 +100,7 @@ public class OverloadGate {
         if (!enabled) {
             return new Decision(OPEN, null);
         }
-        if (usage.backlog() > maxRecordBacklog) {
+        if (recordBacklog.getAsInt() > maxRecordBacklog) {
             return refuse(Reason.RECORD_BACKLOG);
         }
         Optional<Limiter.Listener> listener = limiter.acquire(null);
