@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * limit, the requests in flight and the count refused since start.
  */
 @Component
-@Order(50)
+@Order(500)
 class OverloadHealthCheck implements HealthCheck {
 
     static final long RECENT_SECONDS = 10;
