@@ -3,6 +3,7 @@
 # configurations side by side:
 #
 #   bench/variants.sh LABEL [NAME=VALUE ...]     e.g.  bench/variants.sh no-audit CAIRN_AUDIT_ENABLED=false
+#   RATE=250 bench/variants.sh LABEL             the open loop at 250 req/s instead of 1,000 (a loaded machine)
 #
 # Starts a fake upstream on :9100 (unless one runs), Cairn on :9180 with the given environment and a
 # fresh data dir, warms up 30 s, then measures Cairn's CPU (utime + stime from /proc) during 20 s
@@ -74,7 +75,7 @@ load closed --connections 16 25 5; wait $!
 window=20         # seconds measured, in each loop
 closed_warmup=3   # after the minute above
 open_warmup=10    # see below
-rate=1000         # requests a second in the open loop
+rate=${RATE:-1000} # requests a second in the open loop (RATE=…: lower on a machine that cannot serve 1,000)
 # Threads are read only when asked: reading them is work on the machine while it is being measured.
 per_thread=$([ "${THREADS:-}" = 1 ] && echo yes || true)
 load closed --connections 16 "$closed_warmup" "$window"; gen=$!; cpu=$(cpu_seconds "$closed_warmup" "$window" "${per_thread:+closed}"); wait $gen

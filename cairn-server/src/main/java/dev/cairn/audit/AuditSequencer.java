@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.cairn.ledger.Hashes;
 import dev.cairn.ledger.TileBuilder;
+import dev.cairn.platform.WriterLane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -118,7 +119,7 @@ public class AuditSequencer implements SmartLifecycle {
     public void start() {
         reload();
         running = true;
-        writerThread = Thread.ofPlatform().name("cairn-audit-sequencer").start(this::writeLoop);
+        writerThread = WriterLane.start("cairn-audit-sequencer", false, this::writeLoop);
         log.info("Audit log open at {} entries", head.size());
     }
 

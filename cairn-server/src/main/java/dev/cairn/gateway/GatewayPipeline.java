@@ -3,6 +3,7 @@ package dev.cairn.gateway;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -26,6 +27,7 @@ import dev.cairn.platform.CairnException;
 import dev.cairn.platform.ErrorBodies;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.usage.PriceTable;
+import dev.cairn.usage.UsageLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,8 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link Trail} gathers them; nothing is changed in place.
  *
  * <ol>
- *   <li>authenticate: done before any handler by {@code ApiKeyInterceptor}; the edge hands us its
- *       principal in the {@link Caller};</li>
+ *   <li>admit and authenticate: done before any handler, by {@code OverloadFilter} (503
+ *       {@code overloaded} when Cairn is at capacity, before anything else) and
+ *       {@code ApiKeyInterceptor}; the edge hands us its principal in the {@link Caller};</li>
  *   <li>read: the body (size-limited) parsed once into a {@link ChatRequest}, the fields Cairn
  *       interprets checked;</li>
  *   <li>guard input: users' messages scanned under the workspace's policy, tools' results and
@@ -67,9 +70,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       when asked;</li>
  *   <li>conclude, once, for success and failure alike ({@link #conclude}): the audit entry,
  *       committed before the answer completes (with {@code cairn.audit.durability: sync}); the
- *       thread's new turns into memory; the usage ledger, metrics and the rate limits settled with
- *       the real usage and cost. All before the answer ends, so the client's next request finds its
- *       turns remembered and its buckets settled;</li>
+ *       thread's new turns into memory and the usage row, each committed before the answer ends
+ *       too (a call whose records cannot be written fails with a 503 instead: docs/overload.md);
+ *       metrics and the rate limits settled with the real usage and cost. So the client's next
+ *       request finds its turns remembered and its buckets settled;</li>
  *   <li>respond: the answer, or the error (thrown for the edge to write, or a stream's last event).</li>
  * </ol>
  */
@@ -384,7 +388,9 @@ public class GatewayPipeline {
     /**
      * The call's last steps, run once for every call, whatever became of it: the audit entry (a
      * call whose entry cannot be committed becomes that failure, and its answer is withheld), the
-     * thread's new turns, then the usage ledger, metrics and rate limits, all with one cost.
+     * thread's new turns, then the usage ledger, metrics and rate limits, all with one cost. The
+     * turns and the usage rows are committed before this returns, as the audit entry is: a call
+     * whose records cannot be written fails (503) rather than be answered without them.
      */
     private Trail conclude(Trail trail) {
         Trail recorded;
@@ -400,13 +406,14 @@ public class GatewayPipeline {
             }
         }
         if (recorded.succeeded()) {
-            remember(recorded);
+            recorded = remember(recorded);
         }
         Usage usage = recorded.usage();
         Route target = recorded.target();
         long cost = target == null ? 0
                 : prices.costNanoUsd(target.qualifiedModel(), target.requestedModel(), usage.promptTokens(), usage.completionTokens());
-        recorder.record(recorded, cost);
+        List<CompletableFuture<Void>> written = new ArrayList<>(1);
+        written.add(recorder.record(recorded, cost));
         // Attempts before the last that cost tokens (a stream cut short, a refusal that fell back)
         // are charged to their own deployment, and count against the key's limits with the rest.
         long prompt = usage.promptTokens();
@@ -416,12 +423,13 @@ public class GatewayPipeline {
             Usage spent = attempt.usage();
             if (spent.promptTokens() + spent.completionTokens() > 0) {
                 long attemptCost = prices.costNanoUsd(attempt.deployment(), attempt.group(), spent.promptTokens(), spent.completionTokens());
-                recorder.recordAttempt(recorded, attempt, attemptCost);
+                written.add(recorder.recordAttempt(recorded, attempt, attemptCost));
                 prompt += spent.promptTokens();
                 completion += spent.completionTokens();
                 cost += attemptCost;
             }
         }
+        recorded = usageWritten(recorded, written);
         // After the usage ledger has the request, so that a budget's next sum cannot miss its cost.
         limits.settle(recorded.admission(), recorded.status(), prompt, completion, cost);
         return recorded;
@@ -429,16 +437,34 @@ public class GatewayPipeline {
 
     /**
      * Stores the thread's new turns before the client has the end of its answer, so that its next
-     * turn finds them; a failure here costs the memory, not the answer.
+     * turn finds them. Turns that cannot be stored fail the call: an answer the thread would not
+     * remember is not given. The audit entry, committed already, keeps the exchange as it was.
      */
-    private void remember(Trail trail) {
+    private Trail remember(Trail trail) {
         if (!trail.recollection().hasThread()) {
-            return;
+            return trail;
         }
         try {
             memory.capture(trail.recollection(), trail.subject(), trail.requestId(), answerText(trail));
+            return trail;
         } catch (RuntimeException e) {
-            log.warn("Storing the turns of request {} on thread {} failed", trail.requestId(), trail.recollection().threadId(), e);
+            log.error("Storing the turns of request {} on thread {} failed; the request fails", trail.requestId(),
+                    trail.recollection().threadId(), e);
+            return trail.failed(e);
+        }
+    }
+
+    /**
+     * Waits for the call's usage rows. A call that would have been answered fails when they cannot
+     * be written; their events stay queued (the tokens were spent), so the ledger still gets them.
+     */
+    private static Trail usageWritten(Trail trail, List<CompletableFuture<Void>> written) {
+        try {
+            written.forEach(UsageLedger::awaitWritten);
+            return trail;
+        } catch (RuntimeException e) {
+            log.error("The usage of request {} could not be recorded", trail.requestId(), e);
+            return trail.succeeded() ? trail.failed(e) : trail;
         }
     }
 

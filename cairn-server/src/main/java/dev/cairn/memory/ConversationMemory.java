@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.cairn.audit.MasterKey;
+import dev.cairn.platform.DurableWrites;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.PlainIds;
 import dev.cairn.platform.RequestException;
@@ -37,20 +38,20 @@ public class ConversationMemory {
     private final ThreadWindows windows;
     private final HybridRecall recall;
     private final TokenCounter tokens;
-    private final FactExtraction extraction;
     private final MemoryProperties config;
+    private final TurnWriter turns;
     private final MasterKey masterKey;
 
-    public ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
-                              FactExtraction extraction, MemoryProperties config, MasterKey masterKey) {
+    ConversationMemory(MemoryService memory, ThreadWindows windows, HybridRecall recall, TokenCounter tokens,
+                       MemoryProperties config, TurnWriter turns, MasterKey masterKey) {
         this.masterKey = masterKey;
         this.enabled = config.enabled();
         this.memory = memory;
         this.windows = windows;
         this.recall = recall;
         this.tokens = tokens;
-        this.extraction = extraction;
         this.config = config;
+        this.turns = turns;
     }
 
     /**
@@ -117,19 +118,30 @@ public class ConversationMemory {
         List<NewItem> turns = new ArrayList<>(2);
         Instant now = Instant.now();
         if (recollection.userTurn() != null && !recollection.userTurn().isBlank()) {
-            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, recollection.userTurn(), null, now.minusMillis(1),
-                    "{\"role\":\"user\"}", null, null, requestId));
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, storable(recollection.userTurn()), null,
+                    now.minusMillis(1), "{\"role\":\"user\"}", null, null, requestId));
         }
         if (answer != null && !answer.isBlank()) {
-            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, answer, null, now,
+            turns.add(new NewItem(recollection.threadId(), ItemKind.MESSAGE, storable(answer), null, now,
                     "{\"role\":\"assistant\"}", null, null, requestId));
         }
         if (turns.isEmpty()) {
             return;
         }
         String subjectId = subject == null ? null : masterKey.subjectId(recollection.workspace(), subject);
-        List<MemoryItem> stored = memory.addItems(recollection.workspace(), subjectId, turns);
-        extraction.turnsAdded(recollection.workspace(), recollection.threadId(), subjectId, stored);
+        TurnWriter.Pending pending = this.turns.store(recollection.workspace(), recollection.threadId(), subjectId, turns);
+        try {
+            DurableWrites.await(pending.stored(), MemoryException::unavailable);
+        } catch (MemoryException e) {
+            pending.abandoned().set(true);
+            throw e;
+        }
+    }
+
+    /** A turn as an item can hold it: at most {@link MemoryService#MAX_CONTENT_CHARS} characters, no NUL. */
+    static String storable(String turn) {
+        String cut = turn.length() <= MemoryService.MAX_CONTENT_CHARS ? turn : turn.substring(0, MemoryService.MAX_CONTENT_CHARS);
+        return cut.indexOf('\u0000') < 0 ? cut : cut.replace('\u0000', '\uFFFD');
     }
 
     private record Injection(String text, List<String> ids, int tokens) {

@@ -3,11 +3,24 @@ package dev.cairn.memory;
 import dev.cairn.platform.ApiError;
 import dev.cairn.platform.CairnException;
 
-/** A memory resource that is missing (404) or in the way (409) in the caller's workspace. */
+/**
+ * A memory resource that is missing (404) or in the way (409) in the caller's workspace, or a
+ * call's turns that could not be stored (503).
+ */
 public final class MemoryException extends CairnException {
 
     private MemoryException(ApiError error) {
         super(error);
+    }
+
+    private MemoryException(ApiError error, Throwable cause) {
+        super(error, cause);
+    }
+
+    /** The call's turns could not be stored on its thread, so the call is not completed. */
+    static MemoryException unavailable(Throwable cause) {
+        return new MemoryException(new ApiError(503, "server_error", "memory_unavailable", null,
+                "Cairn could not store this call's turns on its thread, so it was not completed; retry later"), cause);
     }
 
     public static MemoryException notFound(String what, String id) {

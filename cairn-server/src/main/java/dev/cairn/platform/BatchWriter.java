@@ -53,7 +53,7 @@ public final class BatchWriter<T> implements AutoCloseable {
         this.gatherNanos = gather.toNanos();
         this.writer = writer;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.thread = Thread.ofPlatform().name(name).daemon().start(this::loop);
+        this.thread = WriterLane.start(name, true, this::loop);
     }
 
     /** Queues {@code item}, waiting while the queue is full. */
@@ -84,6 +84,11 @@ public final class BatchWriter<T> implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Items handed in and not yet taken by the writer. */
+    public int queued() {
+        return queue.size();
     }
 
     public boolean running() {

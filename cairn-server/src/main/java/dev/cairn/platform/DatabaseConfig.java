@@ -16,8 +16,10 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Builds the one connection pool from {@code cairn.db.*}: SQLite under the data dir when no URL is
- * given (WAL, so readers never wait for the single writer), any JDBC URL otherwise.
+ * Builds the database from {@code cairn.db.*}: SQLite under the data dir when no URL is given (WAL,
+ * so readers never wait for the single writer), any JDBC URL otherwise. The server gets two pools
+ * behind one {@link DataSource} ({@link LanedDataSource}): requests' connections, and a few reserved
+ * for the writers that must not lose what they hold ({@link WriterLane}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
@@ -25,13 +27,23 @@ public class DatabaseConfig {
     /** How long a SQLite statement waits for another connection's lock before it fails. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
-    @Bean
+    @Bean(destroyMethod = "close")
     DataSource dataSource(PlatformProperties platform, DatabaseProperties db) {
-        return open(platform, db);
+        HikariDataSource requests = open(platform, db, "cairn-db", db.poolSize());
+        try {
+            return new LanedDataSource(requests, open(platform, db, "cairn-db-writers", db.writerPoolSize()));
+        } catch (RuntimeException e) {
+            requests.close();
+            throw e;
+        }
     }
 
-    /** The pool the server uses, for the command line, which opens it without Spring. */
+    /** The pool the server's requests use, for the command line, which opens it without Spring. */
     public static HikariDataSource open(PlatformProperties platform, DatabaseProperties db) {
+        return open(platform, db, "cairn-db", db.poolSize());
+    }
+
+    private static HikariDataSource open(PlatformProperties platform, DatabaseProperties db, String name, int size) {
         HikariConfig config = new HikariConfig();
         String url = db.url();
         if (url == null || url.isBlank()) {
@@ -43,13 +55,13 @@ public class DatabaseConfig {
         DataDirectory.sqliteFile(url).ifPresent(DataDirectory::createDatabaseFile);
         config.setUsername(db.username());
         config.setPassword(db.password());
-        config.setPoolName("cairn-db");
+        config.setPoolName(name);
         if (url.startsWith("jdbc:sqlite:")) {
             config.setDataSource(sqlite(url, db));
-            config.setMaximumPoolSize(Math.min(db.poolSize(), 8));
+            config.setMaximumPoolSize(Math.min(size, 8));
         } else {
             config.setJdbcUrl(url);
-            config.setMaximumPoolSize(db.poolSize());
+            config.setMaximumPoolSize(size);
         }
         return new HikariDataSource(config);
     }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Cairn's own Prometheus metrics: requests by route, model and status; whole-request and upstream
- * latency histograms; tokens by model. Meters are looked up once per label set and then reused, so
+ * latency histograms; tokens by model; requests shed at the door by reason. Meters are looked up once per label set and then reused, so
  * recording costs a map lookup and an atomic add. Any {@code <provider>/<model>} routes, so clients
  * choose model names: past {@link #MAX_MODELS} distinct names the label becomes {@code other},
  * which keeps the number of series bounded.
@@ -55,6 +55,20 @@ public class GatewayMetrics {
                 .description("Guard findings by direction (input, output), scanner, category and the action the policy took")
                 .tag("direction", k.direction()).tag("scanner", k.scanner()).tag("category", k.category()).tag("action", k.action())
                 .register(registry)).increment();
+    }
+
+    private final ConcurrentMap<String, Counter> shed = new ConcurrentHashMap<>();
+
+    /** One request refused at the door: {@code cairn_overload_shed_total{reason}}. */
+    public void shed(String reason) {
+        shed.computeIfAbsent(reason, r -> Counter.builder("cairn.overload.shed")
+                .description("API requests refused with 503 overloaded before any work, by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A gauge read from {@code value} at each scrape. */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
     }
 
     public void request(String route, String model, int status, long nanos) {

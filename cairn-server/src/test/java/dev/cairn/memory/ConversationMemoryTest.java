@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import dev.cairn.support.Settings;
 import dev.cairn.platform.jobs.JobsProperties;
 import dev.cairn.platform.RedisProperties;
+import dev.cairn.platform.WriteGate;
 import dev.cairn.platform.PlatformProperties;
 import dev.cairn.platform.JsonBodies;
 import dev.cairn.platform.RequestException;
@@ -102,7 +103,7 @@ class ConversationMemoryTest {
                 new TransactionTemplate(new DataSourceTransactionManager(db.source())));
         FactExtraction extraction = new FactExtraction(properties, null, null, repository, null);
         return new ConversationMemory(service, windows, new HybridRecall(repository, vectors, embeddings, properties), TOKENS,
-                extraction, properties, null); // no master key: these turns name no data subject
+                properties, new TurnWriter(service, extraction, WriteGate.OPEN), null); // no master key: these turns name no data subject
     }
 
     private static JsonNode json(String text) {

@@ -28,7 +28,7 @@ class DeletedDataTest {
     void onSqliteADeletedRowIsInNoFileOnceTheLogIsTruncated() throws Exception {
         HikariConfig config = new HikariConfig();
         config.setDataSource(DatabaseConfig.sqlite("jdbc:sqlite:" + dir.resolve("cairn.db"),
-                new DatabaseProperties(null, null, null, 4, "FULL")));
+                new DatabaseProperties(null, null, null, 4, 4, "FULL")));
         try (HikariDataSource source = new HikariDataSource(config)) {
             JdbcTemplate jdbc = new JdbcTemplate(source);
             jdbc.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");

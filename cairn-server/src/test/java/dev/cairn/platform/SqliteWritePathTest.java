@@ -30,7 +30,7 @@ class SqliteWritePathTest {
 
     private DataSource sqlite() throws SQLException {
         DataSource source = DatabaseConfig.sqlite("jdbc:sqlite:" + dir.resolve("cairn.db"),
-                new DatabaseProperties(null, null, null, 16, "FULL"));
+                new DatabaseProperties(null, null, null, 16, 4, "FULL"));
         try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body BLOB)");
         }
