@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import dev.cairn.gateway.echo.EchoProvider;
 import dev.cairn.support.CairnServerTest;
 import dev.cairn.support.FakeUpstream;
 import org.junit.jupiter.api.Test;
@@ -136,16 +135,27 @@ class RequestBoundsEndToEndTest extends CairnServerTest {
     @Test
     void aStreamWhoseClientNeverReadsEndsAtTheWriteTimeoutAndGivesItsSlotBack() throws Exception {
         String key = createKey("bounds-unread");
-        // 32 choices of the most echo repeats: 131,072 chunks, megabytes more than the socket's buffers hold.
-        String prompt = "word ".repeat(EchoProvider.MAX_ANSWER_WORDS);
+        CountDownLatch upstreamStopped = new CountDownLatch(1);
+        // An upstream that streams for as long as Cairn takes its chunks: far more than the sockets' buffers hold.
+        UPSTREAM.handler((exchange, request) -> {
+            FakeUpstream.sseHeaders(exchange);
+            try (OutputStream out = exchange.getResponseBody()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline) {
+                    FakeUpstream.event(out, chunk(" more words of a long answer that nobody reads"));
+                }
+            } finally {
+                upstreamStopped.countDown();
+            }
+        });
         try (Socket socket = rawRequest(key, """
-                {"model":"cairn/echo","stream":true,"n":32,"max_tokens":%d,"messages":[{"role":"user","content":"%s"}]}"""
-                .formatted(EchoProvider.MAX_ANSWER_WORDS, prompt), 4096)) {
+                {"model":"fake/gpt-fake","stream":true,"messages":[{"role":"user","content":"hello"}]}""", 4096)) {
             HttpResponse<String> held = eventually(() -> post(CHAT, key, chat("")), r -> r.statusCode() == 429);
             assertRefused(held, 429, "concurrency_limit_exceeded", null);
             // The socket stays open and unread: only the write timeout can end the stream.
             HttpResponse<String> freed = eventually(() -> post(CHAT, key, chat("")), r -> r.statusCode() == 200);
             assertThat(freed.statusCode()).isEqualTo(200);
+            assertThat(upstreamStopped.await(30, TimeUnit.SECONDS)).as("the upstream call was cancelled too").isTrue();
             assertThat(socket.isClosed()).isFalse();
         }
     }

@@ -27,8 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The built-in {@code cairn/echo} model: offline and deterministic, for demos and tests. It answers
  * with the last user message, counts one token per word, honours {@code n} and {@code max_tokens},
- * repeats at most {@link #MAX_ANSWER_WORDS} words per choice whatever the request asks (finishing
- * with {@code length} when it stops short), and makes embeddings from a hash of the text. It is not a language model. Only what it says is
+ * repeats at most {@link #MAX_ANSWER_WORDS} words per choice and {@link #MAX_TOTAL_WORDS} in all
+ * whatever the request asks (finishing with {@code length} when it stops short), and makes
+ * embeddings from a hash of the text. It is not a language model. Only what it says is
  * deterministic: each answer has its own id, as every OpenAI answer does, since clients and logs
  * use the id to tell answers apart.
  */
@@ -45,6 +46,12 @@ public final class EchoProvider implements ProviderClient {
      * hundreds of megabytes made in one tight loop. As long as the longest answer a real model writes.
      */
     public static final int MAX_ANSWER_WORDS = 4096;
+    /**
+     * The most words all choices together repeat: each is a chunk of its own in a stream, which
+     * Cairn screens, records and writes, so {@code n: 128} answers of 4,096 words (half a million
+     * chunks, seconds of CPU) are cut to 128 words each.
+     */
+    public static final int MAX_TOTAL_WORDS = 16_384;
 
     @Override
     public String name() {
@@ -165,8 +172,9 @@ public final class EchoProvider implements ProviderClient {
                 lastUser = content;
             }
         }
+        int n = Math.max(1, request.path("n").asInt(1));
         int asked = request.path("max_completion_tokens").asInt(request.path("max_tokens").asInt(MAX_ANSWER_WORDS));
-        int max = asked > 0 ? Math.min(asked, MAX_ANSWER_WORDS) : MAX_ANSWER_WORDS;
+        int max = Math.max(1, Math.min(asked > 0 ? Math.min(asked, MAX_ANSWER_WORDS) : MAX_ANSWER_WORDS, MAX_TOTAL_WORDS / n));
         // Split no further than the answer goes: the rest of a long prompt stays one string.
         List<String> words = words(lastUser, max + 1);
         String finishReason = "stop";
@@ -174,7 +182,6 @@ public final class EchoProvider implements ProviderClient {
             words = words.subList(0, max);
             finishReason = "length";
         }
-        int n = Math.max(1, request.path("n").asInt(1));
         String id = "chatcmpl-" + Ids.newId("echo");
         return new Reply(id, String.join(" ", words), words, finishReason, n, promptTokens);
     }

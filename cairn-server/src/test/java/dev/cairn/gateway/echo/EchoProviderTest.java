@@ -73,6 +73,12 @@ class EchoProviderTest {
                 .count();
         assertThat(words).as("one chunk per word per choice").isEqualTo(2L * EchoProvider.MAX_ANSWER_WORDS);
 
+        ObjectNode many = unbounded.deepCopy().put("n", 128);
+        JsonNode manyAnswers = echo.chat(many, null).tree();
+        assertThat(manyAnswers.get("choices")).hasSize(128);
+        assertThat(manyAnswers.get("usage").get("completion_tokens").longValue()).as("all choices together")
+                .isEqualTo(EchoProvider.MAX_TOTAL_WORDS);
+
         ObjectNode shorter = unbounded.deepCopy().put("max_tokens", 7);
         assertThat(echo.chat(shorter, null).tree().get("choices").get(0).get("message").get("content").stringValue().split(" "))
                 .hasSize(7);
