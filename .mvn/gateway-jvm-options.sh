@@ -22,6 +22,13 @@ sets -XX:+UseSerialGC -XX:-UseSerialGC -XX:+UseParallelGC -XX:-UseParallelGC -XX
 # With G1, chosen by the operator: after a minute without any collection (an idle server), collect and
 # give the unused heap back to the system.
 ! sets -XX:+UseG1GC -XX:G1 || sets -XX:G1PeriodicGCInterval= || gateway_opts+=(-XX:G1PeriodicGCInterval=60000)
+# Carrier threads for virtual threads: four per core instead of one. The JDK never preempts a virtual
+# thread, so with one carrier per core two requests busy with the CPU (a large stream, sealing a large
+# audit entry, scanning a 4 MB body) leave nothing to run /health/live or a short chat until they are
+# done; with more carriers than cores the system's scheduler shares the cores among them
+# (bench/heavy-clients.sh, BENCHMARKS.md).
+sets -Djdk.virtualThreadScheduler.parallelism= \
+  || gateway_opts+=(-Djdk.virtualThreadScheduler.parallelism=$(( 4 * $(nproc 2>/dev/null || echo 1) )))
 # Native memory freed by ONNX Runtime, SQLite or the JVM stays with the C allocator unless trimmed;
 # the flag is a product flag from JDK 21.0.4, 22.0.1 and 23 on (JDK-8325496). 21.0.1-21.0.3 and 22
 # had it as experimental and, like an older JVM that lacks it, would refuse to start with it.

@@ -26,4 +26,9 @@ public record Caller(Principal principal, TraceContext trace, ClientPeer peer, S
         data.put("api", api);
         return new Caller(principal, trace, peer, auditType, data);
     }
+
+    /** The API the call came through ({@link #through}); null for chat completions. */
+    public String api() {
+        return auditData == null || !auditData.hasNonNull("api") ? null : auditData.get("api").asString();
+    }
 }

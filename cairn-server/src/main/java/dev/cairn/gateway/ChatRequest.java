@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.cairn.limits.OutputCap;
 import dev.cairn.platform.RequestException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -75,6 +76,24 @@ public record ChatRequest(ObjectNode body, String model, List<ChatMessage> messa
         return new ChatRequest(body, model, List.copyOf(read), stream, wantsUsage, RequestFields.nonEmptyString(body, "user"),
                 maxCompletionTokens != null ? maxCompletionTokens : maxTokens, bestOf > 0 ? bestOf : n == null ? 1 : n, bestOf,
                 headers, fallbacks(body, model, headers));
+    }
+
+    /**
+     * What the request asks to have written, in the words of the API it came through ({@code api},
+     * null for chat completions): the answer limit Anthropic's Messages API and Completions call
+     * {@code max_tokens} and Responses {@code max_output_tokens}, its translation here
+     * {@code max_completion_tokens}; chat's own, whichever the client sent. The choices are
+     * {@code n}, or the candidates of {@code Cairn-Best-Of}.
+     */
+    public OutputCap.Asked asked(String api) {
+        String answerField = switch (api == null ? "" : api) {
+            case "messages", "completions" -> "max_tokens";
+            case "responses" -> "max_output_tokens";
+            default -> body.hasNonNull("max_completion_tokens") || !body.hasNonNull("max_tokens") ? "max_completion_tokens" : "max_tokens";
+        };
+        String choicesField = bestOf > 0 ? BestOf.HEADER
+                : "messages".equals(api) || "responses".equals(api) ? null : "n";
+        return new OutputCap.Asked(choices, maxAnswerTokens, answerField, choicesField);
     }
 
     /**

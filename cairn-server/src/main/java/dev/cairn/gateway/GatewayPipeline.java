@@ -19,7 +19,9 @@ import dev.cairn.guard.InputScreening;
 import dev.cairn.guard.OutputGuard;
 import dev.cairn.guard.OutputScreen;
 import dev.cairn.limits.Admission;
+import dev.cairn.limits.KeyConcurrency;
 import dev.cairn.limits.Limiter;
+import dev.cairn.limits.OutputCap;
 import dev.cairn.memory.ConversationMemory;
 import dev.cairn.memory.Recollection;
 import dev.cairn.platform.ApiError;
@@ -42,8 +44,13 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>admit and authenticate: done before any handler, by {@code OverloadFilter} (503
  *       {@code overloaded} when Cairn is at capacity, before anything else) and
  *       {@code ApiKeyInterceptor}; the edge hands us its principal in the {@link Caller};</li>
+ *   <li>hold a slot: one of the key's requests in flight ({@link KeyConcurrency}), taken before
+ *       the body is read and given back once the answer has ended, its stream included; a key
+ *       with all its slots taken gets 429 {@code concurrency_limit_exceeded};</li>
  *   <li>read: the body (size-limited) parsed once into a {@link ChatRequest}, the fields Cairn
  *       interprets checked;</li>
+ *   <li>bound the output: {@code n} times the answer limit within the key's
+ *       {@code max-output-tokens} ({@link OutputCap}), else 400 {@code output_limit_exceeded};</li>
  *   <li>guard input: users' messages scanned under the workspace's policy, tools' results and
  *       documents as indirect sources under its {@code indirect} rule; a blocked request ends here
  *       with 400 {@code content_blocked}; redacted text is for the provider;</li>
@@ -94,6 +101,8 @@ public class GatewayPipeline {
     private final Routing routing;
     private final InputGuard guard;
     private final OutputGuard outputGuard;
+    private final KeyConcurrency concurrency;
+    private final OutputCap outputCap;
     private final Limiter limits;
     private final TokenEstimate tokens;
     private final ConversationMemory memory;
@@ -102,10 +111,12 @@ public class GatewayPipeline {
     private final PriceTable prices;
     private final BestOf bestOf;
 
-    public GatewayPipeline(Routing routing, InputGuard guard, OutputGuard outputGuard, Limiter limits, TokenEstimate tokens,
-                           ConversationMemory memory, ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices,
-                           BestOf bestOf) {
+    public GatewayPipeline(Routing routing, InputGuard guard, OutputGuard outputGuard, KeyConcurrency concurrency,
+                           OutputCap outputCap, Limiter limits, TokenEstimate tokens, ConversationMemory memory,
+                           ExchangeAudit audit, ExchangeRecorder recorder, PriceTable prices, BestOf bestOf) {
         this.routing = routing;
+        this.concurrency = concurrency;
+        this.outputCap = outputCap;
         this.guard = guard;
         this.outputGuard = outputGuard;
         this.limits = limits;
@@ -131,12 +142,17 @@ public class GatewayPipeline {
         Trail trail = Trail.start("chat.completions", caller);
         reply.header(REQUEST_ID_HEADER, trail.requestId());
         byte[] answer = null;
+        KeyConcurrency.Slot slot = KeyConcurrency.Slot.NONE;
         try {
+            slot = concurrency.enter(caller.principal());
+
             ChatRequest chat = ChatRequest.of(JsonBodies.parseObject(body.read()), cairnHeaders);
             CairnHeaders headers = chat.headers();
             boolean restore = outputGuard.restoreAsked(headers.restore());
             trail = trail.read(chat.body(), chat.stream(), subject(headers, chat.user()));
             String workspace = caller.principal().workspace();
+
+            outputCap.check(caller.principal(), chat.asked(caller.api()));
 
             InputScreening screening = guard.screen(workspace, chat.body().get("messages"), headers.documents());
             trail = trail.screened(screening);
@@ -202,8 +218,12 @@ public class GatewayPipeline {
         } catch (RuntimeException e) {
             trail = trail.failed(e);
         }
-        trail = conclude(trail);
-        respond(trail, answer, reply);
+        // Given back once the answer has ended, its stream included, and whether or not the client stayed.
+        KeyConcurrency.Slot held = slot;
+        try (held) {
+            trail = conclude(trail);
+            respond(trail, answer, reply);
+        }
         return trail;
     }
 
@@ -357,7 +377,10 @@ public class GatewayPipeline {
     void embeddings(Caller caller, CairnHeaders headers, Body body, Reply reply) {
         Trail trail = Trail.start("embeddings", caller);
         reply.header(REQUEST_ID_HEADER, trail.requestId());
+        KeyConcurrency.Slot slot = KeyConcurrency.Slot.NONE;
         try {
+            slot = concurrency.enter(caller.principal());
+
             EmbeddingsRequest embeddings = EmbeddingsRequest.of(JsonBodies.parseObject(body.read()));
             trail = trail.read(embeddings.body(), false, subject(headers, embeddings.user()));
 
@@ -381,8 +404,12 @@ public class GatewayPipeline {
         } catch (RuntimeException e) {
             trail = trail.failed(e);
         }
-        trail = conclude(trail);
-        respond(trail, trail.answer() instanceof Answer.Whole whole ? whole.result().body() : null, reply);
+        // Given back once the answer has ended, its stream included, and whether or not the client stayed.
+        KeyConcurrency.Slot held = slot;
+        try (held) {
+            trail = conclude(trail);
+            respond(trail, trail.answer() instanceof Answer.Whole whole ? whole.result().body() : null, reply);
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ public record GatewayProperties(@DefaultValue Gateway gateway,
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         Settings.atLeast("cairn.gateway.anthropic-default-max-tokens", gateway.anthropicDefaultMaxTokens(), 1);
+        Settings.positive("cairn.gateway.client-write-timeout", gateway.clientWriteTimeout());
         providers.forEach(GatewayProperties::check);
         for (Map.Entry<String, String> alias : aliases.entrySet()) {
             if (!routable(alias.getValue(), providers)) {
@@ -34,8 +35,13 @@ public record GatewayProperties(@DefaultValue Gateway gateway,
         }
     }
 
-    /** The gateway's own limits ({@code cairn.gateway}). */
-    public record Gateway(@DefaultValue("4096") int anthropicDefaultMaxTokens) {
+    /**
+     * The gateway's own limits ({@code cairn.gateway}). {@code clientWriteTimeout}: how long a write
+     * to a client may wait for it to take what was sent, and a read for it to send more; a stream
+     * whose client stops reading ends then, and gives its thread, memory and key's slot back.
+     */
+    public record Gateway(@DefaultValue("4096") int anthropicDefaultMaxTokens,
+                          @DefaultValue("30s") Duration clientWriteTimeout) {
     }
 
     /**

@@ -12,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The client side of a stream of named events, as Anthropic's Messages API and OpenAI's Responses API send them:
  * {@code event: <type>} and one {@code data:} line of compact JSON, flushed at once. Like
- * {@link SseResponse}, a failed write means the client left.
+ * {@link SseResponse}, a failed write means the client left, and a long stream shares its carrier
+ * thread ({@link CarrierShare}).
  */
 final class NamedSseResponse implements EventWriter {
 
@@ -20,6 +21,7 @@ final class NamedSseResponse implements EventWriter {
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServletResponse response;
+    private final CarrierShare share = new CarrierShare();
     private OutputStream out;
 
     NamedSseResponse(HttpServletResponse response) {
@@ -40,6 +42,7 @@ final class NamedSseResponse implements EventWriter {
         } catch (IOException | JacksonIOException e) {
             throw new ClientGoneException(e);
         }
+        share.checkpoint();
     }
 
     @Override

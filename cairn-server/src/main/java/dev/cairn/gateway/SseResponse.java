@@ -14,7 +14,8 @@ import tools.jackson.databind.ObjectWriter;
  * The client side of a stream: each chunk is written as {@code data: ...} and flushed at once, so
  * it reaches the client as soon as the upstream produced it. The one place a chunk is serialised:
  * an upstream's chunk that no stage changed goes out as the upstream's text. A failed write means
- * the client left.
+ * the client left. A long stream gives its carrier thread up now and then ({@link CarrierShare}),
+ * so that it cannot starve other requests of the CPU.
  */
 final class SseResponse implements Reply.EventStream {
 
@@ -27,6 +28,7 @@ final class SseResponse implements Reply.EventStream {
             .without(StreamWriteFeature.FLUSH_PASSED_TO_STREAM);
 
     private final HttpServletResponse response;
+    private final CarrierShare share = new CarrierShare();
     private OutputStream out;
 
     SseResponse(HttpServletResponse response) {
@@ -52,6 +54,7 @@ final class SseResponse implements Reply.EventStream {
         } catch (IOException | JacksonIOException e) {
             throw new ClientGoneException(e);
         }
+        share.checkpoint();
     }
 
     @Override

@@ -12,7 +12,9 @@ import dev.cairn.platform.CairnException;
  * A request refused by a limit: 429 {@code rate_limit_exceeded} (type {@code requests} or
  * {@code tokens}, as OpenAI answers) for a rate limit, 429 {@code budget_exceeded} (type
  * {@code insufficient_quota}) for a spent budget, 503 when the shared buckets cannot be reached and
- * the configuration says to fail closed. The message names the limit that was hit.
+ * the configuration says to fail closed, 429 {@code concurrency_limit_exceeded} (type
+ * {@code requests}) when a key has as many requests in flight as it may. The message names the
+ * limit that was hit.
  */
 public final class LimitException extends CairnException {
 
@@ -49,6 +51,13 @@ public final class LimitException extends CairnException {
                 "The " + period.adjective() + " budget of " + scope.owner().wireName() + " " + scope.id()
                         + " is spent: $" + dollars(spentNanoUsd) + " of $" + dollars(budgetNanoUsd) + " this UTC "
                         + period.noun() + ". It renews in " + ResetTimes.format(renewsInMicros) + "."), headers);
+    }
+
+    static LimitException concurrencyExceeded(String keyId, long limit, long retryAfterSeconds) {
+        return new LimitException(new ApiError(429, "requests", "concurrency_limit_exceeded", null,
+                "Key " + keyId + " already has " + limit + " requests in flight, as many as it may"
+                        + " (cairn.limits max-concurrent-requests). Wait for one to finish, or retry in "
+                        + retryAfterSeconds + " s."), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
     static LimitException storeUnavailable(Duration retry) {

@@ -27,7 +27,10 @@ class LimitMetrics {
         this.redisRejected = redisCounter("rejected");
     }
 
-    /** One refused request; {@code limit} is {@code requests}, {@code tokens}, {@code daily_budget} or {@code monthly_budget}. */
+    /**
+     * One refused request; {@code limit} is {@code requests}, {@code tokens}, {@code daily_budget},
+     * {@code monthly_budget}, {@code concurrency} or {@code output_tokens}.
+     */
     void rejected(Dimension dimension, String limit) {
         rejections.computeIfAbsent(dimension.wireName() + "/" + limit, k -> Counter.builder("cairn.limits.rejections")
                 .description("Requests refused by a rate limit or a budget")

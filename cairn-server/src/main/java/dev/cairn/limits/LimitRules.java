@@ -84,7 +84,24 @@ class LimitRules {
         }
     }
 
-    private static final Limit EMPTY = new Limit(null, null, null, null, null, null);
+    /**
+     * What one request of a key may hold, in force whether or not any rate limit is configured:
+     * how many of the key's requests may be in flight at once, and how many tokens one request may
+     * ask for in all ({@code n} times its answer limit); 0 means no bound.
+     */
+    record Bounds(long maxConcurrentRequests, long maxOutputTokens) {
+    }
+
+    /** Requests of one key in flight at once, when nothing is configured: room for an application's pool, not for a flood. */
+    static final long DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+    /**
+     * Tokens one request may ask for in all, when nothing is configured: a single answer of the
+     * longest any current model writes (128 Ki), or {@code n} shorter ones; not {@code n: 128}
+     * answers of unbounded length.
+     */
+    static final long DEFAULT_MAX_OUTPUT_TOKENS = 131_072;
+
+    private static final Limit EMPTY = new Limit(null, null, null, null, null, null, null, null);
 
     private final Dimensions defaults;
     private final Map<String, Dimensions> workspaces;
@@ -95,6 +112,10 @@ class LimitRules {
     /** By bytes: the key names a key, workspace, end user and address, the user's of any length. */
     private final Cache<String, Rules> resolved = CacheBytes.<String, Rules>bounded(16 << 20,
             (key, rules) -> CacheBytes.of(key) + 5 * CacheBytes.OBJECT + 4 * 64).build();
+    /** By bytes, as the rules above: bounds are two numbers under a key's id. */
+    private final Cache<String, Bounds> resolvedBounds = CacheBytes.<String, Bounds>bounded(4 << 20,
+            (key, bounds) -> CacheBytes.of(key) + 2 * CacheBytes.OBJECT).build();
+    private final long defaultAnswerTokens;
 
     @Autowired
     LimitRules(LimitsProperties config, ApiKeyRepository keys, Environment environment) {
@@ -105,6 +126,7 @@ class LimitRules {
 
     LimitRules(LimitsProperties config, ApiKeyRepository keys) {
         this.keys = keys;
+        this.defaultAnswerTokens = config.defaultAnswerTokens();
         this.defaults = config.defaults();
         this.workspaces = config.workspaces();
         boolean any = check(defaults, "cairn.limits.defaults");
@@ -142,14 +164,34 @@ class LimitRules {
         return resolved.get(principal.keyId(), id -> resolve(principal));
     }
 
-    private Rules resolve(Principal principal) {
+    /** The key's bounds on one request, configured or by default; resolved once per key. */
+    Bounds bounds(Principal principal) {
+        return resolvedBounds.get(principal.keyId(), id -> {
+            Limit key = keyLimit(principal);
+            return new Bounds(key.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : key.maxConcurrentRequests(),
+                    key.maxOutputTokens() == null ? DEFAULT_MAX_OUTPUT_TOKENS : key.maxOutputTokens());
+        });
+    }
+
+    /** How long an answer that states no limit ({@code max_tokens} and the like) is counted at against {@code max-output-tokens}. */
+    long defaultAnswerTokens() {
+        return defaultAnswerTokens;
+    }
+
+    /** The key dimension's limits for this key: defaults, its workspace's, its name's entry, its id's entry. */
+    private Limit keyLimit(Principal principal) {
         Dimensions workspace = workspaces.get(principal.workspace());
         Limit key = merge(dimension(defaults, Dimension.KEY), dimension(workspace, Dimension.KEY));
         if (!byKeyName.isEmpty()) {
             String name = keys.findById(principal.keyId()).map(ApiKey::name).orElse(null);
             key = merge(key, name == null ? null : byKeyName.get(name));
         }
-        key = merge(key, byKeyId.get(principal.keyId()));
+        return merge(key, byKeyId.get(principal.keyId()));
+    }
+
+    private Rules resolve(Principal principal) {
+        Dimensions workspace = workspaces.get(principal.workspace());
+        Limit key = keyLimit(principal);
         return new Rules(rule(key),
                 rule(merge(dimension(defaults, Dimension.WORKSPACE), dimension(workspace, Dimension.WORKSPACE))),
                 rule(merge(dimension(defaults, Dimension.USER), dimension(workspace, Dimension.USER))),
@@ -181,7 +223,9 @@ class LimitRules {
                 over.requestsPerDay() != null ? over.requestsPerDay() : under.requestsPerDay(),
                 over.tokensPerDay() != null ? over.tokensPerDay() : under.tokensPerDay(),
                 over.dailyBudgetUsd() != null ? over.dailyBudgetUsd() : under.dailyBudgetUsd(),
-                over.monthlyBudgetUsd() != null ? over.monthlyBudgetUsd() : under.monthlyBudgetUsd());
+                over.monthlyBudgetUsd() != null ? over.monthlyBudgetUsd() : under.monthlyBudgetUsd(),
+                over.maxConcurrentRequests() != null ? over.maxConcurrentRequests() : under.maxConcurrentRequests(),
+                over.maxOutputTokens() != null ? over.maxOutputTokens() : under.maxOutputTokens());
     }
 
     private static Rule rule(Limit limit) {
@@ -206,7 +250,18 @@ class LimitRules {
         any |= check(dimensions.workspace(), where + ".workspace", true);
         any |= check(dimensions.user(), where + ".user", false);
         any |= check(dimensions.ip(), where + ".ip", false);
+        keyOnly(dimensions.workspace(), where + ".workspace");
+        keyOnly(dimensions.user(), where + ".user");
+        keyOnly(dimensions.ip(), where + ".ip");
         return any;
+    }
+
+    /** The bounds on one request are a key's; elsewhere they would be read as limiting something and limit nothing. */
+    private static void keyOnly(Limit limit, String where) {
+        if (limit != null && (limit.maxConcurrentRequests() != null || limit.maxOutputTokens() != null)) {
+            throw new InvalidConfigurationException(where + ": max-concurrent-requests and max-output-tokens apply to keys"
+                    + " only (cairn.limits.defaults.key, cairn.limits.workspaces.<name>.key, cairn.limits.keys)");
+        }
     }
 
     private static boolean check(Limit limit, String where, boolean budgetsAllowed) {
@@ -223,6 +278,9 @@ class LimitRules {
         }
         any |= dollars(limit.dailyBudgetUsd(), where + ".daily-budget-usd");
         any |= dollars(limit.monthlyBudgetUsd(), where + ".monthly-budget-usd");
+        // Bounds, not rates: they apply with or without any rate limit, so they do not count in 'any'.
+        count(limit.maxConcurrentRequests(), where + ".max-concurrent-requests");
+        count(limit.maxOutputTokens(), where + ".max-output-tokens");
         return any;
     }
 

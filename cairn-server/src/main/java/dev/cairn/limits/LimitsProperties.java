@@ -23,6 +23,7 @@ public record LimitsProperties(@DefaultValue("auto") Store store,
                                @DefaultValue("cairn:limits:") String redisPrefix,
                                List<String> trustedProxies,
                                @DefaultValue("5s") Duration budgetRefresh,
+                               @DefaultValue("4096") long defaultAnswerTokens,
                                @DefaultValue Dimensions defaults,
                                Map<String, Dimensions> workspaces,
                                List<KeyLimit> keys) {
@@ -32,6 +33,9 @@ public record LimitsProperties(@DefaultValue("auto") Store store,
         workspaces = workspaces == null ? Map.of() : Map.copyOf(workspaces);
         keys = keys == null ? List.of() : List.copyOf(keys);
         Settings.positive("cairn.limits.budget-refresh", budgetRefresh);
+        if (defaultAnswerTokens < 1) {
+            throw Settings.invalid("cairn.limits.default-answer-tokens", "must be at least 1, not " + defaultAnswerTokens);
+        }
         if (redisPrefix == null || redisPrefix.isBlank()) {
             throw Settings.invalid("cairn.limits.redis-prefix", "must not be empty");
         }
@@ -49,10 +53,13 @@ public record LimitsProperties(@DefaultValue("auto") Store store,
 
     /**
      * One dimension's limits; null inherits, 0 means none. Budgets (US dollars) apply to keys and
-     * workspaces only.
+     * workspaces only; {@code maxConcurrentRequests} (requests of one key in flight at once) and
+     * {@code maxOutputTokens} (one request's {@code n} times its answer limit) to keys only, and
+     * unlike the others they have a value when none is configured ({@link LimitRules.Bounds}).
      */
     public record Limit(Long requestsPerMinute, Long tokensPerMinute, Long requestsPerDay, Long tokensPerDay,
-                                  BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd) {
+                                  BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd, Long maxConcurrentRequests,
+                                  Long maxOutputTokens) {
     }
 
     /**
@@ -61,11 +68,12 @@ public record LimitsProperties(@DefaultValue("auto") Store store,
      * Spring's binding.
      */
     public record KeyLimit(String id, String name, Long requestsPerMinute, Long tokensPerMinute, Long requestsPerDay,
-                                     Long tokensPerDay, BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd) {
+                                     Long tokensPerDay, BigDecimal dailyBudgetUsd, BigDecimal monthlyBudgetUsd,
+                                     Long maxConcurrentRequests, Long maxOutputTokens) {
 
         public Limit limit() {
             return new Limit(requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay, dailyBudgetUsd,
-                    monthlyBudgetUsd);
+                    monthlyBudgetUsd, maxConcurrentRequests, maxOutputTokens);
         }
     }
 }

@@ -108,10 +108,10 @@ class AnthropicEndToEndTest extends CairnServerTest {
     @Test
     void anthropicErrorsKeepTheirStatusAndMessage() {
         ANTHROPIC.handler((exchange, request) -> FakeUpstream.json(exchange, 400, """
-                {"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: 999999 > 64000"}}"""));
+                {"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: 100000 > 64000"}}"""));
         assertThatThrownBy(() -> openAi(createKey("anthropic-err-ws")).chat().completions().create(
-                ChatCompletionCreateParams.builder().model("claude/claude-sonnet-4").addUserMessage("Hi").maxCompletionTokens(999999).build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("max_tokens: 999999"));
+                ChatCompletionCreateParams.builder().model("claude/claude-sonnet-4").addUserMessage("Hi").maxCompletionTokens(100000).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("max_tokens: 100000"));
     }
 
     @Test

@@ -100,6 +100,38 @@ class LimitRulesTest {
     }
 
     @Test
+    void everyKeyHasBoundsOnOneRequestByDefaultLayeredLikeItsOtherLimits() {
+        LimitRules none = new LimitRules(bind(Map.of()), null);
+        assertThat(none.bounds(principal("key_a", "ws"))).isEqualTo(new LimitRules.Bounds(
+                LimitRules.DEFAULT_MAX_CONCURRENT_REQUESTS, LimitRules.DEFAULT_MAX_OUTPUT_TOKENS));
+        assertThat(none.enabled()).as("bounds are not rate limits: the limiter still has nothing to do").isFalse();
+        assertThat(none.defaultAnswerTokens()).isEqualTo(4096);
+
+        LimitRules rules = new LimitRules(bind(settings(
+                "cairn.limits.defaults.key.max-concurrent-requests", "8",
+                "cairn.limits.workspaces.acme.key.max-output-tokens", "1000",
+                "cairn.limits.keys[0].id", "key_big", "cairn.limits.keys[0].max-output-tokens", "0",
+                "cairn.limits.keys[0].max-concurrent-requests", "2",
+                "cairn.limits.default-answer-tokens", "512")), null);
+        assertThat(rules.bounds(principal("key_a", "ws"))).isEqualTo(new LimitRules.Bounds(8, LimitRules.DEFAULT_MAX_OUTPUT_TOKENS));
+        assertThat(rules.bounds(principal("key_b", "acme"))).isEqualTo(new LimitRules.Bounds(8, 1000));
+        assertThat(rules.bounds(principal("key_big", "acme"))).as("0 lifts the bound").isEqualTo(new LimitRules.Bounds(2, 0));
+        assertThat(rules.defaultAnswerTokens()).isEqualTo(512);
+    }
+
+    @Test
+    void boundsOnOneRequestBelongToKeysOnly() {
+        assertThatThrownBy(() -> new LimitRules(bind(settings("cairn.limits.defaults.workspace.max-concurrent-requests", "5")), null))
+                .hasMessageContaining("cairn.limits.defaults.workspace: max-concurrent-requests and max-output-tokens apply to keys only");
+        assertThatThrownBy(() -> new LimitRules(bind(settings("cairn.limits.workspaces.acme.ip.max-output-tokens", "5")), null))
+                .hasMessageContaining("cairn.limits.workspaces.acme.ip: max-concurrent-requests");
+        assertThatThrownBy(() -> new LimitRules(bind(settings("cairn.limits.defaults.key.max-output-tokens", "-1")), null))
+                .hasMessageContaining("cairn.limits.defaults.key.max-output-tokens must be a count of at least 1");
+        assertThatThrownBy(() -> bind(settings("cairn.limits.default-answer-tokens", "0")))
+                .hasStackTraceContaining("cairn.limits.default-answer-tokens");
+    }
+
+    @Test
     void badValuesStopTheStartNamingTheSetting() {
         assertThatThrownBy(() -> new LimitRules(bind(settings("cairn.limits.defaults.key.requests-per-minute", "-1")), null))
                 .hasMessageContaining("cairn.limits.defaults.key.requests-per-minute must be a count of at least 1");

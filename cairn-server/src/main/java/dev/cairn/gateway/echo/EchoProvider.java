@@ -27,7 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The built-in {@code cairn/echo} model: offline and deterministic, for demos and tests. It answers
  * with the last user message, counts one token per word, honours {@code n} and {@code max_tokens},
- * and makes embeddings from a hash of the text. It is not a language model. Only what it says is
+ * repeats at most {@link #MAX_ANSWER_WORDS} words per choice and {@link #MAX_TOTAL_WORDS} in all
+ * whatever the request asks (finishing with {@code length} when it stops short), and makes
+ * embeddings from a hash of the text. It is not a language model. Only what it says is
  * deterministic: each answer has its own id, as every OpenAI answer does, since clients and logs
  * use the id to tell answers apart.
  */
@@ -38,6 +40,18 @@ public final class EchoProvider implements ProviderClient {
     public static final String DESCRIPTION =
             "Built-in offline echo model for demos and tests: repeats the last user message; not a language model";
     private static final int DEFAULT_DIMENSIONS = 384;
+    /**
+     * The most words one choice repeats, {@code max_tokens} or not: echo writes as fast as the CPU
+     * goes, unlike any real model, so a long prompt times {@code n} would otherwise be a stream of
+     * hundreds of megabytes made in one tight loop. As long as the longest answer a real model writes.
+     */
+    public static final int MAX_ANSWER_WORDS = 4096;
+    /**
+     * The most words all choices together repeat: each is a chunk of its own in a stream, which
+     * Cairn screens, records and writes, so {@code n: 128} answers of 4,096 words (half a million
+     * chunks, seconds of CPU) are cut to 128 words each.
+     */
+    public static final int MAX_TOTAL_WORDS = 16_384;
 
     @Override
     public String name() {
@@ -153,26 +167,47 @@ public final class EchoProvider implements ProviderClient {
         long promptTokens = 0;
         for (JsonNode message : request.path("messages").values()) {
             String content = ChatMessage.text(message.get("content"));
-            promptTokens += words(content).size() + 3;
+            promptTokens += countWords(content) + 3;
             if ("user".equals(message.path("role").asString(""))) {
                 lastUser = content;
             }
         }
-        List<String> words = words(lastUser);
+        int n = Math.max(1, request.path("n").asInt(1));
+        int asked = request.path("max_completion_tokens").asInt(request.path("max_tokens").asInt(MAX_ANSWER_WORDS));
+        int max = Math.max(1, Math.min(asked > 0 ? Math.min(asked, MAX_ANSWER_WORDS) : MAX_ANSWER_WORDS, MAX_TOTAL_WORDS / n));
+        // Split no further than the answer goes: the rest of a long prompt stays one string.
+        List<String> words = words(lastUser, max + 1);
         String finishReason = "stop";
-        int max = request.path("max_completion_tokens").asInt(request.path("max_tokens").asInt(Integer.MAX_VALUE));
-        if (max > 0 && words.size() > max) {
+        if (words.size() > max) {
             words = words.subList(0, max);
             finishReason = "length";
         }
-        int n = Math.max(1, request.path("n").asInt(1));
         String id = "chatcmpl-" + Ids.newId("echo");
         return new Reply(id, String.join(" ", words), words, finishReason, n, promptTokens);
     }
 
     private static List<String> words(String text) {
+        return words(text, 0);
+    }
+
+    /** The words of {@code text}; with a positive {@code limit}, at most that many, the last holding the rest. */
+    private static List<String> words(String text, int limit) {
         String trimmed = text.strip();
-        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+", limit));
+    }
+
+    /** The words of {@code text}, counted without splitting it. */
+    private static int countWords(String text) {
+        int count = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            if (!space && !inWord) {
+                count++;
+            }
+            inWord = !space;
+        }
+        return count;
     }
 
     private static List<String> inputs(JsonNode input) {

@@ -52,4 +52,35 @@ class EchoProviderTest {
         echo.streamChat(request(true), null, chunk -> chunks.add(JsonBodies.JSON.readTree(chunk.toString())));
         return chunks;
     }
+
+    @Test
+    void repeatsNoMoreThanItsCapPerChoiceWhateverTheRequestAsks() {
+        String prompt = "word ".repeat(EchoProvider.MAX_ANSWER_WORDS + 500);
+        ObjectNode unbounded = (ObjectNode) JsonBodies.JSON.readTree("""
+                {"model":"cairn/echo","n":2,"messages":[{"role":"user","content":"%s"}]}""".formatted(prompt));
+        JsonNode answer = echo.chat(unbounded, null).tree();
+        for (JsonNode choice : answer.get("choices")) {
+            assertThat(choice.get("message").get("content").stringValue().split(" ")).hasSize(EchoProvider.MAX_ANSWER_WORDS);
+            assertThat(choice.get("finish_reason").stringValue()).isEqualTo("length");
+        }
+        assertThat(answer.get("usage").get("completion_tokens").longValue()).isEqualTo(2L * EchoProvider.MAX_ANSWER_WORDS);
+        assertThat(answer.get("usage").get("prompt_tokens").longValue()).isEqualTo(EchoProvider.MAX_ANSWER_WORDS + 500 + 3);
+
+        ObjectNode beyondTheCap = unbounded.deepCopy().put("max_tokens", EchoProvider.MAX_ANSWER_WORDS * 10);
+        List<JsonNode> chunks = new ArrayList<>();
+        echo.streamChat(beyondTheCap.put("stream", true), null, chunk -> chunks.add(JsonBodies.JSON.readTree(chunk.toString())));
+        long words = chunks.stream().filter(c -> c.path("choices").path(0).path("delta").path("content").asString("").strip().length() > 0)
+                .count();
+        assertThat(words).as("one chunk per word per choice").isEqualTo(2L * EchoProvider.MAX_ANSWER_WORDS);
+
+        ObjectNode many = unbounded.deepCopy().put("n", 128);
+        JsonNode manyAnswers = echo.chat(many, null).tree();
+        assertThat(manyAnswers.get("choices")).hasSize(128);
+        assertThat(manyAnswers.get("usage").get("completion_tokens").longValue()).as("all choices together")
+                .isEqualTo(EchoProvider.MAX_TOTAL_WORDS);
+
+        ObjectNode shorter = unbounded.deepCopy().put("max_tokens", 7);
+        assertThat(echo.chat(shorter, null).tree().get("choices").get(0).get("message").get("content").stringValue().split(" "))
+                .hasSize(7);
+    }
 }
