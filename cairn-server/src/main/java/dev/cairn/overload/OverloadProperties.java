@@ -15,10 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("cairn.overload")
 public record OverloadProperties(@DefaultValue("true") boolean enabled,
-                                 @DefaultValue("adaptive") Limit limit,
+                                 @DefaultValue("fixed") Limit limit,
                                  @DefaultValue("16") int minInFlight,
                                  @DefaultValue("64") int initialInFlight,
-                                 @DefaultValue("512") int maxInFlight,
+                                 @DefaultValue("256") int maxInFlight,
                                  @DefaultValue("20000") int maxRecordBacklog,
                                  @DefaultValue("1s") Duration retryAfter) {
 
