@@ -80,7 +80,8 @@ public class MasterKey {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private static byte[] hmac(byte[] key, String message) {
+    /** HMAC-SHA256 of {@code message}'s UTF-8 under {@code key}: how every key of the audit log is derived. */
+    static byte[] hmac(byte[] key, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -32,8 +30,8 @@ final class WrappingKey {
     private final String source;
 
     private WrappingKey(byte[] key, String source) {
-        this.sealKey = new SecretKeySpec(hmac(key, "cairn key wrapping: seal"), "AES");
-        this.check = Arrays.copyOf(hmac(key, "cairn key wrapping: check"), CHECK_BYTES);
+        this.sealKey = new SecretKeySpec(MasterKey.hmac(key, "cairn key wrapping: seal"), "AES");
+        this.check = Arrays.copyOf(MasterKey.hmac(key, "cairn key wrapping: check"), CHECK_BYTES);
         this.source = source;
         Arrays.fill(key, (byte) 0);
     }
@@ -153,16 +151,6 @@ final class WrappingKey {
             return existing.toRealPath().resolve(existing.relativize(absolute));
         } catch (IOException e) {
             return absolute;
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
         }
     }
 }
