@@ -42,7 +42,8 @@ class RequestBoundsEndToEndTest extends CairnServerTest {
         registry.add("cairn.limits.workspaces.bounds-gone.key.max-concurrent-requests", () -> "1");
         registry.add("cairn.limits.workspaces.bounds-unread.key.max-concurrent-requests", () -> "1");
         registry.add("cairn.limits.workspaces.bounds-unbounded.key.max-output-tokens", () -> "0");
-        registry.add("cairn.gateway.client-write-timeout", () -> "2s");
+        // Long enough that a loaded machine still sees the unread stream hold its slot before the timeout ends it.
+        registry.add("cairn.gateway.client-write-timeout", () -> "8s");
     }
 
     @Test
