@@ -67,6 +67,12 @@ public class VectorIndex {
      */
     void added(String workspace, List<MemoryRepository.EmbeddedRow> rows) {
         workspaces.asMap().computeIfPresent(workspace, (ws, loaded) -> {
+            if (CacheBytes.ENTRY + loaded.bytesWith(rows.size()) > maxBytes) {
+                // Growing it would pass the bound (and allocate its doubled arrays first): searched
+                // from the database from now on, as if it had been too large when loaded.
+                oversized.add(ws);
+                return null;
+            }
             loaded.add(rows);
             return loaded;
         });
@@ -177,6 +183,20 @@ public class VectorIndex {
             return (long) ids.length * SLOT_BYTES + 16L + 4L * vectors.length;
         }
 
+        /** What {@link #bytes()} would be once {@code more} new items were added (the arrays doubled as often as needed). */
+        long bytesWith(int more) {
+            lock.readLock().lock();
+            try {
+                long capacity = ids.length;
+                while (capacity < (long) size + more) {
+                    capacity *= 2;
+                }
+                return capacity * SLOT_BYTES + 16L + 4L * capacity * Math.max(dimension, 1);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
         void add(List<MemoryRepository.EmbeddedRow> rows) {
             if (rows.isEmpty()) {
                 return;
@@ -193,8 +213,10 @@ public class VectorIndex {
                         continue; // made by another model with another size; it is pending re-embedding
                     }
                     Integer existing = positions.get(row.id());
+                    if (existing == null) {
+                        grow(size + 1); // before size counts the slot: a failed allocation leaves the index as it was
+                    }
                     int at = existing != null ? existing : size++;
-                    grow();
                     ids[at] = row.id();
                     threads[at] = row.threadId();
                     kinds[at] = row.kind();
@@ -208,17 +230,27 @@ public class VectorIndex {
             }
         }
 
-        private void grow() {
-            if (size <= ids.length) {
+        /**
+         * Makes room for {@code needed} slots. Every new array is made before any is swapped in, so
+         * that running out of heap midway (an {@link OutOfMemoryError}) leaves the arrays of one size.
+         */
+        private void grow(int needed) {
+            if (needed <= ids.length) {
                 return;
             }
             int capacity = ids.length * 2;
-            ids = Arrays.copyOf(ids, capacity);
-            threads = Arrays.copyOf(threads, capacity);
-            kinds = Arrays.copyOf(kinds, capacity);
-            occurred = Arrays.copyOf(occurred, capacity);
-            retired = Arrays.copyOf(retired, capacity);
-            vectors = Arrays.copyOf(vectors, capacity * dimension);
+            float[] newVectors = Arrays.copyOf(vectors, capacity * dimension);
+            String[] newIds = Arrays.copyOf(ids, capacity);
+            String[] newThreads = Arrays.copyOf(threads, capacity);
+            ItemKind[] newKinds = Arrays.copyOf(kinds, capacity);
+            long[] newOccurred = Arrays.copyOf(occurred, capacity);
+            boolean[] newRetired = Arrays.copyOf(retired, capacity);
+            vectors = newVectors;
+            ids = newIds;
+            threads = newThreads;
+            kinds = newKinds;
+            occurred = newOccurred;
+            retired = newRetired;
         }
 
         List<Hit> search(float[] query, ItemFilter filter, int limit) {

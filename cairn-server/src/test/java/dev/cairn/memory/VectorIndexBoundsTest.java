@@ -61,6 +61,35 @@ class VectorIndexBoundsTest {
         }
     }
 
+    @Test
+    void aHeldWorkspaceTheEmbeddingJobWouldGrowPastTheBoundIsDroppedAndStillAnswersExactly() {
+        try (TestDatabases.TestDatabase db = TestDatabases.sqlite(dir)) {
+            MemoryRepository repository = TestMemoryRepositories.over(db.source());
+            Embeddings embeddings = EmbeddingQueueTest.embeddings(config("1GB"));
+            List<float[]> vectors = new ArrayList<>(store(repository, embeddings.model(), "growing", 60));
+            VectorIndex index = new VectorIndex(repository, embeddings, config("200KB").bindOrCreate("cairn.memory", MemoryProperties.class));
+            float[] query = unit();
+            assertThat(index.search("growing", query, ItemFilter.LIVE, 5)).hasSize(5);
+            assertThat(index.heldBytes()).as("64 slots fit").isPositive();
+
+            // The embedding job hands in 100 more: 160 slots would take about 280 KB.
+            int before = ids.size();
+            vectors.addAll(store(repository, embeddings.model(), "growing", 100));
+            List<String> added = ids.subList(before, ids.size());
+            List<MemoryRepository.EmbeddedRow> rows = new ArrayList<>();
+            repository.forEachEmbedded("growing", embeddings.model(), row -> {
+                if (added.contains(row.id())) {
+                    rows.add(row);
+                }
+            });
+            index.added("growing", rows);
+
+            assertThat(index.heldBytes()).as("dropped rather than grown past the bound").isZero();
+            assertThat(index.search("growing", query, ItemFilter.LIVE, 10)).extracting(VectorIndex.Hit::id)
+                    .containsExactlyElementsOf(expected(vectors, query, 10));
+        }
+    }
+
     private final List<String> ids = new ArrayList<>();
     private final Map<float[], String> idOf = new java.util.IdentityHashMap<>();
 
