@@ -2,11 +2,8 @@ package dev.cairn.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +19,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.cairn.cli.CairnCommand;
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.Hashes;
-import dev.cairn.ledger.LogReader;
 import dev.cairn.ledger.LogVerifier;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.NoteVerifier;
@@ -128,7 +124,7 @@ class AuditEndToEndTest extends CairnServerTest {
         NoteVerifier verifier = NoteVerifier.parse(vkey.body());
         post("/log/checkpoint", auditor, "");
 
-        LogVerifier log = new LogVerifier(httpReader(auditor), verifier);
+        LogVerifier log = new LogVerifier(logReader(auditor), verifier);
         Checkpoint latest = log.latestCheckpoint();
         LogVerifier.Report report = log.verifyTree(latest, LogVerifier.Entries.ALL);
 
@@ -246,23 +242,5 @@ class AuditEndToEndTest extends CairnServerTest {
         proof.path("inclusion_proof").forEach(h -> path.add(Base64.getDecoder().decode(h.asString())));
         MerkleProofs.verifyInclusion(leaf, proof.path("index").asLong(), checkpoint.size(), path, checkpoint.rootHash());
         assertThat(proof.path("citation").asString()).isEqualTo("cairn://" + checkpoint.origin() + "/" + proof.path("index").asLong());
-    }
-
-    private LogReader httpReader(String key) {
-        return path -> {
-            HttpResponse<byte[]> response;
-            try {
-                response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/log/" + path)))
-                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.IOException(e);
-            }
-            if (response.statusCode() == 404) {
-                throw new FileNotFoundException(path);
-            }
-            assertThat(response.statusCode()).as(path).isEqualTo(200);
-            return response.body();
-        };
     }
 }

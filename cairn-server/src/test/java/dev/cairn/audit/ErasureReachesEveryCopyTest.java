@@ -2,9 +2,7 @@ package dev.cairn.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
 
 import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.Hashes;
-import dev.cairn.ledger.LogReader;
 import dev.cairn.ledger.LogVerifier;
 import dev.cairn.ledger.MerkleProofs;
 import dev.cairn.ledger.NoteVerifier;
@@ -96,7 +93,7 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
 
         String auditor = createKeyWithRole(WORKSPACE, "auditor");
         post("/log/checkpoint", auditor, "");
-        LogVerifier verifier = new LogVerifier(httpReader(auditor), NoteVerifier.parse(get("/log/vkey", null).body()));
+        LogVerifier verifier = new LogVerifier(logReader(auditor), NoteVerifier.parse(get("/log/vkey", null).body()));
         Checkpoint before = verifier.latestCheckpoint();
         assertThat(found(List.of(control))).as("the control before the erasure").containsExactly(control);
 
@@ -259,25 +256,5 @@ class ErasureReachesEveryCopyTest extends CairnServerTest {
         List<byte[]> path = new ArrayList<>();
         proof.path("inclusion_proof").forEach(h -> path.add(Base64.getDecoder().decode(h.asString())));
         MerkleProofs.verifyInclusion(leaf, proof.path("index").asLong(), checkpoint.size(), path, checkpoint.rootHash());
-    }
-
-    private LogReader httpReader(String key) {
-        return path -> {
-            HttpResponse<byte[]> response;
-            try {
-                response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/log/" + path)))
-                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            if (response.statusCode() == 404) {
-                throw new FileNotFoundException(path);
-            }
-            if (response.statusCode() != 200) {
-                throw new UncheckedIOException(new IOException(path + ": " + response.statusCode()));
-            }
-            return response.body();
-        };
     }
 }

@@ -2,7 +2,6 @@ package dev.cairn.compliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -74,7 +73,7 @@ class ComplianceReportTest extends CairnServerTest {
         assertThat(section(report, "art19").path("articles").toString()).contains("EU AI Act Art. 19", "EU AI Act Art. 26(6)");
         assertThat(figure(report, "art19.oldest_entry").path("index").asLong()).isZero();
 
-        ReportVerifier verifier = new ReportVerifier(logReader(), vkey());
+        ReportVerifier verifier = new ReportVerifier(logReader(ADMIN_KEY), vkey());
         ReportVerifier.Result result = verifier.verify(report);
         assertThat(result.failures()).isEmpty();
         assertThat(result.attested()).contains("art19.retention_now", "log.checkpoints_signed");
@@ -95,7 +94,7 @@ class ComplianceReportTest extends CairnServerTest {
         List<String> failures = verifier.verify(changed).failures();
         assertThat(failures).anyMatch(f -> f.startsWith("signature:"));
         assertThat(failures).anyMatch(f -> f.startsWith("figure art12.entries") && f.contains("says 5") && f.contains("gives 4"));
-        ReportVerifier.Result tampered = new ReportVerifier(flippingEntry(logReader(), blockedIndex), vkey()).verify(report);
+        ReportVerifier.Result tampered = new ReportVerifier(flippingEntry(logReader(ADMIN_KEY), blockedIndex), vkey()).verify(report);
         assertThat(tampered.failures()).anyMatch(f -> f.contains("entry " + blockedIndex));
 
         // The same report as an HTML page and as a PDF, each carrying the report, verify the same way.
@@ -115,7 +114,7 @@ class ComplianceReportTest extends CairnServerTest {
         assertThat(chat(user, "ivy", "two").statusCode()).isEqualTo(200);
         Instant to = periodEnd();
         JsonNode report = json(get("/v1/compliance/reports?kind=eu-ai-act&workspace=compliance-e&from=" + from + "&to=" + to, ADMIN_KEY));
-        ReportVerifier verifier = new ReportVerifier(logReader(), vkey());
+        ReportVerifier verifier = new ReportVerifier(logReader(ADMIN_KEY), vkey());
         assertThat(verifier.verify(report).failures()).isEmpty();
 
         ObjectNode twice = ((ObjectNode) report).deepCopy();
@@ -157,7 +156,7 @@ class ComplianceReportTest extends CairnServerTest {
         assertThat(figure(report, "art30.personal_data").path("sealed_entries").asLong()).isEqualTo(2);
         assertThat(figure(report, "art30.data_subjects").path("by_workspace").toString()).isEqualTo("{\"compliance-b\":2}");
         assertThat(figure(report, "art30.security").path("durability").asString()).isEqualTo("sync");
-        assertThat(new ReportVerifier(logReader(), vkey()).verify(report).failures()).isEmpty();
+        assertThat(new ReportVerifier(logReader(ADMIN_KEY), vkey()).verify(report).failures()).isEmpty();
     }
 
     @Test
@@ -172,7 +171,7 @@ class ComplianceReportTest extends CairnServerTest {
         assertThat(figure(before, "art15.entries").path("entries").toString()).isEqualTo("[" + indexes[0] + "," + indexes[1] + "]");
         assertThat(before.path("subject_content").path(0).path("content_state").asString()).isEqualTo("available");
         assertThat(before.toString()).contains("gina-private-words one");
-        ReportVerifier verifier = new ReportVerifier(logReader(), vkey());
+        ReportVerifier verifier = new ReportVerifier(logReader(ADMIN_KEY), vkey());
         assertThat(verifier.verify(before).failures()).isEmpty();
         JsonNode kept = json(get("/v1/compliance/reports/" + before.path("id").asString(), ADMIN_KEY));
         assertThat(kept.has("subject_content")).isFalse();
@@ -218,7 +217,7 @@ class ComplianceReportTest extends CairnServerTest {
         assertThat(march).extracting(s -> s.path("kind").asString()).containsExactlyInAnyOrder("eu-ai-act", "gdpr-records");
         assertThat(march).allMatch(s -> s.path("to").asString().equals("2025-04-01T00:00:00Z") && s.path("workspace").isNull());
         JsonNode kept = json(get("/v1/compliance/reports/" + march.getFirst().path("id").asString(), ADMIN_KEY));
-        assertThat(new ReportVerifier(logReader(), vkey()).verify(kept).failures()).isEmpty();
+        assertThat(new ReportVerifier(logReader(ADMIN_KEY), vkey()).verify(kept).failures()).isEmpty();
     }
 
     @Test
@@ -277,24 +276,6 @@ class ComplianceReportTest extends CairnServerTest {
                 .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         return response;
-    }
-
-    /** The log's resources over HTTP, as {@code cairn verify --url} reads them. */
-    private LogReader logReader() {
-        return path -> {
-            HttpResponse<byte[]> response;
-            try {
-                response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/log/" + path)))
-                        .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            if (response.statusCode() == 404) {
-                throw new FileNotFoundException(path);
-            }
-            return response.body();
-        };
     }
 
     /** A log whose entry {@code index} had a byte changed, as a tampered database would serve it. */

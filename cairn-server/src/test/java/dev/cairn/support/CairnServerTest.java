@@ -2,6 +2,7 @@ package dev.cairn.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import com.openai.client.OpenAIClient;
+import dev.cairn.ledger.LogReader;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -82,6 +84,30 @@ public abstract class CairnServerTest {
 
     protected String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /**
+     * The log's resources over HTTP under {@code key}, as {@code cairn verify --url} reads them:
+     * 404 is a resource the log does not have, any other status but 200 a failure.
+     */
+    protected LogReader logReader(String key) {
+        return path -> {
+            HttpResponse<byte[]> response;
+            try {
+                response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/log/" + path)))
+                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (response.statusCode() == 404) {
+                throw new FileNotFoundException(path);
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException(path + ": " + response.statusCode());
+            }
+            return response.body();
+        };
     }
 
     protected OpenAIClient openAi(String key) {
