@@ -101,15 +101,14 @@ public class ConversationMemory {
                 MemoryCache.sha256Hex(injection.text()));
     }
 
-    /** Stores the user's turn and the answer on the thread, sourced to the request's audit id, with no data subject. */
-    public void capture(Recollection recollection, String requestId, String answer) {
-        capture(recollection, null, requestId, answer);
-    }
-
     /**
-     * The same for a request about a data subject ({@code subject}: {@code Cairn-Subject}, else the
-     * body's {@code user}, as its audit entry is sealed under; null: none): the turns record the
-     * subject's pseudonym, so that erasing the subject deletes them.
+     * Stores the user's turn and the answer on the thread, sourced to the request's audit id, and
+     * returns once they are committed (on the writers' own connections, see {@link TurnWriter}).
+     * Throws {@link MemoryException} (503) when they cannot be stored, so that the call fails rather
+     * than be answered without them. A turn longer than an item may hold is stored cut to that
+     * length, and NUL characters (which PostgreSQL cannot store) as U+FFFD, so every turn fits.
+     * {@code subject} ({@code Cairn-Subject}, else the body's {@code user}, as its audit entry is
+     * sealed under; null: none) is recorded by its pseudonym, so that erasing the subject deletes them.
      */
     public void capture(Recollection recollection, String subject, String requestId, String answer) {
         if (!recollection.hasThread()) {

@@ -132,7 +132,7 @@ class ConversationMemoryTest {
 
     /** Stores one exchange on the thread the way a finished call does. */
     private void converse(String thread, String user, String answer) {
-        memory.capture(memory.prepare(ask(thread, null, "off", user, new Prompt(0))), "req_" + thread, answer);
+        memory.capture(memory.prepare(ask(thread, null, "off", user, new Prompt(0))), null, "req_" + thread, answer);
     }
 
     @Test
@@ -189,9 +189,9 @@ class ConversationMemoryTest {
     void aCapturedCallStoresTheUsersTurnAndTheAnswerSourcedToItsRequest() {
         Recollection recollection = memory.prepare(ask("thr-cap", null, null, "What is the capital of Peru?", new Prompt(0)));
 
-        memory.capture(recollection, "req_42", "Lima.");
-        memory.capture(memory.prepare(ask("thr-cap", null, null, "Thanks", new Prompt(0))), "req_43", "  ");
-        memory.capture(Recollection.NONE, "req_44", "Not stored: no thread");
+        memory.capture(recollection, null, "req_42", "Lima.");
+        memory.capture(memory.prepare(ask("thr-cap", null, null, "Thanks", new Prompt(0))), null, "req_43", "  ");
+        memory.capture(Recollection.NONE, null, "req_44", "Not stored: no thread");
 
         List<MemoryItem> items = service.items(ws, ItemFilter.LIVE, null, 100);
         assertThat(items).extracting(MemoryItem::content).containsExactlyInAnyOrder("What is the capital of Peru?", "Lima.", "Thanks");
